@@ -1,0 +1,32 @@
+"""gunicorn settings shared by every service's web app (local stack and containers).
+
+    gunicorn -c deploy/gunicorn.conf.py "intake.entrypoints.app:create_app()"
+
+The app is not preloaded: each worker imports and builds it after the fork, so no
+database or Kafka client ever crosses a fork (DESIGN.md §3, fork safety).
+"""
+import os
+
+bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "sync"
+timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
+graceful_timeout = 15
+keepalive = 5
+preload_app = False
+accesslog = None  # servicekit logs one JSON line per request, with its correlation id
+errorlog = "-"
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "servicekit.logging.json_formatter"}},
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"}},
+    "root": {"handlers": ["stdout"], "level": "INFO"},
+    "loggers": {"gunicorn.error": {"handlers": ["stdout"], "level": "INFO", "propagate": False}},
+}
+
+
+def child_exit(server, worker):
+    from servicekit.metrics import mark_process_dead
+
+    mark_process_dead(worker.pid)

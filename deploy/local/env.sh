@@ -1,0 +1,16 @@
+# Paths and ports of the local stack; sourced by the other scripts in this folder.
+# Everything downloaded, built or written at run time lives under .local/ (ignored by git).
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+LOCAL="${LOCAL_DIR:-$ROOT/.local}"
+VENV="$LOCAL/venv"
+export ROOT LOCAL VENV
+export KAFKA_PORT="${KAFKA_PORT:-9092}"
+export KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+export MONGODB_PORT="${MONGODB_PORT:-27017}"
+export FERRETDB_DEBUG_PORT="${FERRETDB_DEBUG_PORT:-8088}"
+export SMTP_PORT="${SMTP_PORT:-1025}"
+export FERRETDB_VERSION=v1.24.2
+SUPERVISOR_CONF="$ROOT/deploy/local/supervisord.conf"
+supervisorctl_() { "$VENV/bin/supervisorctl" -c "$SUPERVISOR_CONF" "$@"; }
+export INTAKE_PORT="${INTAKE_PORT:-8001}" VERIFICATION_PORT="${VERIFICATION_PORT:-8002}"
+export NOTIFICATION_PORT="${NOTIFICATION_PORT:-8003}" DIRECTORY_PORT="${DIRECTORY_PORT:-8004}"

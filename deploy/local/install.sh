@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs what the local stack needs into .local/, skipping what is already there:
+#   1. a Python virtualenv with the pinned packages and the project's own packages
+#   2. Apache Kafka's broker jars from Maven Central (deploy/local/kafka/pom.xml)
+#   3. FerretDB, built from its Go module with the machine's Go toolchain
+# Java 17+, Maven and Go must be on the machine (they are on ours; see README).
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+mkdir -p "$LOCAL/bin" "$LOCAL/stamps"
+step() { printf '\n==> %s\n' "$*"; }
+
+for tool in java mvn go python3; do
+  command -v "$tool" >/dev/null || { echo "install.sh: '$tool' is not on PATH (see README: prerequisites)" >&2; exit 1; }
+done
+
+# 1. Python packages: reinstalled when the requirements or a package's metadata change.
+PY_INPUTS=("$ROOT/requirements.txt" "$ROOT/constraints.txt" "$ROOT"/libs/*/pyproject.toml "$ROOT"/services/*/pyproject.toml)
+py_stamp="$LOCAL/stamps/python-$(cat "${PY_INPUTS[@]}" | sha256sum | cut -c1-16)"
+if [ ! -f "$py_stamp" ]; then
+  step "Python packages into $VENV"
+  [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --upgrade pip
+  "$VENV/bin/pip" install --quiet --progress-bar off -r "$ROOT/requirements.txt" -c "$ROOT/constraints.txt"
+  editable=()
+  for pkg in "$ROOT"/libs/* "$ROOT"/services/*; do editable+=(-e "$pkg"); done
+  "$VENV/bin/pip" install --quiet --no-deps "${editable[@]}"
+  rm -f "$LOCAL"/stamps/python-* && touch "$py_stamp"
+fi
+
+# 2. Kafka: the broker and its runtime dependencies, plus a Log4j2 binding.
+kafka_stamp="$LOCAL/stamps/kafka-$(sha256sum "$ROOT/deploy/local/kafka/pom.xml" | cut -c1-16)"
+if [ ! -f "$kafka_stamp" ]; then
+  step "Apache Kafka jars from Maven Central into $LOCAL/kafka/libs"
+  rm -rf "$LOCAL/kafka/libs"
+  mvn --batch-mode --quiet -f "$ROOT/deploy/local/kafka/pom.xml" dependency:copy-dependencies \
+      -DincludeScope=runtime -DoutputDirectory="$LOCAL/kafka/libs"
+  echo "    $(ls "$LOCAL/kafka/libs" | wc -l) jars"
+  rm -f "$LOCAL"/stamps/kafka-* && touch "$kafka_stamp"
+fi
+
+# 3. FerretDB. A plain `go install ...@v1.24.2` builds a binary that panics at start
+#    (its build/version/version.txt is generated in FerretDB's own release process and is
+#    not in the module), so build from the module source with that file written in.
+if [ ! -x "$LOCAL/bin/ferretdb" ] || ! "$LOCAL/bin/ferretdb" --version 2>/dev/null | grep -q "$FERRETDB_VERSION"; then
+  step "FerretDB $FERRETDB_VERSION built with Go into $LOCAL/bin"
+  src_dir="$(go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')"
+  build="$LOCAL/build/ferretdb"
+  rm -rf "$build" && mkdir -p "$(dirname "$build")" && cp -r "$src_dir" "$build" && chmod -R u+w "$build"
+  echo "$FERRETDB_VERSION" > "$build/build/version/version.txt"
+  (cd "$build" && CGO_ENABLED=0 go build -trimpath -o "$LOCAL/bin/ferretdb" ./cmd/ferretdb)
+  rm -rf "$build"
+fi

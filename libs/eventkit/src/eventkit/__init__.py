@@ -1,0 +1,12 @@
+"""Event plumbing shared by the registry's services.
+
+envelope    the message format every topic carries (DESIGN.md §3)
+topics      the system's topic names and who publishes them
+kafka       producer, consumer and admin factories with safe defaults
+consumer    the consume-handle-commit loop with retries and a dead-letter path
+dead_letters  dead-letter topic naming, headers and the replay command's core
+outbox      pending events stored inside the changed document, and the relay that publishes them
+inbox       processed-event records that make redelivery harmless
+mongo       one lazily built MongoClient per process (fork safe)
+correlation the correlation id of the work in progress
+"""

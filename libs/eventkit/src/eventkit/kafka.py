@@ -1,0 +1,78 @@
+"""Kafka client factories with the system's defaults.
+
+Producers are idempotent with acks=all (kafka-python 3's defaults, stated anyway so a
+library upgrade can't change them silently). Consumers never auto-commit: the consumer
+loop commits offset+1 only after the handler's effect is stored.
+"""
+import logging
+import time
+
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka.admin import NewTopic
+from kafka.errors import KafkaError, TopicAlreadyExistsError
+
+from eventkit.topics import DEFAULT_PARTITIONS
+
+log = logging.getLogger(__name__)
+
+
+def make_producer(bootstrap_servers: str, client_id: str, **overrides) -> KafkaProducer:
+    config = dict(
+        bootstrap_servers=bootstrap_servers.split(","),
+        client_id=client_id,
+        acks="all",
+        enable_idempotence=True,
+        linger_ms=5,
+        request_timeout_ms=15000,
+    )
+    config.update(overrides)
+    return KafkaProducer(**config)
+
+
+def make_consumer(bootstrap_servers: str, group_id: str, client_id: str, **overrides) -> KafkaConsumer:
+    """A consumer with no subscription yet; the consumer loop subscribes with a rebalance listener."""
+    config = dict(
+        bootstrap_servers=bootstrap_servers.split(","),
+        group_id=group_id,
+        client_id=client_id,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        max_poll_records=100,
+        max_poll_interval_ms=300000,
+        session_timeout_ms=10000,
+        heartbeat_interval_ms=2000,
+    )
+    config.update(overrides)
+    return KafkaConsumer(**config)
+
+
+def make_admin(bootstrap_servers: str, client_id: str, timeout_ms: int = 5000) -> KafkaAdminClient:
+    """An admin client that gives up after `timeout_ms` when no broker answers."""
+    return KafkaAdminClient(bootstrap_servers=bootstrap_servers.split(","), client_id=client_id,
+                            request_timeout_ms=timeout_ms, bootstrap_timeout_ms=timeout_ms)
+
+
+def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: int = DEFAULT_PARTITIONS,
+                  wait_seconds: float = 120.0) -> None:
+    """Create the topics that don't exist yet, waiting for the broker to come up first."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            admin = make_admin(bootstrap_servers, "topic-setup", timeout_ms=3000)
+            break
+        except KafkaError as exc:
+            if time.monotonic() > deadline:
+                raise
+            log.info("waiting for Kafka at %s: %s", bootstrap_servers, exc)
+            time.sleep(1.0)
+    try:
+        missing = [t for t in topics if t not in set(admin.list_topics())]
+        if missing:
+            new = [NewTopic(name=t, num_partitions=partitions, replication_factor=1) for t in missing]
+            try:
+                admin.create_topics(new, raise_errors=True)
+                log.info("created topics %s", missing)
+            except TopicAlreadyExistsError:
+                pass  # another process created them first
+    finally:
+        admin.close()

@@ -1,0 +1,75 @@
+"""Assemble and run the long-lived processes: a consumer group's worker, an outbox relay,
+and the operator's dead-letter replay. Clients are built here, inside the process that uses them."""
+import logging
+import os
+import socket
+
+from kafka.structs import TopicPartition
+
+from eventkit import outbox
+from eventkit.consumer import ConsumerLoop, Handler
+from eventkit.inbox import Inbox
+from eventkit.kafka import ensure_topics, make_consumer, make_producer
+from eventkit.lifecycle import StopFlag
+from eventkit.mongo import get_database
+from eventkit.topics import dead_letter_topic
+
+log = logging.getLogger(__name__)
+
+
+def client_id(role: str) -> str:
+    return f"{role}-{socket.gethostname()}-{os.getpid()}"
+
+
+def run_consumer(*, bootstrap_servers: str, mongodb_uri: str, database: str, group: str,
+                 topics: list[str], handler: Handler, stop: StopFlag | None = None, **loop_options) -> None:
+    """Run one member of consumer group `group` until SIGTERM."""
+    stop = stop or StopFlag()
+    ensure_topics(bootstrap_servers, [*topics, dead_letter_topic(group)])
+    consumer = make_consumer(bootstrap_servers, group, client_id(group))
+    consumer.subscribe(topics)
+    producer = make_producer(bootstrap_servers, client_id(f"{group}-dlq"))
+    inbox = Inbox(get_database(mongodb_uri, database), group)
+    try:
+        ConsumerLoop(consumer, group, handler, inbox, producer, **loop_options).run(stop)
+    finally:
+        producer.close(timeout=10)
+
+
+def run_relay(*, bootstrap_servers: str, mongodb_uri: str, database: str, collection: str,
+              topic: str, stop: StopFlag | None = None) -> None:
+    """Publish `collection`'s outbox to `topic` until SIGTERM."""
+    stop = stop or StopFlag()
+    ensure_topics(bootstrap_servers, [topic])
+    coll = get_database(mongodb_uri, database)[collection]
+    outbox.ensure_indexes(coll)
+    producer = make_producer(bootstrap_servers, client_id(f"{database}-relay"), max_block_ms=10000)
+    try:
+        outbox.OutboxRelay(coll, topic, producer).run(stop)
+    finally:
+        producer.close(timeout=10)
+
+
+def replay_dead_letters(*, bootstrap_servers: str, mongodb_uri: str, database: str, group: str,
+                        handler: Handler, stop: StopFlag | None = None) -> int:
+    """Re-run `group`'s handler on every message in its dead-letter topic, once.
+
+    Reads up to the end the topic had when the replay started; a message that fails again
+    goes back to the end of the same topic, with its replay count raised.
+    """
+    stop = stop or StopFlag()
+    topic = dead_letter_topic(group)
+    ensure_topics(bootstrap_servers, [topic])
+    consumer = make_consumer(bootstrap_servers, f"{group}.replay", client_id(f"{group}-replay"))
+    partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
+    consumer.assign(partitions)
+    end_offsets = consumer.end_offsets(partitions)
+    waiting = sum(end - consumer.position(tp) for tp, end in end_offsets.items())
+    log.info("replaying %d dead letters of %s", waiting, group)
+    producer = make_producer(bootstrap_servers, client_id(f"{group}-replay"))
+    inbox = Inbox(get_database(mongodb_uri, database), group)
+    try:
+        ConsumerLoop(consumer, group, handler, inbox, producer).run(stop, until=end_offsets)
+    finally:
+        producer.close(timeout=10)
+    return waiting

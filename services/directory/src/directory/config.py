@@ -1,0 +1,10 @@
+"""Directory's settings (environment variable → field); see servicekit.config."""
+import dataclasses
+
+from servicekit.config import BaseConfig, setting
+
+
+@dataclasses.dataclass(frozen=True)
+class Config(BaseConfig):
+    port: int = setting("PORT", 8004, "HTTP port of the web app")
+    mongodb_database: str = setting("MONGODB_DATABASE", "directory", "this service's own database")

@@ -1,0 +1,6 @@
+"""Intake: applicants submit applications and track them (DESIGN.md §3).
+
+Owns applications, uploaded documents and applicant access tokens; publishes
+application events to `intake.events` through its outbox; consumes verification's
+decisions to keep each application's status current.
+"""

@@ -1,0 +1,10 @@
+"""Intake's settings (environment variable → field); see servicekit.config."""
+import dataclasses
+
+from servicekit.config import BaseConfig, setting
+
+
+@dataclasses.dataclass(frozen=True)
+class Config(BaseConfig):
+    port: int = setting("PORT", 8001, "HTTP port of the web app")
+    mongodb_database: str = setting("MONGODB_DATABASE", "intake", "this service's own database")

@@ -1,0 +1,3 @@
+"""The notification log: one document per notification in the `notifications` collection, with its outbox."""
+
+COLLECTION = "notifications"

@@ -1,0 +1,12 @@
+"""Consumes intake's application events: `python -m verification.entrypoints.worker`.
+
+Run more of these to share the load: they join one consumer group.
+"""
+from eventkit.topics import INTAKE_EVENTS
+from servicekit.process import consumer_main
+from verification.config import Config
+from verification.service_layer.handlers import GROUP, application_event_handler
+
+if __name__ == "__main__":
+    config = Config.from_env()
+    consumer_main("verification", config, GROUP, [INTAKE_EVENTS], application_event_handler(config))
