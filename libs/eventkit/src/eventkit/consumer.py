@@ -80,23 +80,23 @@ class ConsumerLoop:
         return all(self.consumer.position(tp) >= end for tp, end in until.items())
 
     def _process(self, batches: dict, stop: StopFlag) -> None:
+        """Handle a poll's messages partition by partition; commit what finished, rewind the rest."""
         done: dict[TopicPartition, OffsetAndMetadata] = {}
         pending = {tp: list(messages) for tp, messages in batches.items()}
         try:
             for tp, messages in pending.items():
-                while messages:
-                    if stop.is_set:
-                        raise DependencyDown("stopping")  # rewinds what is unfinished
+                while messages and not stop.is_set:
                     message = messages[0]
                     self._handle(message)
                     messages.pop(0)
                     done[tp] = OffsetAndMetadata(message.offset + 1, "", _epoch(message))
-        except DependencyDown:
+                    if self._consecutive_dead_letters > self.max_consecutive_dead_letters:
+                        raise TooManyDeadLetters(
+                            f"{self._consecutive_dead_letters} dead letters in a row in {self.group}")
+        finally:
             for tp, messages in pending.items():
                 if messages:
-                    self.consumer.seek(tp, messages[0].offset)
-            raise
-        finally:
+                    self.consumer.seek(tp, messages[0].offset)  # unfinished: read again on the next poll
             self._commit(done)
 
     def _commit(self, offsets: dict) -> None:
@@ -156,8 +156,6 @@ class ConsumerLoop:
         DEAD_LETTERS.labels(self.group).inc()
         MESSAGES_HANDLED.labels(self.group, "dead_lettered").inc()
         self._consecutive_dead_letters += 1
-        if self._consecutive_dead_letters > self.max_consecutive_dead_letters:
-            raise TooManyDeadLetters(f"{self._consecutive_dead_letters} dead letters in a row in {self.group}")
 
 
 def _epoch(message) -> int:

@@ -1,0 +1,42 @@
+"""Helpers for the integration suite: read what is on a topic, produce to it."""
+import json
+import uuid
+
+import pytest
+
+from eventkit.kafka import make_consumer, make_producer
+
+
+@pytest.fixture
+def read_topic(servers):
+    """read_topic(topic, expected) -> the first `expected` messages on the topic, from the beginning."""
+    def read(topic: str, expected: int, timeout_s: float = 20.0) -> list:
+        consumer = make_consumer(servers.kafka, f"reader-{uuid.uuid4().hex[:8]}", "test-reader",
+                                 consumer_timeout_ms=int(timeout_s * 1000))
+        consumer.subscribe([topic])
+        messages = []
+        try:
+            for message in consumer:
+                messages.append(message)
+                if len(messages) >= expected:
+                    break
+        finally:
+            consumer.close(autocommit=False)
+        return messages
+    return read
+
+
+@pytest.fixture
+def producer(servers):
+    p = make_producer(servers.kafka, "test-producer")
+    yield p
+    p.close(timeout=10)
+
+
+@pytest.fixture
+def publish(producer):
+    """publish(topic, envelope or raw bytes): send one message and wait until the broker has it."""
+    def send(topic: str, value, key: str = "k") -> None:
+        raw = value if isinstance(value, bytes) else json.dumps(value).encode()
+        producer.send(topic, key=key.encode(), value=raw).get(timeout=15)
+    return send

@@ -1,0 +1,101 @@
+"""The outbox relay against real Kafka and the real MongoDB-protocol server."""
+import json
+
+from eventkit import outbox
+from eventkit.envelope import new_event
+from eventkit.kafka import make_producer
+
+
+def _insert_with_events(collection, doc_id: str, count: int) -> list[dict]:
+    events = [new_event("ThingHappened", doc_id, {"n": n}, source="test") for n in range(count)]
+    collection.insert_one({"_id": doc_id, "name": doc_id, **outbox.new_document_fields(events)})
+    return events
+
+
+def test_pending_events_are_published_in_order_and_marked_sent(servers, database, new_topic, read_topic):
+    topic = new_topic()
+    coll = database["things"]
+    outbox.ensure_indexes(coll)
+    events = _insert_with_events(coll, "a", 2) + _insert_with_events(coll, "b", 1)
+    producer = make_producer(servers.kafka, "relay-test")
+    try:
+        assert outbox.OutboxRelay(coll, topic, producer).publish_pending() == 3
+    finally:
+        producer.close(timeout=10)
+
+    messages = read_topic(topic, 3)
+    assert sorted(json.loads(m.value)["event_id"] for m in messages) == sorted(e["event_id"] for e in events)
+    by_key = {}
+    for m in sorted(messages, key=lambda m: m.offset):
+        by_key.setdefault(m.key.decode(), []).append(json.loads(m.value)["payload"]["n"])
+    assert by_key == {"a": [0, 1], "b": [0]}  # one document's events keep their order
+    assert dict(messages[0].headers)["event_type"] == b"ThingHappened"
+    for doc in coll.find():
+        assert doc["outbox_pending"] is False
+        assert all(e["state"] == "sent" and e["send_count"] == 1 for e in doc["outbox"])
+
+
+def test_event_appended_while_publishing_is_not_marked_sent(servers, database, new_topic, read_topic):
+    """The relay marks with a revision check: a concurrent append keeps the document pending."""
+    topic = new_topic()
+    coll = database["things"]
+    _insert_with_events(coll, "a", 1)
+    late = new_event("ThingChanged", "a", {"late": True}, source="test")
+    real = make_producer(servers.kafka, "relay-test")
+
+    class AppendDuringFlush:
+        """A real producer; while it flushes, a writer appends one more event to the document."""
+        def send(self, *args, **kwargs):
+            return real.send(*args, **kwargs)
+
+        def flush(self, timeout=None):
+            real.flush(timeout)
+            coll.update_one({"_id": "a"}, outbox.with_events({"$set": {"name": "changed"}}, [late]))
+
+    relay = outbox.OutboxRelay(coll, topic, AppendDuringFlush())
+    try:
+        relay.publish_pending()
+        assert coll.find_one({"_id": "a"})["outbox_pending"] is True
+        relay.producer = real
+        relay.publish_pending()
+    finally:
+        real.close(timeout=10)
+    doc = coll.find_one({"_id": "a"})
+    assert doc["outbox_pending"] is False and doc["name"] == "changed"
+    published = [json.loads(m.value)["event_id"] for m in read_topic(topic, 3)]
+    assert late["event_id"] in published
+
+
+def test_events_left_pending_by_a_crash_are_sent_again(servers, database, new_topic, read_topic):
+    """Published but not marked (the relay died in between): the next relay re-sends them."""
+    topic = new_topic()
+    coll = database["things"]
+    [event] = _insert_with_events(coll, "a", 1)
+    producer = make_producer(servers.kafka, "relay-test")
+
+    class CrashBeforeMarking(outbox.OutboxRelay):
+        def _mark(self, docs, sends):
+            raise SystemExit("relay killed after publishing")
+
+    try:
+        try:
+            CrashBeforeMarking(coll, topic, producer).publish_pending()
+        except SystemExit:
+            pass
+        assert coll.find_one({"_id": "a"})["outbox_pending"] is True
+        assert outbox.OutboxRelay(coll, topic, producer).publish_pending() == 1
+    finally:
+        producer.close(timeout=10)
+    ids = [json.loads(m.value)["event_id"] for m in read_topic(topic, 2)]
+    assert ids == [event["event_id"], event["event_id"]]  # at least once; consumers deduplicate
+    assert coll.find_one({"_id": "a"})["outbox_pending"] is False
+
+
+def test_nothing_pending_publishes_nothing(servers, database, new_topic):
+    coll = database["things"]
+    coll.insert_one({"_id": "quiet", **outbox.new_document_fields([])})
+    producer = make_producer(servers.kafka, "relay-test")
+    try:
+        assert outbox.OutboxRelay(coll, new_topic(), producer).publish_pending() == 0
+    finally:
+        producer.close(timeout=10)
