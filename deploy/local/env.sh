@@ -14,3 +14,9 @@ SUPERVISOR_CONF="$ROOT/deploy/local/supervisord.conf"
 supervisorctl_() { "$VENV/bin/supervisorctl" -c "$SUPERVISOR_CONF" "$@"; }
 export INTAKE_PORT="${INTAKE_PORT:-8001}" VERIFICATION_PORT="${VERIFICATION_PORT:-8002}"
 export NOTIFICATION_PORT="${NOTIFICATION_PORT:-8003}" DIRECTORY_PORT="${DIRECTORY_PORT:-8004}"
+
+# Keys and service credentials for the local stack: random, made once per checkout, never
+# committed (.local/secrets.env, see make_secrets.py). A variable already set in the environment wins.
+SECRETS_FILE="$LOCAL/secrets.env"
+python3 "$ROOT/deploy/local/make_secrets.py" "$SECRETS_FILE"
+source "$SECRETS_FILE"

@@ -1,14 +1,22 @@
 """Each service's app factory builds without touching a server (clients are lazy, after fork)."""
+import base64
 import importlib
 
 import pytest
 
 SERVICES = {"intake": 8001, "verification": 8002, "notification": 8003, "directory": 8004}
+KEY = base64.b64encode(bytes(32)).decode()
+TEST_SETTINGS = {"intake": {"pii_key": KEY, "event_pii_key": KEY, "cnic_index_key": KEY, "secret_key": "s"}}
+
+
+def build(service: str):
+    settings = TEST_SETTINGS.get(service, {})
+    return importlib.import_module(f"{service}.entrypoints.app").create_app({"TESTING": True, "SETTINGS": settings})
 
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_app_factory_builds_offline_and_answers_healthz(service):
-    app = importlib.import_module(f"{service}.entrypoints.app").create_app({"TESTING": True})
+    app = build(service)
     assert app.test_client().get("/healthz").json == {"status": "ok", "service": service}
 
 
@@ -26,5 +34,10 @@ def test_importing_the_entrypoints_builds_no_clients():
 
     before = dict(mongo._clients)
     for service in SERVICES:
-        importlib.import_module(f"{service}.entrypoints.app").create_app({"TESTING": True})
+        build(service)
     assert mongo._clients == before
+
+
+def test_intake_refuses_to_start_without_its_keys():
+    with pytest.raises(ValueError, match="INTAKE_PII_KEY"):
+        importlib.import_module("intake.entrypoints.app").create_app({"TESTING": True, "SETTINGS": {"pii_key": ""}})

@@ -1,11 +1,48 @@
 """Intake's web app: `create_app()` is what gunicorn serves (deploy/gunicorn.conf.py)."""
+from pathlib import Path
+
+from flask import request
+from flask_babel import Babel, get_locale
+
+from eventkit.mongo import get_database
+from intake.bootstrap import load_keys
 from intake.config import Config
+from intake.entrypoints.api import applications, documents, skills
+from intake.entrypoints.web import pages
+from servicekit.csrf import install_csrf
+from servicekit.rate_limit import install_rate_limits
 from servicekit.web import create_service_app
+
+TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
+# English, plus every language whose catalogue has been compiled into translations/ (Urdu is prepared: messages.pot).
+LANGUAGES = ("en", *sorted(p.parts[-3] for p in TRANSLATIONS.glob("*/LC_MESSAGES/messages.mo")))
 
 
 def create_app(test_config: dict | None = None):
     config = Config.from_env(**(test_config or {}).get("SETTINGS", {}))
-    app, _api = create_service_app(
+    load_keys(config)  # refuse to start without valid keys, naming the missing variable
+    app, api = create_service_app(
         "intake", config, test_config=test_config, title="Freelancer Registry — Intake",
         description="Applicants submit their registration and track its status.")
+    app.config.update(
+        SECRET_KEY=config.secret_key or None,
+        MAX_CONTENT_LENGTH=3 * config.document_max_bytes + 256 * 1024,  # the form carries up to three documents
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=config.cookie_secure,
+    )
+    if not app.config["SECRET_KEY"]:
+        raise ValueError("INTAKE_SECRET_KEY is not set (make up writes .local/secrets.env)")
+    for blueprint in (applications.blp, documents.blp, skills.blp):
+        api.register_blueprint(blueprint)
+    app.register_blueprint(pages.bp)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
+    Babel(app, locale_selector=lambda: request.args.get("lang") if request.args.get("lang") in LANGUAGES
+          else request.accept_languages.best_match(LANGUAGES, "en"))
+    app.jinja_env.globals["get_locale"] = get_locale
+    install_csrf(app)
+    install_rate_limits(app, lambda: get_database(config.mongodb_uri, config.mongodb_database), {
+        "submit": (config.submit_limit_per_hour, 3600),
+        "status": (config.status_limit_per_minute, 60),
+    })
     return app

@@ -1,0 +1,13 @@
+"""Pakistan's provinces and territories, spelt as the registry accepts them (DESIGN.md §2)."""
+
+KHYBER_PAKHTUNKHWA = "Khyber Pakhtunkhwa"
+
+PROVINCES = (
+    "Punjab",
+    "Sindh",
+    KHYBER_PAKHTUNKHWA,
+    "Balochistan",
+    "Islamabad Capital Territory",
+    "Gilgit-Baltistan",
+    "Azad Jammu and Kashmir",
+)

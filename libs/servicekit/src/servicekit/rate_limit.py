@@ -1,0 +1,63 @@
+"""Per-client rate limits shared by all of a service's workers, counted in its database.
+
+Fixed windows: one counter document per (bucket, client, window), incremented
+atomically. Old windows are deleted now and then by the requests themselves (FerretDB
+has no TTL indexes).
+"""
+import datetime as dt
+import functools
+import random
+import time
+
+from flask import current_app, request
+from pymongo import ReturnDocument
+from pymongo.collection import Collection
+from werkzeug.exceptions import TooManyRequests
+
+COLLECTION = "rate_limits"
+
+
+class RateLimiter:
+    def __init__(self, collection: Collection, bucket: str, limit: int, window_seconds: int):
+        self.collection, self.bucket = collection, bucket
+        self.limit, self.window = limit, window_seconds
+
+    def hit(self, client: str, now: float | None = None) -> int | None:
+        """Count one request; None when allowed, else the seconds until the window resets."""
+        now = time.time() if now is None else now
+        window_start = int(now // self.window * self.window)
+        counter = self.collection.find_one_and_update(
+            {"_id": f"{self.bucket}:{client}:{window_start}"},
+            {"$inc": {"count": 1}, "$setOnInsert": {"expires_at": dt.datetime.fromtimestamp(
+                window_start + self.window, dt.timezone.utc)}},
+            upsert=True, return_document=ReturnDocument.AFTER)
+        if random.random() < 0.01:
+            self.collection.delete_many({"expires_at": {"$lt": dt.datetime.now(dt.timezone.utc)}})
+        if counter["count"] <= self.limit:
+            return None
+        return max(1, int(window_start + self.window - now))
+
+
+def rate_limited(bucket: str):
+    """Limit a view per client address; the app supplies `limiter_for(bucket)` in its extensions."""
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            limiter = current_app.extensions["rate_limiters"](bucket)
+            retry_after = limiter.hit(request.remote_addr or "unknown")
+            if retry_after is not None:
+                raise TooManyRequests("Too many requests from your address; try again later.", retry_after=retry_after)
+            return view(*args, **kwargs)
+        return wrapper
+    return decorate
+
+
+def install_rate_limits(app, database_getter, limits: dict[str, tuple[int, int]]) -> None:
+    """Give `app` its limits: bucket → (requests, window seconds), counted in the service's database.
+
+    `database_getter` is called per request so the database client is made after fork."""
+    def limiter_for(bucket: str) -> RateLimiter:
+        limit, window = limits[bucket]
+        return RateLimiter(database_getter()[COLLECTION], bucket, limit, window)
+
+    app.extensions["rate_limiters"] = limiter_for

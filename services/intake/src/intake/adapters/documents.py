@@ -1,0 +1,34 @@
+"""Uploaded documents, encrypted, one document per (application, kind) in `documents`.
+
+A file is at most a few megabytes, far below Mongo's 16 MB document limit, so it is kept
+whole rather than in GridFS chunks."""
+import datetime as dt
+
+from bson.binary import Binary
+from pymongo.collection import Collection
+from pymongo.database import Database
+
+from servicekit.crypto import Sealer
+
+COLLECTION = "documents"
+
+
+class DocumentStore:
+    def __init__(self, db: Database, sealer: Sealer):
+        self.documents: Collection = db[COLLECTION]
+        self.sealer = sealer
+
+    def put(self, application_id: str, kind: str, content_type: str, content: bytes) -> dict:
+        info = {"kind": kind, "content_type": content_type, "size": len(content),
+                "uploaded_at": dt.datetime.now(dt.timezone.utc)}
+        sealed = self.sealer.seal_bytes(content).encode()
+        self.documents.replace_one({"_id": f"{application_id}:{kind}"},
+                                   {**info, "application_id": application_id, "content": Binary(sealed)}, upsert=True)
+        return info
+
+    def get(self, application_id: str, kind: str) -> tuple[dict, bytes] | None:
+        stored = self.documents.find_one({"_id": f"{application_id}:{kind}"})
+        if stored is None:
+            return None
+        content = self.sealer.unseal_bytes(bytes(stored.pop("content")).decode())
+        return stored, content

@@ -1,0 +1,33 @@
+"""The events intake publishes on `intake.events`, keyed by application id.
+
+Payloads carry what verification and notification need and nothing more. Personal data
+(CNIC, date of birth, gender, email, mobile, address, father's name) travels only inside
+`sealed`, encrypted under EVENT_PII_KEY, which the directory does not have.
+"""
+from eventkit.envelope import new_event
+
+SOURCE = "intake"
+APPLICATION_SUBMITTED = "ApplicationSubmitted"
+APPLICATION_AMENDED = "ApplicationAmended"
+APPLICATION_WITHDRAWN = "ApplicationWithdrawn"
+DOCUMENT_UPLOADED = "DocumentUploaded"
+
+
+def application_event(event_type: str, application_id: str, public: dict, sealed: str, language: str) -> dict:
+    """Submitted or amended: the whole current application, so consumers never merge partial updates."""
+    return new_event(event_type, application_id, {
+        "application_id": application_id,
+        "public": public,
+        "sealed": sealed,
+        "language": language,
+    }, source=SOURCE)
+
+
+def withdrawn(application_id: str) -> dict:
+    return new_event(APPLICATION_WITHDRAWN, application_id, {"application_id": application_id}, source=SOURCE)
+
+
+def document_uploaded(application_id: str, kind: str, content_type: str, size: int) -> dict:
+    return new_event(DOCUMENT_UPLOADED, application_id, {
+        "application_id": application_id, "kind": kind, "content_type": content_type, "size": size,
+    }, source=SOURCE)

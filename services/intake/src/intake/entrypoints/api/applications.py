@@ -1,0 +1,94 @@
+"""The applicant's JSON API: submit, track, view, amend, withdraw (DESIGN.md §5)."""
+from flask import current_app, url_for
+from flask_smorest import Blueprint
+from werkzeug.exceptions import Conflict, NotFound, Unauthorized
+
+from intake.bootstrap import intake_for
+from intake.entrypoints.schemas import (AmendmentSchema, ApplicantViewSchema, ApplicationSchema, StatusSchema,
+                                        SubmittedSchema)
+from intake.service_layer import submissions, views
+from servicekit.rate_limit import rate_limited
+from servicekit.requests import bearer_token, json_body
+
+blp = Blueprint("applications", __name__, url_prefix="/api/v1/applications",
+                description="Submit an application and follow it")
+
+
+def intake():
+    return intake_for(current_app.config["SERVICE_CONFIG"])
+
+
+def authorised_application(application_id: str) -> dict:
+    token = bearer_token()
+    if token is None:
+        raise Unauthorized("Send the application's access token as 'Authorization: Bearer <token>'.")
+    try:
+        return submissions.authorise(intake(), application_id, token)
+    except submissions.NotFound:
+        raise NotFound("No application with that id and access token.") from None
+
+
+@blp.route("", methods=["POST"])
+@rate_limited("submit")
+@json_body()
+@blp.arguments(ApplicationSchema)
+@blp.response(202, SubmittedSchema)
+@blp.alt_response(409, description="An active application or registration already holds this CNIC")
+@blp.alt_response(415, description="The body is not JSON")
+@blp.alt_response(429, description="Too many submissions from this address")
+def submit(data):
+    """Submit an application. The access token is shown once: keep it to view, amend or withdraw."""
+    try:
+        application_id, token = submissions.submit(intake(), data)
+    except submissions.DuplicateCnic:
+        raise Conflict("An active application or registration already exists for this CNIC.") from None
+    return {"application_id": application_id, "access_token": token, "status": "submitted",
+            "status_url": url_for("applications.status", application_id=application_id, _external=False)}
+
+
+@blp.route("/<application_id>/status")
+@rate_limited("status")
+@blp.response(200, StatusSchema)
+def status(application_id):
+    """The application's status, without any personal data."""
+    doc = intake().applications.get(application_id, {"status": 1, "updated_at": 1})
+    if doc is None:
+        raise NotFound("No application with that id.")
+    return views.public_status(doc)
+
+
+@blp.route("/<application_id>")
+@rate_limited("status")
+@blp.response(200, ApplicantViewSchema)
+@blp.alt_response(401, description="No access token")
+def view(application_id):
+    """The applicant's full view: what they filed, the timeline, and the outcome."""
+    return views.applicant_view(intake(), authorised_application(application_id))
+
+
+@blp.route("/<application_id>", methods=["PATCH"])
+@json_body()
+@blp.arguments(AmendmentSchema(partial=True))
+@blp.response(200, ApplicantViewSchema)
+@blp.alt_response(409, description="The application is decided, withdrawn, or changed meanwhile")
+def amend(changes, application_id):
+    """Change an application that is not yet decided; verification checks it again."""
+    doc = authorised_application(application_id)
+    try:
+        updated = submissions.amend(intake(), doc, changes)
+    except submissions.NotAllowed:
+        raise Conflict("This application can no longer be changed.") from None
+    return views.applicant_view(intake(), updated)
+
+
+@blp.route("/<application_id>/withdraw", methods=["POST"])
+@blp.response(200, StatusSchema)
+@blp.alt_response(409, description="The application is already decided or withdrawn")
+def withdraw(application_id):
+    """Withdraw an application that is not yet decided. The CNIC is free to apply again."""
+    doc = authorised_application(application_id)
+    try:
+        submissions.withdraw(intake(), doc)
+    except submissions.NotAllowed:
+        raise Conflict("This application is already decided or withdrawn.") from None
+    return views.public_status(intake().applications.get(application_id))

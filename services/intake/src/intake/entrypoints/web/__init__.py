@@ -1,0 +1,1 @@
+"""Intake's server-rendered pages: the application form, the confirmation, the status page."""

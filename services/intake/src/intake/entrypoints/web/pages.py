@@ -1,0 +1,97 @@
+"""The pages applicants use: they work without JavaScript and submit through the same
+validation and service layer as the JSON API."""
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from werkzeug.datastructures import MultiDict
+
+from domainkit.geography import PROVINCES
+from domainkit.platforms import PLATFORM_NAMES
+from domainkit.skills import SKILLS
+from intake.bootstrap import intake_for
+from intake.domain.documents import REQUIRED_KINDS
+from intake.entrypoints.schemas import EDUCATION_LEVELS, ApplicationSchema
+from intake.entrypoints.uploads import UploadRefused, read_upload
+from intake.entrypoints.web.form import PLATFORM_ROWS, application_from_form, messages_by_field
+from intake.service_layer import submissions, views
+from servicekit.rate_limit import rate_limited
+
+bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
+EDUCATION_LABELS = {"none": "No formal education", "matric": "Matric", "intermediate": "Intermediate",
+                    "diploma": "Diploma", "bachelors": "Bachelor's", "masters": "Master's", "mphil": "MPhil", "phd": "PhD"}
+UPLOADS = {"cnic_front": REQUIRED_KINDS, "cnic_back": REQUIRED_KINDS, "ntn_certificate": ()}
+
+
+def _intake():
+    return intake_for(current_app.config["SERVICE_CONFIG"])
+
+
+def _form_page(values=None, errors=None, status=200):
+    skills_by_category = {}
+    for skill in SKILLS:
+        skills_by_category.setdefault(skill.category, []).append(skill)
+    return render_template("apply.html", values=values or MultiDict(), errors=errors or {},
+                           province_choices=[(p, p) for p in PROVINCES],
+                           education_choices=[(e, EDUCATION_LABELS[e]) for e in EDUCATION_LEVELS], platforms=PLATFORM_NAMES,
+                           platform_rows=PLATFORM_ROWS, skills_by_category=skills_by_category), status
+
+
+@bp.get("/")
+def application_form():
+    return _form_page()
+
+
+@bp.post("/apply")
+@rate_limited("submit")
+def submit_form():
+    values = request.form
+    errors = {}
+    try:
+        data = ApplicationSchema().load(application_from_form(values))
+    except ValidationError as exc:
+        errors = messages_by_field(exc.messages)
+        data = None
+    files = {}
+    for kind, required_in in UPLOADS.items():
+        storage = request.files.get(kind)
+        if storage is None or not storage.filename:
+            if required_in:
+                errors[kind] = [_("Upload this document.")]
+            continue
+        try:
+            files[kind] = read_upload(storage, _intake().config.document_max_bytes)
+        except UploadRefused as refused:
+            errors[kind] = [str(refused)]
+    if errors:
+        return _form_page(values, errors, 422)
+    try:
+        application_id, token = submissions.submit(_intake(), data)
+    except submissions.DuplicateCnic:
+        return _form_page(values, {"cnic": [_("An active application or registration already exists for this CNIC.")]},
+                          409)
+    doc = _intake().applications.get(application_id)
+    for kind, (content_type, content) in files.items():
+        submissions.add_document(_intake(), doc, kind, content_type, content)
+    return render_template("submitted.html", application_id=application_id, token=token), 201
+
+
+@bp.get("/status")
+@rate_limited("status")
+def status_page():
+    application_id = request.args.get("application_id", "").strip()[:64]
+    doc = _intake().applications.get(application_id, {"status": 1, "updated_at": 1}) if application_id else None
+    status = views.public_status(doc) if doc else None
+    return render_template("status.html", application_id=application_id, status=status,
+                           not_found=bool(application_id) and doc is None), (404 if application_id and not doc else 200)
+
+
+@bp.post("/status")
+@rate_limited("status")
+def applicant_status_page():
+    application_id = request.form.get("application_id", "").strip()[:64]
+    try:
+        doc = submissions.authorise(_intake(), application_id, request.form.get("access_token", "").strip())
+    except submissions.NotFound:
+        return render_template("status.html", application_id=application_id, status=None, wrong_token=True), 404
+    return render_template("status.html", application_id=application_id, status=views.public_status(doc),
+                           view=views.applicant_view(_intake(), doc))
