@@ -38,15 +38,19 @@ if [ ! -f "$kafka_stamp" ]; then
   rm -f "$LOCAL"/stamps/kafka-* && touch "$kafka_stamp"
 fi
 
-# 3. FerretDB. A plain `go install ...@v1.24.2` builds a binary that panics at start
-#    (its build/version/version.txt is generated in FerretDB's own release process and is
-#    not in the module), so build from the module source with that file written in.
-if [ ! -x "$LOCAL/bin/ferretdb" ] || ! "$LOCAL/bin/ferretdb" --version 2>/dev/null | grep -q "$FERRETDB_VERSION"; then
+# 3. FerretDB, built from its module source with two changes:
+#    - build/version/version.txt written in: a plain `go install ...@v1.24.2` builds a binary
+#      that panics at start (the file comes from FerretDB's release tooling, not the module);
+#    - single-document updates made atomic (ferretdb/serialize_writes.py says why).
+ferret_stamp="$LOCAL/stamps/ferretdb-$(cat "$ROOT/deploy/local/ferretdb/serialize_writes.py" | sha256sum | cut -c1-16)"
+if [ ! -x "$LOCAL/bin/ferretdb" ] || [ ! -f "$ferret_stamp" ]; then
   step "FerretDB $FERRETDB_VERSION built with Go into $LOCAL/bin"
   src_dir="$(go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')"
   build="$LOCAL/build/ferretdb"
   rm -rf "$build" && mkdir -p "$(dirname "$build")" && cp -r "$src_dir" "$build" && chmod -R u+w "$build"
   echo "$FERRETDB_VERSION" > "$build/build/version/version.txt"
+  python3 "$ROOT/deploy/local/ferretdb/serialize_writes.py" "$build"
   (cd "$build" && CGO_ENABLED=0 go build -trimpath -o "$LOCAL/bin/ferretdb" ./cmd/ferretdb)
   rm -rf "$build"
+  rm -f "$LOCAL"/stamps/ferretdb-* && touch "$ferret_stamp"
 fi

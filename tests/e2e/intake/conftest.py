@@ -1,0 +1,58 @@
+"""Helpers for intake's end-to-end tests: valid applications, clients from their own loopback
+address (rate limits count per address), and what the running stack stores and publishes."""
+import random
+import uuid
+
+import httpx
+import pytest
+
+from eventkit.kafka import make_consumer
+from eventkit.mongo import get_database
+from eventkit.topics import INTAKE_EVENTS
+from support.intake import valid_application
+
+
+@pytest.fixture
+def client(stack):
+    """An HTTP client to intake from a loopback address of its own (127.x.y.z)."""
+    address = f"127.{random.randint(1, 254)}.{random.randint(1, 254)}.{random.randint(2, 254)}"
+    with httpx.Client(base_url=stack.url("intake"), transport=httpx.HTTPTransport(local_address=address),
+                      timeout=15) as c:
+        yield c
+
+
+@pytest.fixture
+def submit(client):
+    """submit(**overrides) -> (application_id, access_token, the data sent)."""
+    def do(**overrides):
+        data = valid_application(**overrides)
+        response = client.post("/api/v1/applications", json=data)
+        assert response.status_code == 202, response.text
+        body = response.json()
+        return body["application_id"], body["access_token"], data
+    return do
+
+
+@pytest.fixture
+def intake_db(stack):
+    return get_database(stack.servers.mongodb_uri, "intake")
+
+
+@pytest.fixture
+def published(stack):
+    """published(application_id, n) -> the first n messages on intake.events keyed by that application."""
+    def read(application_id: str, count: int = 1, timeout_s: float = 30.0) -> list:
+        consumer = make_consumer(stack.servers.kafka, f"test-reader-{uuid.uuid4().hex[:8]}", "test-reader",
+                                 consumer_timeout_ms=int(timeout_s * 1000))
+        consumer.subscribe([INTAKE_EVENTS])
+        found = []
+        try:
+            for message in consumer:
+                if message.key == application_id.encode():
+                    found.append(message)
+                    if len(found) >= count:
+                        break
+        finally:
+            consumer.close(autocommit=False)
+        return found
+    return read

@@ -1,0 +1,81 @@
+"""Submitting applications to the running intake service: accepted ones are stored
+encrypted and published exactly as stored; duplicates are refused."""
+import json
+
+from eventkit.envelope import decode
+from servicekit.crypto import Sealer
+from support.intake import bearer, event_key, random_cnic, valid_application
+
+
+def test_valid_application_is_accepted_and_its_event_published_as_stored(submit, intake_db, published, wait_for):
+    application_id, token, data = submit()
+    doc = wait_for(lambda: (d := intake_db["applications"].find_one({"_id": application_id}))
+                   and not d["outbox_pending"] and d, message="the event published")
+    assert doc["status"] == "submitted"
+    assert doc["public"]["full_name"] == data["full_name"]
+    stored_event = doc["outbox"][0]["event"]
+    [message] = published(application_id)
+    assert decode(message.value) == stored_event  # on Kafka exactly as stored
+    assert stored_event["event_type"] == "ApplicationSubmitted"
+    payload = stored_event["payload"]
+    assert set(payload) == {"application_id", "public", "sealed", "language"}
+    private = Sealer(event_key()).unseal(payload["sealed"])
+    assert private["cnic"] == data["cnic"].replace("-", "")
+    assert private["mobile"] == "+923001234567"
+    assert private["date_of_birth"] == data["date_of_birth"]
+    assert "cnic" not in json.dumps(payload["public"])
+
+
+def test_applicant_view_needs_the_token_and_masks_the_cnic(client, submit):
+    application_id, token, data = submit()
+    assert client.get(f"/api/v1/applications/{application_id}").status_code == 401
+    assert client.get(f"/api/v1/applications/{application_id}", headers=bearer("wrong")).status_code == 404
+    view = client.get(f"/api/v1/applications/{application_id}", headers=bearer(token)).json()
+    assert view["cnic_masked"].endswith(data["cnic"][-5:])
+    assert data["cnic"] not in json.dumps(view) and data["cnic"].replace("-", "") not in json.dumps(view)
+    assert view["email"] == data["email"] and view["status"] == "submitted"
+    assert [e["status"] for e in view["timeline"]] == ["submitted"]
+
+
+def test_public_status_carries_no_personal_data(client, submit):
+    application_id, _, data = submit()
+    status = client.get(f"/api/v1/applications/{application_id}/status").json()
+    assert set(status) == {"application_id", "status", "updated_at"}
+    assert client.get("/api/v1/applications/nosuchapplication/status").status_code == 404
+
+
+def test_same_cnic_in_either_form_is_refused_while_active_and_free_after_withdrawal(client, submit, intake_db):
+    cnic = random_cnic()
+    application_id, token, _ = submit(cnic=cnic)
+    stored = intake_db["applications"].count_documents({})
+    again = client.post("/api/v1/applications", json=valid_application(cnic=cnic.replace("-", "")))
+    assert again.status_code == 409
+    assert intake_db["applications"].count_documents({}) == stored
+    assert client.post(f"/api/v1/applications/{application_id}/withdraw", headers=bearer(token)).json()["status"] \
+        == "withdrawn"
+    assert client.post(f"/api/v1/applications/{application_id}/withdraw", headers=bearer(token)).status_code == 409
+    assert client.post("/api/v1/applications", json=valid_application(cnic=cnic)).status_code == 202
+
+
+def test_amend_publishes_the_whole_amended_application(client, submit, published):
+    application_id, token, _ = submit()
+    response = client.patch(f"/api/v1/applications/{application_id}", headers=bearer(token),
+                            json={"city": "Karachi", "province": "Sindh", "skills": ["seo"]})
+    assert response.status_code == 200, response.text
+    assert response.json()["city"] == "Karachi" and response.json()["father_name"] == "Imran Khan"
+    submitted, amended = published(application_id, 2)
+    assert decode(amended.value)["event_type"] == "ApplicationAmended"
+    assert decode(amended.value)["payload"]["public"]["skills"] == ["seo"]
+    refused = client.patch(f"/api/v1/applications/{application_id}", headers=bearer(token), json={"cnic": "x"})
+    assert refused.status_code == 422 and "cnic" in refused.json()["errors"]
+    client.post(f"/api/v1/applications/{application_id}/withdraw", headers=bearer(token))
+    assert client.patch(f"/api/v1/applications/{application_id}", headers=bearer(token),
+                        json={"city": "Quetta"}).status_code == 409
+
+
+def test_skills_taxonomy_is_published(client):
+    skills = client.get("/api/v1/skills").json()
+    assert len(skills) >= 30
+    assert {"slug", "name", "category"} == set(skills[0])
+    assert {"Software development", "Design and creative", "Digital marketing"} <= {s["category"] for s in skills}
+

@@ -1,0 +1,1 @@
+"""Plain helpers the test suites import (`pythonpath = ["tests"]` in pyproject.toml)."""

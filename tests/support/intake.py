@@ -1,0 +1,49 @@
+"""Intake test data and the local stack's keys."""
+import base64
+import datetime as dt
+import random
+import re
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF" + bytes(500)
+PDF = b"%PDF-1.7\n" + b"1 0 obj <<>> endobj\n" * 20
+
+
+def secrets_env() -> dict:
+    """The local stack's keys (.local/secrets.env), to check what was sealed with them."""
+    text = (ROOT / ".local" / "secrets.env").read_text()
+    return dict(re.findall(r'^export (\w+)="\$\{\w+:-(.*)\}"$', text, re.M))
+
+
+def random_cnic(province_digit: str = "3", gender: str = "female") -> str:
+    body = province_digit + "".join(random.choices("0123456789", k=11))
+    last = random.choice("2468" if gender == "female" else "13579")
+    return f"{body[:5]}-{body[5:12]}-{last}"
+
+
+def valid_application(**overrides) -> dict:
+    data = {
+        "full_name": "Ayesha Khan", "father_name": "Imran Khan", "cnic": random_cnic(),
+        "date_of_birth": "1995-04-12", "gender": "female", "email": f"ayesha.{uuid.uuid4().hex[:8]}@example.pk",
+        "mobile": "0300-1234567", "province": "Punjab", "city": "Lahore", "address": "House 1, Street 2, Model Town",
+        "education": "bachelors", "skills": ["python", "web-development"], "experience_years": 5,
+        "platforms": [{"platform": "upwork", "profile_url": "https://www.upwork.com/freelancers/~01abc"}],
+        "headline": "Python and Django developer", "listed": True, "consent": True, "language": "en",
+    }
+    data.update(overrides)
+    return data
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def event_key() -> bytes:
+    return base64.b64decode(secrets_env()["EVENT_PII_KEY"])
+
+
+def iso_today_plus(days: int) -> str:
+    return (dt.date.today() + dt.timedelta(days=days)).isoformat()
