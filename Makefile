@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .local/venv
 PYTEST := $(VENV)/bin/pytest
 
-.PHONY: help install up down restart ps logs test test-unit test-integration test-e2e clean
+.PHONY: help install up down restart ps logs test test-unit test-integration test-e2e i18n-extract clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -36,6 +36,10 @@ test-integration: up  ## only the tests against real Kafka and MongoDB-protocol 
 
 test-e2e: up  ## only the tests of the running system over HTTP
 	@$(PYTEST) -m e2e
+
+i18n-extract:  ## refresh intake's message catalogue template (translations/messages.pot) from the code
+	@cd services/intake && ../../$(VENV)/bin/pybabel extract -F babel.cfg -k _ --no-location \
+	  --project "Freelancer Registry intake" -o src/intake/translations/messages.pot .
 
 clean: down  ## stop the stack and delete its data, logs and mail (keeps installed tools)
 	rm -rf .local/data .local/logs .local/mail .local/run

@@ -27,6 +27,11 @@ if [ ! -f "$py_stamp" ]; then
   rm -f "$LOCAL"/stamps/python-* && touch "$py_stamp"
 fi
 
+# Translations: compile any .po catalogue (e.g. Urdu) next to its .mo.
+for po in "$ROOT"/services/*/src/*/translations/*/LC_MESSAGES/messages.po; do
+  [ -f "$po" ] && "$VENV/bin/pybabel" compile -q -i "$po" -o "${po%.po}.mo"
+done
+
 # 2. Kafka: the broker and its runtime dependencies, plus a Log4j2 binding.
 kafka_stamp="$LOCAL/stamps/kafka-$(sha256sum "$ROOT/deploy/local/kafka/pom.xml" | cut -c1-16)"
 if [ ! -f "$kafka_stamp" ]; then

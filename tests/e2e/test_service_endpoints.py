@@ -34,14 +34,15 @@ def test_metrics_are_prometheus_text(stack, service):
 
 
 @pytest.mark.parametrize("service", SERVICES)
-def test_unknown_path_is_a_json_404_with_the_callers_correlation_id(stack, service):
+def test_unknown_path_is_a_json_404_with_the_callers_correlation_id(stack, service, wait_for):
     correlation_id = f"test-{uuid.uuid4().hex}"
     response = httpx.get(stack.url(service, "/no-such-page"), headers={"X-Correlation-ID": correlation_id})
     assert response.status_code == 404
     assert response.json()["status"] == 404
     assert response.headers["X-Correlation-ID"] == correlation_id
-    log = (LOGS / f"{service}-web.log").read_text()
-    assert f'"correlation_id": "{correlation_id}"' in log
+    # the supervisor copies each process's stdout to its log file a moment later
+    wait_for(lambda: f'"correlation_id": "{correlation_id}"' in (LOGS / f"{service}-web.log").read_text(),
+             timeout=10, message="the request's JSON log line with its correlation id")
 
 
 def test_malformed_correlation_id_is_replaced(stack):

@@ -40,15 +40,18 @@ def intake_db(stack):
 
 @pytest.fixture
 def published(stack):
-    """published(application_id, n) -> the first n messages on intake.events keyed by that application."""
+    """published(application_id, n) -> the first n distinct events (by event id) on intake.events for
+    that application, in order. The relay may send an event twice (at least once); consumers deduplicate."""
     def read(application_id: str, count: int = 1, timeout_s: float = 30.0) -> list:
         consumer = make_consumer(stack.servers.kafka, f"test-reader-{uuid.uuid4().hex[:8]}", "test-reader",
                                  consumer_timeout_ms=int(timeout_s * 1000))
         consumer.subscribe([INTAKE_EVENTS])
-        found = []
+        found, seen = [], set()
         try:
             for message in consumer:
-                if message.key == application_id.encode():
+                event_id = dict(message.headers).get("event_id")
+                if message.key == application_id.encode() and event_id not in seen:
+                    seen.add(event_id)
                     found.append(message)
                     if len(found) >= count:
                         break

@@ -77,32 +77,45 @@ class OutboxRelay:
 
     def _mark(self, docs: list[dict], sends: list) -> int:
         now = dt.datetime.now(dt.timezone.utc)
+        outcome: dict[str, tuple] = {}  # event id -> (state, error)
         retry_docs = set()
-        published = 0
         for doc, index, future in sends:
-            entry = doc["outbox"][index]
-            entry["send_count"] += 1
+            event_id = doc["outbox"][index]["event"]["event_id"]
             error = future.exception if future.is_done else KafkaError("send not completed before flush timeout")
             if error is None:
-                entry.update(state=SENT, sent_at=now, error=None)
-                published += 1
-            elif getattr(error, "retriable", True) or not future.is_done:
+                outcome[event_id] = (SENT, None)
+            elif future.is_done and not getattr(error, "retriable", True):
+                outcome[event_id] = (FAILED, repr(error))
+                OUTBOX_FAILED.labels(self.topic).inc()
+                log.error("outbox event %s refused by the broker for good: %r", event_id, error)
+            else:
                 retry_docs.add(doc["_id"])
                 log.warning("outbox send to %s failed, will retry: %s", self.topic, error)
-            else:
-                entry.update(state=FAILED, error=repr(error))
-                OUTBOX_FAILED.labels(self.topic).inc()
-                log.error("outbox event %s refused by the broker for good: %r",
-                          entry["event"]["event_id"], error)
         for doc in docs:
-            if doc["_id"] in retry_docs:
-                continue  # leave it pending; the whole document is re-sent on the next pass
-            still_pending = any(e["state"] == PENDING for e in doc["outbox"])
-            self.collection.update_one(
-                {"_id": doc["_id"], "revision": doc["revision"]},
-                {"$set": {"outbox": doc["outbox"], "outbox_pending": still_pending}})
+            if doc["_id"] not in retry_docs:  # else leave it pending: the whole document is re-sent next pass
+                self._store_outcome(doc, outcome, now)
+        published = sum(1 for state, _ in outcome.values() if state == SENT)
         OUTBOX_PUBLISHED.labels(self.topic).inc(published)
         return published
+
+    def _store_outcome(self, doc: dict, outcome: dict, now: dt.datetime, attempts: int = 3) -> None:
+        """Mark the sent events, under a revision check; if the document changed meanwhile, re-read and retry,
+        so events appended in between stay pending and nothing already sent is sent again."""
+        for _ in range(attempts):
+            for entry in doc["outbox"]:
+                result = outcome.get(entry["event"]["event_id"])
+                if result and entry["state"] == PENDING:
+                    entry.update(state=result[0], error=result[1], send_count=entry["send_count"] + 1,
+                                 sent_at=now if result[0] == SENT else None)
+            still_pending = any(e["state"] == PENDING for e in doc["outbox"])
+            marked = self.collection.update_one(
+                {"_id": doc["_id"], "revision": doc["revision"]},
+                {"$set": {"outbox": doc["outbox"], "outbox_pending": still_pending}})
+            if marked.matched_count:
+                return
+            doc = self.collection.find_one({"_id": doc["_id"]}, {"outbox": 1, "revision": 1})
+            if doc is None:
+                return
 
     def run(self, stop: StopFlag, idle_sleep: float = 0.2) -> None:
         """Publish until stopped; errors are logged and the pass retried after a pause."""

@@ -14,7 +14,6 @@ class Config(BaseConfig):
     cnic_index_key: str = setting("CNIC_INDEX_KEY", "", "base64 32-byte key of the CNIC blind index")
     secret_key: str = setting("INTAKE_SECRET_KEY", "", "signs the web form's session cookie (CSRF)")
     service_token: str = setting("INTAKE_SERVICE_TOKEN", "", "bearer token other services use to read documents")
-    public_url: str = setting("INTAKE_PUBLIC_URL", "http://127.0.0.1:8001", "where applicants reach intake")
     submit_limit_per_hour: int = setting("SUBMIT_LIMIT_PER_HOUR", 30, "submissions per client address per hour")
     status_limit_per_minute: int = setting("STATUS_LIMIT_PER_MINUTE", 120, "status lookups per client address per minute")
     document_max_bytes: int = setting("DOCUMENT_MAX_BYTES", 5 * 1024 * 1024, "largest accepted document upload")

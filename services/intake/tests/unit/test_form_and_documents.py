@@ -1,0 +1,31 @@
+from werkzeug.datastructures import MultiDict
+
+from intake.domain.documents import sniff_content_type
+from intake.entrypoints.web.form import application_from_form, messages_by_field
+
+
+def test_form_fields_become_api_data():
+    form = MultiDict([("full_name", " Bilal "), ("skills", "seo"), ("skills", "python"), ("experience_years", "7"),
+                      ("platform_1", "github"), ("profile_url_1", "https://github.com/b"), ("platform_2", ""),
+                      ("profile_url_2", ""), ("listed", "yes"), ("father_name", "")])
+    data = application_from_form(form)
+    assert data["full_name"] == "Bilal" and data["skills"] == ["seo", "python"] and data["experience_years"] == 7
+    assert data["platforms"] == [{"platform": "github", "profile_url": "https://github.com/b"}]
+    assert data["listed"] is True and data["consent"] is False and data["father_name"] is None
+    assert data["language"] == "en"
+
+
+def test_non_numeric_experience_is_left_for_the_schema_to_refuse():
+    assert application_from_form(MultiDict([("experience_years", "seven")]))["experience_years"] == "seven"
+
+
+def test_nested_errors_are_flattened_for_display():
+    flat = messages_by_field({"platforms": {0: {"profile_url": ["Must be https."]}}, "cnic": ["Bad."]})
+    assert flat == {"platforms": ["Row 1: Must be https."], "cnic": ["Bad."]}
+
+
+def test_content_decides_the_type():
+    assert sniff_content_type(b"\x89PNG\r\n\x1a\n....") == "image/png"
+    assert sniff_content_type(b"\xff\xd8\xff\xe0") == "image/jpeg"
+    assert sniff_content_type(b"%PDF-1.4") == "application/pdf"
+    assert sniff_content_type(b"GIF89a") is None and sniff_content_type(b"") is None

@@ -1,0 +1,24 @@
+"""Submissions and status lookups are limited per client address: 429 with Retry-After."""
+import httpx
+
+from support.intake import valid_application
+
+
+def test_status_lookups_are_limited_per_address(client, stack, submit):
+    application_id, _, _ = submit()
+    limit = 120  # STATUS_LIMIT_PER_MINUTE's default
+    codes = [client.get(f"/api/v1/applications/{application_id}/status").status_code for _ in range(limit + 5)]
+    assert 429 in codes and codes.count(200) <= limit
+    refused = client.get(f"/api/v1/applications/{application_id}/status")
+    assert refused.status_code == 429 and 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert refused.json()["status"] == 429
+    with httpx.Client(base_url=stack.url("intake"), transport=httpx.HTTPTransport(local_address="127.0.0.77")) as other:
+        assert other.get(f"/api/v1/applications/{application_id}/status").status_code == 200  # per address
+
+
+def test_submissions_are_limited_per_address(client):
+    limit = 30  # SUBMIT_LIMIT_PER_HOUR's default; invalid bodies count too, and store nothing
+    codes = [client.post("/api/v1/applications", json=valid_application(cnic="bad")).status_code
+             for _ in range(limit + 1)]
+    assert codes[:limit] == [422] * limit and codes[limit] == 429
+    assert client.post("/api/v1/applications", json=valid_application()).status_code == 429
