@@ -5,10 +5,12 @@ import os
 
 from eventkit.runners import run_consumer
 from eventkit.topics import INTAKE_EVENTS
+from verification.bootstrap import check_settings
 from verification.config import Config
 from verification.service_layer.handlers import GROUP, application_event_handler
 
 config = Config.from_env()
+check_settings(config)
 handle = application_event_handler(config)
 
 

@@ -4,17 +4,17 @@ dies after storing but before committing."""
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import httpx
 import pytest
 
 from eventkit import outbox
-from eventkit.envelope import encode, new_event
+from eventkit.envelope import encode
 from eventkit.kafka import make_admin, make_producer
 from eventkit.mongo import get_database
 from eventkit.topics import INTAKE_EVENTS
+from support.intake import secrets_env, submitted_event
 
 VERIFICATION_GROUP = "verification-applications"
 WORKER = "verification:verification-worker"
@@ -32,9 +32,8 @@ def verification_db(stack):
 
 def submit_via_outbox(intake_db) -> dict:
     """What intake does on a submission: the application and its event in one document."""
-    application_id = f"test-{uuid.uuid4().hex}"
-    event = new_event("ApplicationSubmitted", application_id, {"application_id": application_id}, source="intake")
-    intake_db["applications"].insert_one({"_id": application_id, "status": "submitted",
+    event = submitted_event()
+    intake_db["applications"].insert_one({"_id": event["key"], "status": "submitted",
                                           **outbox.new_document_fields([event])})
     return event
 
@@ -82,12 +81,18 @@ def test_same_event_delivered_twice_is_stored_once(stack, intake_db, verificatio
 def test_worker_killed_after_storing_before_committing_stores_once(stack, intake_db, verification_db, wait_for):
     stack.supervisorctl("stop", WORKER)
     try:
-        event = new_event("ApplicationSubmitted", f"test-{uuid.uuid4().hex}", {}, source="intake")
+        event = submitted_event()
         inbox_id = f"{VERIFICATION_GROUP}:{event['event_id']}"
-        env = {**os.environ, "MONGODB_DATABASE": "verification", "LOG_LEVEL": "WARNING", "CRASH_ON_KEY": event["key"]}
+        env = {**os.environ, **secrets_env(), "MONGODB_DATABASE": "verification", "LOG_LEVEL": "WARNING",
+               "CRASH_ON_KEY": event["key"]}
         crasher = subprocess.Popen([sys.executable, str(Path(__file__).with_name("crashing_worker.py"))], env=env)
-        intake_db["applications"].insert_one({"_id": event["key"], **outbox.new_document_fields([event])})
-        assert crasher.wait(timeout=90) == 9, "the worker should have died right after storing"
+        try:
+            intake_db["applications"].insert_one({"_id": event["key"], **outbox.new_document_fields([event])})
+            assert crasher.wait(timeout=90) == 9, "the worker should have died right after storing"
+        finally:
+            if crasher.poll() is None:
+                crasher.kill()
+                crasher.wait()
         assert len(entries_for(verification_db, event)) == 1
         assert verification_db["processed_events"].find_one({"_id": inbox_id}) is None  # died before commit
     finally:

@@ -28,7 +28,8 @@ def valid_application(**overrides) -> dict:
     data = {
         "full_name": "Ayesha Khan", "father_name": "Imran Khan", "cnic": random_cnic(),
         "date_of_birth": "1995-04-12", "gender": "female", "email": f"ayesha.{uuid.uuid4().hex[:8]}@example.pk",
-        "mobile": "0300-1234567", "province": "Punjab", "city": "Lahore", "address": "House 1, Street 2, Model Town",
+        "mobile": f"03{random.randint(0, 4)}{random.randint(0, 9)}-{random.randint(0, 9999999):07d}",
+        "province": "Punjab", "city": "Lahore", "address": "House 1, Street 2, Model Town",
         "education": "bachelors", "skills": ["python", "web-development"], "experience_years": 5,
         "platforms": [{"platform": "upwork", "profile_url": "https://www.upwork.com/freelancers/~01abc"}],
         "headline": "Python and Django developer", "listed": True, "consent": True, "language": "en",
@@ -47,3 +48,21 @@ def event_key() -> bytes:
 
 def iso_today_plus(days: int) -> str:
     return (dt.date.today() + dt.timedelta(days=days)).isoformat()
+
+
+def submitted_event(**overrides) -> dict:
+    """An ApplicationSubmitted envelope as intake publishes it (personal data sealed with the stack's key)."""
+    from eventkit.envelope import new_event
+    from servicekit.crypto import Sealer
+
+    data = valid_application(**overrides)
+    application_id = overrides.get("application_id") or f"test{uuid.uuid4().hex[:12]}"
+    public = {k: data[k] for k in ("full_name", "city", "province", "skills", "platforms", "headline", "listed",
+                                   "education", "experience_years")}
+    private = {"cnic": data["cnic"].replace("-", ""), "father_name": data["father_name"],
+               "date_of_birth": data["date_of_birth"], "gender": data["gender"], "email": data["email"],
+               "mobile": "+92" + data["mobile"].replace("-", "")[1:], "address": data["address"],
+               "portfolio_url": None}
+    payload = {"application_id": application_id, "public": public, "sealed": Sealer(event_key()).seal(private),
+               "language": data["language"]}
+    return new_event("ApplicationSubmitted", application_id, payload, source="intake")

@@ -39,8 +39,10 @@ def relay_main(service: str, config: BaseConfig, collection: str, topic: str) ->
 
 
 def operator_cli(service: str, config_cls: type[BaseConfig], group: str | None = None,
-                 handler: Handler | None = None, argv: list[str] | None = None) -> None:
-    """`python -m <service>.entrypoints.cli --help`: the operator's commands for one service."""
+                 handler: Handler | None = None, argv: list[str] | None = None, extra: dict | None = None) -> None:
+    """`python -m <service>.entrypoints.cli --help`: the operator's commands for one service.
+
+    `extra` adds a service's own commands: name -> (add_parser(subparsers), run(args, config))."""
     epilog = "environment variables:\n" + "\n".join(
         f"  {env:<26} {help} (default: {default})" for _, env, default, help in config_cls.describe())
     parser = argparse.ArgumentParser(prog=f"python -m {service}.entrypoints.cli",
@@ -51,8 +53,14 @@ def operator_cli(service: str, config_cls: type[BaseConfig], group: str | None =
     if group:
         commands.add_parser("replay-dead-letters",
                             help=f"re-run the {group} handler on every message in deadletter.{group}, once")
+    for add_parser, _run in (extra or {}).values():
+        add_parser(commands)
     args = parser.parse_args(argv)
     config = config_cls.from_env()
+    if args.command in (extra or {}):
+        configure_logging(service, "cli", config.log_level)
+        extra[args.command][1](args, config)
+        return
     if args.command == "settings":
         for env, value in config.printable().items():
             print(f"{env}={value}")

@@ -1,11 +1,27 @@
 """Verification's web app: `create_app()` is what gunicorn serves (deploy/gunicorn.conf.py)."""
+from eventkit.mongo import get_database
+from servicekit.csrf import install_csrf
+from servicekit.rate_limit import install_rate_limits
 from servicekit.web import create_service_app
+from verification.bootstrap import check_settings
 from verification.config import Config
+from verification.entrypoints.api import reviews
+from verification.entrypoints.console import pages
 
 
 def create_app(test_config: dict | None = None):
     config = Config.from_env(**(test_config or {}).get("SETTINGS", {}))
-    app, _api = create_service_app(
+    check_settings(config)
+    if not config.secret_key:
+        raise ValueError("VERIFICATION_SECRET_KEY is not set (make up writes .local/secrets.env)")
+    app, api = create_service_app(
         "verification", config, test_config=test_config, title="Freelancer Registry — Verification",
-        description="Automated identity checks, the reviewers' queue and decisions.")
+        description="Automated identity checks, the reviewers' queue and decisions, and the audit log.")
+    app.config.update(SECRET_KEY=config.secret_key, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                      SESSION_COOKIE_SECURE=config.cookie_secure, PERMANENT_SESSION_LIFETIME=8 * 3600)
+    api.register_blueprint(reviews.blp)
+    app.register_blueprint(pages.bp)
+    install_csrf(app)
+    install_rate_limits(app, lambda: get_database(config.mongodb_uri, config.mongodb_database),
+                        {"login": (20, 300)})
     return app

@@ -4,9 +4,11 @@ Run more of these to share the load: they join one consumer group.
 """
 from eventkit.topics import INTAKE_EVENTS
 from servicekit.process import consumer_main
+from verification.bootstrap import check_settings
 from verification.config import Config
 from verification.service_layer.handlers import GROUP, application_event_handler
 
 if __name__ == "__main__":
     config = Config.from_env()
+    check_settings(config)  # a missing key stops the worker here, not message by message
     consumer_main("verification", config, GROUP, [INTAKE_EVENTS], application_event_handler(config))

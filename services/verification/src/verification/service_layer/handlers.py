@@ -1,20 +1,25 @@
-"""Verification's reactions to application events.
-
-Skeleton: each application event is recorded on the application's case exactly once;
-the verification issue adds the automated checks and decisions on top.
-"""
-from eventkit.mongo import get_database
-from verification.adapters.cases import COLLECTION, CaseRepository
+"""Verification's worker: each application event updates its case, then open cases are decided."""
+from verification.bootstrap import verification_for
 from verification.config import Config
+from verification.service_layer import decisions, intake_events
 
 GROUP = "verification-applications"
 
 
+def handle_application_event(v, envelope: dict) -> None:
+    event_type = envelope["event_type"]
+    if event_type in ("ApplicationSubmitted", "ApplicationAmended"):
+        intake_events.receive_application(v, envelope)
+        # Also on a redelivery: a crash after storing but before deciding leaves the case in "checking".
+        decisions.decide_automatically(v, envelope["key"], caused_by=envelope)
+    elif event_type == "ApplicationWithdrawn":
+        intake_events.withdraw(v, envelope)
+    elif event_type == "DocumentUploaded":
+        intake_events.record_document(v, envelope)
+
+
 def application_event_handler(config: Config):
-    """The handler the worker runs; the database is looked up per call, so it is built after fork."""
-
+    """The handler the worker runs; verification's parts are built on the first event, after fork."""
     def handle(envelope: dict) -> None:
-        cases = CaseRepository(get_database(config.mongodb_uri, config.mongodb_database)[COLLECTION])
-        cases.record_application_event(envelope)
-
+        handle_application_event(verification_for(config), envelope)
     return handle

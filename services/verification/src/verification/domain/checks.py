@@ -1,0 +1,174 @@
+"""The automated checks (DESIGN.md §2) behind one interface, and what their results decide.
+
+Each check looks at an application and answers pass, flag (a human should look: soft)
+or fail (reject: hard), with a reason the applicant can act on and a detail for the
+reviewer. A national identity registry lookup would be one more `Check`.
+"""
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from domainkit.identity import cnic_gender, cnic_province, normalise_cnic
+from domainkit.platforms import profile_url_problem
+from verification.domain.facts import ApplicationFacts
+
+PASS, FLAG, FAIL = "pass", "flag", "fail"
+APPROVE, REVIEW, REJECT = "approve", "review", "reject"
+ADULT_AGE = 18
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckResult:
+    check: str
+    outcome: str
+    reason: str = ""  # shown to the applicant
+    detail: str = ""  # shown to reviewers only
+
+    def as_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+class Lookups(Protocol):
+    """What checks may ask about other applications (answered from verification's database)."""
+
+    def cnic_held_elsewhere(self, application_id: str) -> bool: ...
+
+    def contact_shared_with_other_identity(self, application_id: str) -> list[str]: ...
+
+
+@dataclasses.dataclass(frozen=True)
+class Context:
+    lookups: Lookups
+    today: dt.date
+    disposable_domains: frozenset[str]
+    blocklist: frozenset[str]  # "cnic:…", "email:…", "mobile:…", "domain:…"
+
+
+class Check(Protocol):
+    name: str
+
+    def __call__(self, facts: ApplicationFacts, context: Context) -> CheckResult: ...
+
+
+def check(name: str):
+    """Register a function as a check under `name`."""
+    def wrap(fn):
+        fn.name = name
+        CHECKS.append(fn)
+        return fn
+    return wrap
+
+
+CHECKS: list[Check] = []
+
+
+@check("cnic_format")
+def cnic_format(facts, context):
+    if normalise_cnic(facts.cnic) != facts.cnic:
+        return CheckResult("cnic_format", FAIL, "The CNIC number is not a valid 13-digit CNIC.")
+    return CheckResult("cnic_format", PASS)
+
+
+@check("cnic_province")
+def cnic_matches_province(facts, context):
+    if normalise_cnic(facts.cnic) is None:
+        return CheckResult("cnic_province", PASS, detail="not applicable: CNIC invalid")
+    issued_in = cnic_province(facts.cnic)
+    if issued_in != facts.province:
+        return CheckResult("cnic_province", FLAG, "Your CNIC was issued in a different province from the one you "
+                           "gave; a reviewer will confirm your details.",
+                           f"CNIC issued in {issued_in}; applicant states {facts.province}")
+    return CheckResult("cnic_province", PASS)
+
+
+@check("cnic_gender")
+def cnic_matches_gender(facts, context):
+    if facts.gender == "other" or normalise_cnic(facts.cnic) is None:
+        return CheckResult("cnic_gender", PASS, detail="not applicable")
+    if cnic_gender(facts.cnic) != facts.gender:
+        return CheckResult("cnic_gender", FLAG, "The gender on the form does not match your CNIC; a reviewer will "
+                           "confirm your details.", f"CNIC digit says {cnic_gender(facts.cnic)}; form says {facts.gender}")
+    return CheckResult("cnic_gender", PASS)
+
+
+@check("age")
+def adult(facts, context):
+    born, today = facts.date_of_birth, context.today
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    if age < ADULT_AGE:
+        return CheckResult("age", FAIL, f"Applicants must be at least {ADULT_AGE} years old.", f"age {age}")
+    return CheckResult("age", PASS)
+
+
+@check("duplicate_identity")
+def unique_identity(facts, context):
+    if context.lookups.cnic_held_elsewhere(facts.application_id):
+        return CheckResult("duplicate_identity", FAIL, "This CNIC already has an active application or registration.",
+                           "another case with the same CNIC is open or approved")
+    return CheckResult("duplicate_identity", PASS)
+
+
+@check("shared_contact")
+def contact_not_shared(facts, context):
+    shared = context.lookups.contact_shared_with_other_identity(facts.application_id)
+    if shared:
+        return CheckResult("shared_contact", FLAG, "Your email or mobile number is also used by another applicant; "
+                           "a reviewer will confirm it is yours.", "shared with another CNIC: " + ", ".join(shared))
+    return CheckResult("shared_contact", PASS)
+
+
+@check("platform_profiles")
+def plausible_profiles(facts, context):
+    for platform, url in facts.platforms:
+        problem = profile_url_problem(platform, url)
+        if problem:
+            return CheckResult("platform_profiles", FAIL, f"Your {platform} profile address is not valid: {problem}",
+                               url)
+        if platform != "other" and urlsplit(url).path.strip("/") == "":
+            return CheckResult("platform_profiles", FLAG, f"Your {platform} address is the site's home page, "
+                               "not your profile; a reviewer will check it.", url)
+    return CheckResult("platform_profiles", PASS)
+
+
+@check("disposable_email")
+def permanent_email(facts, context):
+    domain = facts.email.rsplit("@", 1)[-1].lower()
+    if domain in context.disposable_domains:
+        return CheckResult("disposable_email", FAIL, "Use a permanent email address, not a disposable one, and "
+                           "apply again.", domain)
+    return CheckResult("disposable_email", PASS)
+
+
+@check("blocklist")
+def not_blocked(facts, context):
+    keys = {f"cnic:{facts.cnic}", f"email:{facts.email.lower()}", f"mobile:{facts.mobile}",
+            f"domain:{facts.email.rsplit('@', 1)[-1].lower()}"}
+    hits = sorted(keys & context.blocklist)
+    if hits:
+        return CheckResult("blocklist", FLAG, "Your application needs an additional review.",
+                           "blocklist: " + ", ".join(h.split(":", 1)[0] for h in hits))
+    return CheckResult("blocklist", PASS)
+
+
+def run_checks(facts: ApplicationFacts, context: Context, checks: Iterable[Check] = None) -> list[CheckResult]:
+    return [c(facts, context) for c in (CHECKS if checks is None else checks)]
+
+
+def outcome_of(results: list[CheckResult]) -> tuple[str, list[str]]:
+    """Any failure rejects; else any flag sends to review; else approve. Returns (outcome, reasons)."""
+    failed = [r.reason for r in results if r.outcome == FAIL]
+    if failed:
+        return REJECT, failed
+    flagged = [r.reason for r in results if r.outcome == FLAG]
+    if flagged:
+        return REVIEW, flagged
+    return APPROVE, []
+
+
+DISPOSABLE_DOMAINS = frozenset({
+    "mailinator.com", "10minutemail.com", "guerrillamail.com", "guerrillamail.net", "sharklasers.com",
+    "yopmail.com", "temp-mail.org", "tempmail.com", "trashmail.com", "getnada.com", "dispostable.com",
+    "maildrop.cc", "throwawaymail.com", "fakeinbox.com", "mintemail.com", "mohmal.com", "emailondeck.com",
+})

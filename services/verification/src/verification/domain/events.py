@@ -1,0 +1,21 @@
+"""The decisions verification publishes on `verification.events`, keyed by application id (docs/events.md).
+
+`contact` is sealed under EVENT_PII_KEY (for notification); the directory reads only
+`profile`, `listed`, `registration_number`, `valid_until`.
+"""
+from eventkit.envelope import new_event
+
+SOURCE = "verification"
+FLAGGED, APPROVED, REJECTED = "ApplicationFlagged", "ApplicationApproved", "ApplicationRejected"
+PROFILE_FIELDS = ("full_name", "city", "province", "skills", "platforms", "headline")
+
+
+def decision_event(event_type: str, case: dict, reasons: list[str], contact: str, caused_by: dict | None = None,
+                   **extra) -> dict:
+    payload = {"application_id": case["_id"], "reasons": reasons, "language": case["language"],
+               "contact": contact, **extra}
+    return new_event(event_type, case["_id"], payload, source=SOURCE, caused_by=caused_by)
+
+
+def profile_of(case: dict) -> dict:
+    return {field: case["public"][field] for field in PROFILE_FIELDS}

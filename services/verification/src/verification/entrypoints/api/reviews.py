@@ -1,0 +1,105 @@
+"""The reviewers' API: sign in, the queue, a case with its checks and documents, decisions, audit."""
+from flask import Response, g
+from flask_smorest import Blueprint
+from werkzeug.exceptions import BadGateway, Conflict, NotFound, Unauthorized
+
+from servicekit.rate_limit import rate_limited
+from servicekit.requests import json_body
+from verification.entrypoints.auth import requires_role, verification
+from verification.entrypoints.schemas import (AuditSchema, CaseSchema, DecisionSchema, LoginSchema, NewReviewerSchema,
+                                              QueueQuerySchema, QueueSchema, ReviewerSchema, TokenSchema)
+from verification.service_layer import decisions, reviewers, views
+
+blp = Blueprint("reviews", __name__, url_prefix="/api/v1", description="Reviewers work the queue of flagged cases")
+READERS = ("reviewer", "admin", "auditor")
+
+
+@blp.route("/auth/token", methods=["POST"])
+@rate_limited("login")
+@json_body()
+@blp.arguments(LoginSchema)
+@blp.response(200, TokenSchema)
+def token(credentials):
+    """Exchange a reviewer's username and password for a bearer token."""
+    account = reviewers.authenticate(verification(), credentials["username"], credentials["password"])
+    if account is None:
+        raise Unauthorized("Wrong username or password.")
+    access_token, expires_at = reviewers.issue_token(verification(), account)
+    return {"access_token": access_token, "token_type": "Bearer", "expires_at": expires_at, "role": account["role"]}
+
+
+@blp.route("/reviewers", methods=["POST"])
+@requires_role("admin")
+@json_body()
+@blp.arguments(NewReviewerSchema)
+@blp.response(201, ReviewerSchema)
+def add_reviewer(account):
+    """Create a reviewer account (admins only)."""
+    try:
+        reviewers.create_reviewer(verification(), account["username"], account["password"], account["role"])
+    except reviewers.InvalidAccount as exc:
+        raise Conflict(str(exc)) from None
+    return {"username": account["username"], "role": account["role"]}
+
+
+@blp.route("/reviews")
+@requires_role(*READERS)
+@blp.arguments(QueueQuerySchema, location="query")
+@blp.response(200, QueueSchema)
+def queue(query):
+    """Cases by state, oldest first: `pending` (waiting for a reviewer), `decided`, or `all`."""
+    return {"items": views.queue(verification(), query["state"], query["limit"])}
+
+
+@blp.route("/reviews/<application_id>")
+@requires_role(*READERS)
+@blp.response(200, CaseSchema)
+def case(application_id):
+    """A case with everything filed, every check's result, the documents and the decision."""
+    try:
+        return views.case_view(verification(), application_id, g.reviewer["username"])
+    except decisions.CaseNotFound:
+        raise NotFound("No case for that application.") from None
+
+
+@blp.route("/reviews/<application_id>/documents/<kind>")
+@requires_role(*READERS)
+@blp.doc(responses={200: {"description": "The document, fetched from intake", "content": {"application/octet-stream": {}}}})
+def document(application_id, kind):
+    """One of the case's documents (fetched from intake; the look is audited)."""
+    try:
+        content_type, content = views.document(verification(), application_id, kind, g.reviewer["username"])
+    except decisions.CaseNotFound:
+        raise NotFound("No such document for that case.") from None
+    except views.DocumentUnavailable as exc:
+        raise BadGateway(f"The document could not be fetched from intake: {exc}") from None
+    return Response(content, content_type=content_type, headers={"Cache-Control": "no-store"})
+
+
+@blp.route("/reviews/<application_id>/decision", methods=["POST"])
+@requires_role("reviewer", "admin")
+@json_body()
+@blp.arguments(DecisionSchema)
+@blp.response(200, CaseSchema)
+@blp.alt_response(409, description="The case is not waiting for a reviewer (decided, withdrawn, or changed)")
+def decide(decision, application_id):
+    """Approve or reject a case waiting for review; a rejection needs a reason the applicant can act on."""
+    try:
+        decisions.decide_by_reviewer(verification(), application_id, g.reviewer["username"],
+                                     decision["decision"], decision["reason"].strip())
+    except decisions.CaseNotFound:
+        raise NotFound("No case for that application.") from None
+    except decisions.CaseClosed as exc:
+        raise Conflict(f"This case is not waiting for a reviewer ({exc}).") from None
+    return views.case_view(verification(), application_id, g.reviewer["username"], audited=False)
+
+
+@blp.route("/reviews/<application_id>/audit")
+@requires_role(*READERS)
+@blp.response(200, AuditSchema)
+def audit(application_id):
+    """Everything that happened to a case: automated checks and decisions, every reviewer's action."""
+    try:
+        return {"application_id": application_id, "entries": views.audit_log(verification(), application_id)}
+    except decisions.CaseNotFound:
+        raise NotFound("No case for that application.") from None

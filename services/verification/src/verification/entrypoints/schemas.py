@@ -1,0 +1,93 @@
+"""Verification's API shapes."""
+from marshmallow import RAISE, Schema, fields, validate, validates_schema, ValidationError
+
+from verification.service_layer.reviewers import ROLES
+
+
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class LoginSchema(StrictSchema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=256))
+
+
+class TokenSchema(Schema):
+    access_token = fields.String(required=True)
+    token_type = fields.String(required=True, metadata={"example": "Bearer"})
+    expires_at = fields.DateTime(required=True)
+    role = fields.String(required=True)
+
+
+class NewReviewerSchema(StrictSchema):
+    username = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9._-]{2,31}$"))
+    password = fields.String(required=True, validate=validate.Length(min=12, max=256))
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+
+
+class ReviewerSchema(Schema):
+    username = fields.String()
+    role = fields.String()
+
+
+class QueueQuerySchema(StrictSchema):
+    state = fields.String(load_default="pending", validate=validate.OneOf(["pending", "decided", "all"]))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class QueueItemSchema(Schema):
+    application_id = fields.String()
+    full_name = fields.String()
+    province = fields.String()
+    city = fields.String()
+    state = fields.String()
+    reasons = fields.List(fields.String())
+    received_at = fields.DateTime()
+
+
+class QueueSchema(Schema):
+    items = fields.List(fields.Nested(QueueItemSchema))
+
+
+class CheckSchema(Schema):
+    check = fields.String()
+    outcome = fields.String()
+    reason = fields.String()
+    detail = fields.String()
+
+
+class AuditEntrySchema(Schema):
+    at = fields.DateTime()
+    actor = fields.String()
+    action = fields.String()
+    detail = fields.String()
+
+
+class CaseSchema(Schema):
+    application_id = fields.String()
+    state = fields.String()
+    version = fields.Integer()
+    received_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    applicant = fields.Dict(metadata={"description": "everything the applicant filed, personal data included"})
+    checks = fields.List(fields.Nested(CheckSchema))
+    reasons = fields.List(fields.String())
+    decision = fields.Dict(allow_none=True)
+    documents = fields.List(fields.Dict())
+
+
+class DecisionSchema(StrictSchema):
+    decision = fields.String(required=True, validate=validate.OneOf(["approve", "reject"]))
+    reason = fields.String(load_default="", validate=validate.Length(max=500))
+
+    @validates_schema
+    def reject_needs_reason(self, data, **kwargs):
+        if data["decision"] == "reject" and not data["reason"].strip():
+            raise ValidationError("Say why, in words the applicant can act on.", "reason")
+
+
+class AuditSchema(Schema):
+    application_id = fields.String()
+    entries = fields.List(fields.Nested(AuditEntrySchema))

@@ -1,0 +1,50 @@
+"""What reviewers see of a case; each look is written to the case's audit log."""
+from verification.adapters.intake_documents import DocumentUnavailable
+from verification.bootstrap import Verification
+from verification.domain.case import audit_entry
+from verification.service_layer.decisions import CaseNotFound
+
+PENDING_STATES = {"pending": ["in_review"], "decided": ["approved", "rejected"],
+                  "all": ["checking", "in_review", "approved", "rejected", "withdrawn"]}
+
+
+def queue(v: Verification, state: str, limit: int) -> list[dict]:
+    return [{"application_id": c["_id"], "full_name": c["public"]["full_name"], "province": c["public"]["province"],
+             "city": c["public"]["city"], "state": c["state"], "reasons": c.get("reasons", []),
+             "received_at": c["received_at"]} for c in v.cases.queue(PENDING_STATES[state], limit)]
+
+
+def case_view(v: Verification, application_id: str, reviewer: str, audited: bool = True) -> dict:
+    """The case as a reviewer sees it; `audited=False` when it only confirms the reviewer's own decision."""
+    case = v.cases.get(application_id)
+    if case is None:
+        raise CaseNotFound()
+    if audited:
+        v.cases.append_audit(application_id, audit_entry(f"reviewer:{reviewer}", "case_viewed"))
+    private = v.events_sealer.unseal(case["sealed"])
+    return {
+        "application_id": case["_id"], "state": case["state"], "version": case["version"],
+        "received_at": case["received_at"], "updated_at": case["updated_at"],
+        "applicant": {**case["public"], **private, "language": case["language"]},
+        "checks": case.get("checks", []), "reasons": case.get("reasons", []), "decision": case.get("decision"),
+        "documents": sorted(case.get("documents", {}).values(), key=lambda d: d["kind"]),
+    }
+
+
+def document(v: Verification, application_id: str, kind: str, reviewer: str) -> tuple[str, bytes]:
+    case = v.cases.get(application_id)
+    if case is None or kind not in case.get("documents", {}):
+        raise CaseNotFound()
+    content_type, content = v.documents.fetch(application_id, kind)  # raises DocumentUnavailable
+    v.cases.append_audit(application_id, audit_entry(f"reviewer:{reviewer}", "document_viewed", kind))
+    return content_type, content
+
+
+def audit_log(v: Verification, application_id: str) -> list[dict]:
+    case = v.cases.get(application_id)
+    if case is None:
+        raise CaseNotFound()
+    return case.get("audit", [])
+
+
+__all__ = ["queue", "case_view", "document", "audit_log", "DocumentUnavailable"]

@@ -1,0 +1,83 @@
+"""Redelivery and scaling: one decision per application, however often an event arrives and
+however many workers share the group."""
+import os
+import signal
+import subprocess
+import sys
+import uuid
+
+import pytest
+
+from eventkit.kafka import make_consumer
+from eventkit.topics import VERIFICATION_EVENTS
+from support.intake import secrets_env
+
+DECISIONS = {"ApplicationApproved", "ApplicationFlagged", "ApplicationRejected"}
+
+
+def decision_events(stack, application_ids: set[str], expected: int, timeout_s: float = 30) -> dict:
+    """application id -> distinct decision event ids seen on verification.events (read from the start)."""
+    consumer = make_consumer(stack.servers.kafka, f"test-{uuid.uuid4().hex[:8]}", "test-reader",
+                             consumer_timeout_ms=int(timeout_s * 1000))
+    consumer.subscribe([VERIFICATION_EVENTS])
+    found: dict[str, set] = {}
+    try:
+        for message in consumer:
+            key = message.key.decode()
+            headers = dict(message.headers)
+            if key in application_ids and headers.get("event_type", b"").decode() in DECISIONS:
+                found.setdefault(key, set()).add(headers["event_id"])
+                if sum(len(v) for v in found.values()) >= expected:
+                    break
+    finally:
+        consumer.close(autocommit=False)
+    return found
+
+
+def test_the_same_event_delivered_twice_decides_once(publish_application, settled, stack, cases):
+    event = publish_application()
+    publish_application(event=event)
+    publish_application(event=event)
+    case = settled(event["key"])
+    assert case["state"] == "approved"
+    assert [a["action"] for a in case["audit"]].count("approved") == 1
+    assert case["application_events"] == [{"event_id": event["event_id"], "event_type": "ApplicationSubmitted",
+                                            "occurred_at": event["occurred_at"]}]
+    found = decision_events(stack, {event["key"]}, expected=2, timeout_s=8)
+    assert len(found[event["key"]]) == 1
+
+
+@pytest.fixture
+def second_worker():
+    """A second verification worker process in the same consumer group, stopped afterwards."""
+    env = {**os.environ, **secrets_env(), "LOG_LEVEL": "WARNING"}
+    process = subprocess.Popen([sys.executable, "-m", "verification.entrypoints.worker"], env=env)
+    yield process
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=30) == 0, "the worker should stop cleanly on SIGTERM"
+
+
+def test_two_workers_share_the_load_without_deciding_twice(second_worker, publish_application, settled, stack,
+                                                           wait_for, cases):
+    # wait until the group has rebalanced onto both members: the new worker decides something
+    events = []
+    worker_pids = set()
+
+    def both_busy():
+        event = publish_application()
+        events.append(event)
+        case = settled(event["key"])
+        worker_pids.add(case["decision"]["worker"].rsplit(":", 1)[1])
+        return str(second_worker.pid) in worker_pids and len(worker_pids) == 2
+
+    wait_for(both_busy, timeout=90, interval=0.1, message="both workers to decide applications")
+    for _ in range(12):
+        events.append(publish_application())
+    ids = {e["key"] for e in events}
+    decided = [settled(application_id) for application_id in ids]
+    assert all(c["state"] == "approved" for c in decided)
+    assert all([a["action"] for a in c["audit"]].count("approved") == 1 for c in decided)
+    numbers = [c["decision"]["registration_number"] for c in decided]
+    assert len(set(numbers)) == len(numbers)  # unique across both workers
+    found = decision_events(stack, ids, expected=len(ids))
+    assert all(len(found[i]) == 1 for i in ids)
