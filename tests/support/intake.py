@@ -66,3 +66,8 @@ def submitted_event(**overrides) -> dict:
     payload = {"application_id": application_id, "public": public, "sealed": Sealer(event_key()).seal(private),
                "language": data["language"]}
     return new_event("ApplicationSubmitted", application_id, payload, source="intake")
+
+
+def csrf_from(html: str) -> str:
+    """The CSRF token a server-rendered form carries."""
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)

@@ -1,7 +1,7 @@
 """The web form, confirmation and status pages, end to end over HTTP (no JavaScript involved)."""
 import re
 
-from support.intake import JPEG, PNG, random_cnic
+from support.intake import JPEG, PNG, csrf_from, random_cnic
 
 FORM = {
     "full_name": "Bilal Ahmed", "father_name": "", "cnic": "", "date_of_birth": "1990-01-15", "gender": "male",
@@ -11,10 +11,6 @@ FORM = {
     "platform_3": "", "profile_url_3": "", "portfolio_url": "", "headline": "Laravel developer for e-commerce",
     "language": "en", "listed": "yes", "consent": "yes",
 }
-
-
-def csrf_from(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
 def test_form_submission_confirmation_and_status(client, intake_db):

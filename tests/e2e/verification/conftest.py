@@ -1,8 +1,5 @@
 """Helpers for verification's end-to-end tests: reviewer accounts made with the real CLI,
 applications submitted through intake (or published as intake would), and the cases they become."""
-import os
-import subprocess
-import sys
 import uuid
 
 import httpx
@@ -12,19 +9,8 @@ from eventkit.envelope import encode
 from eventkit.kafka import make_producer
 from eventkit.mongo import get_database
 from eventkit.topics import INTAKE_EVENTS
-from support.intake import secrets_env, submitted_event, valid_application
-
-PASSWORD = "correct horse battery staple"
-
-
-def create_reviewer(role: str) -> str:
-    username = f"{role}{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, **secrets_env(), "REVIEWER_PASSWORD": PASSWORD, "LOG_LEVEL": "WARNING"}
-    result = subprocess.run([sys.executable, "-m", "verification.entrypoints.cli", "create-reviewer", username,
-                             "--role", role], env=env, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    return username
-
+from support.intake import submitted_event, valid_application
+from support.verification import PASSWORD, create_reviewer
 
 @pytest.fixture(scope="session")
 def reviewer_token(stack):
