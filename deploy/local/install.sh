@@ -46,15 +46,15 @@ fi
 # 3. FerretDB, built from its module source with two changes:
 #    - build/version/version.txt written in: a plain `go install ...@v1.24.2` builds a binary
 #      that panics at start (the file comes from FerretDB's release tooling, not the module);
-#    - single-document updates made atomic (ferretdb/serialize_writes.py says why).
-ferret_stamp="$LOCAL/stamps/ferretdb-$(cat "$ROOT/deploy/local/ferretdb/serialize_writes.py" | sha256sum | cut -c1-16)"
+#    - single-document updates made atomic, and _id lookups indexed (ferretdb/patch_source.py says why).
+ferret_stamp="$LOCAL/stamps/ferretdb-$(sha256sum "$ROOT/deploy/local/ferretdb/patch_source.py" | cut -c1-16)"
 if [ ! -x "$LOCAL/bin/ferretdb" ] || [ ! -f "$ferret_stamp" ]; then
   step "FerretDB $FERRETDB_VERSION built with Go into $LOCAL/bin"
   src_dir="$(go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')"
   build="$LOCAL/build/ferretdb"
   rm -rf "$build" && mkdir -p "$(dirname "$build")" && cp -r "$src_dir" "$build" && chmod -R u+w "$build"
   echo "$FERRETDB_VERSION" > "$build/build/version/version.txt"
-  python3 "$ROOT/deploy/local/ferretdb/serialize_writes.py" "$build"
+  python3 "$ROOT/deploy/local/ferretdb/patch_source.py" "$build"
   (cd "$build" && CGO_ENABLED=0 go build -trimpath -o "$LOCAL/bin/ferretdb" ./cmd/ferretdb)
   rm -rf "$build"
   rm -f "$LOCAL"/stamps/ferretdb-* && touch "$ferret_stamp"

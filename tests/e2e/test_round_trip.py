@@ -33,8 +33,7 @@ def verification_db(stack):
 def submit_via_outbox(intake_db) -> dict:
     """What intake does on a submission: the application and its event in one document."""
     event = submitted_event()
-    intake_db["applications"].insert_one({"_id": event["key"], "status": "submitted",
-                                          **outbox.new_document_fields([event])})
+    outbox.insert_with_events(intake_db["applications"], {"_id": event["key"], "status": "submitted"}, [event])
     return event
 
 
@@ -87,7 +86,7 @@ def test_worker_killed_after_storing_before_committing_stores_once(stack, intake
                "CRASH_ON_KEY": event["key"]}
         crasher = subprocess.Popen([sys.executable, str(Path(__file__).with_name("crashing_worker.py"))], env=env)
         try:
-            intake_db["applications"].insert_one({"_id": event["key"], **outbox.new_document_fields([event])})
+            outbox.insert_with_events(intake_db["applications"], {"_id": event["key"]}, [event])
             assert crasher.wait(timeout=90) == 9, "the worker should have died right after storing"
         finally:
             if crasher.poll() is None:

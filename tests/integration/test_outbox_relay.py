@@ -8,7 +8,7 @@ from eventkit.kafka import make_producer
 
 def _insert_with_events(collection, doc_id: str, count: int) -> list[dict]:
     events = [new_event("ThingHappened", doc_id, {"n": n}, source="test") for n in range(count)]
-    collection.insert_one({"_id": doc_id, "name": doc_id, **outbox.new_document_fields(events)})
+    outbox.insert_with_events(collection, {"_id": doc_id, "name": doc_id}, events)
     return events
 
 
@@ -51,7 +51,7 @@ def test_event_appended_while_publishing_is_not_marked_sent(servers, database, n
 
         def flush(self, timeout=None):
             real.flush(timeout)
-            coll.update_one({"_id": "a"}, outbox.with_events({"$set": {"name": "changed"}}, [late]))
+            outbox.update_with_events(coll, {"_id": "a"}, {"$set": {"name": "changed"}}, [late])
 
     relay = outbox.OutboxRelay(coll, topic, AppendDuringFlush())
     try:
@@ -99,5 +99,38 @@ def test_nothing_pending_publishes_nothing(servers, database, new_topic):
     producer = make_producer(servers.kafka, "relay-test")
     try:
         assert outbox.OutboxRelay(coll, new_topic(), producer).publish_pending() == 0
+    finally:
+        producer.close(timeout=10)
+
+
+def test_a_document_whose_signal_was_lost_is_found_by_the_sweep(servers, database, new_topic, read_topic):
+    """The signal is a second write; if a crash loses it, the periodic sweep still publishes the events."""
+    topic = new_topic()
+    coll = database["things"]
+    event = new_event("ThingHappened", "lost", {}, source="test")
+    coll.insert_one({"_id": "lost", **outbox.new_document_fields([event])})  # written, never signalled
+    producer = make_producer(servers.kafka, "relay-test")
+    try:
+        relay = outbox.OutboxRelay(coll, topic, producer, sweep_seconds=3600)
+        assert relay.publish_pending() == 1  # the first pass sweeps
+        assert outbox.signals_of(coll).count_documents({}) == 0
+    finally:
+        producer.close(timeout=10)
+    assert [json.loads(m.value)["event_id"] for m in read_topic(topic, 1)] == [event["event_id"]]
+
+
+def test_signals_are_cleared_once_sent_and_kept_while_pending(servers, database, new_topic):
+    coll = database["things"]
+    _insert_with_events(coll, "s", 1)
+    assert outbox.signals_of(coll).count_documents({}) == 1
+    producer = make_producer(servers.kafka, "relay-test")
+    try:
+        relay = outbox.OutboxRelay(coll, new_topic(), producer)
+        relay.publish_pending()
+        assert outbox.signals_of(coll).count_documents({}) == 0
+        outbox.update_with_events(coll, {"_id": "s"}, {"$set": {"n": 1}},
+                                  [new_event("ThingChanged", "s", {}, source="test")])
+        assert outbox.signals_of(coll).count_documents({}) == 1
+        assert relay.publish_pending() == 1  # found through its signal, long before the next sweep
     finally:
         producer.close(timeout=10)

@@ -23,9 +23,13 @@ def client(stack):
 
 @pytest.fixture
 def submit(client):
-    """submit(**overrides) -> (application_id, access_token, the data sent)."""
+    """submit(**overrides) -> (application_id, access_token, the data sent).
+
+    By default the application says Sindh while its CNIC was issued in Punjab, so the running
+    verification service flags it for review and it stays open (amendable, withdrawable)
+    instead of being approved within a moment of submission."""
     def do(**overrides):
-        data = valid_application(**overrides)
+        data = valid_application(**{"province": "Sindh", "city": "Karachi", **overrides})
         response = client.post("/api/v1/applications", json=data)
         assert response.status_code == 202, response.text
         body = response.json()

@@ -6,9 +6,19 @@ whether any is waiting, and `revision` changes whenever the list does. The relay
 publishes pending events in batches, then marks them sent with an update conditioned on
 the revision it read, so an event appended meanwhile is never marked unsent-as-sent.
 A crash between publishing and marking re-sends the batch; consumers' inboxes absorb it.
+
+Finding pending documents: a query on `outbox_pending` scans the whole collection on
+FerretDB's SQLite backend (it uses indexes for `_id` only), which is too slow to run
+several times a second. So each write that adds events also drops a small signal
+document (`<collection>_outbox_signals`, keyed by the document's id) and the relay reads
+those, then the documents by id. The signal is a second write, not atomic with the
+first: if a crash loses it, the relay's periodic sweep (a full `outbox_pending` query)
+still finds the document.
 """
 import datetime as dt
 import logging
+import time
+import uuid
 
 from kafka.errors import KafkaError
 from pymongo import ASCENDING
@@ -45,22 +55,66 @@ def ensure_indexes(collection: Collection) -> None:
     collection.create_index([("outbox_pending", ASCENDING)])
 
 
+def signals_of(collection: Collection) -> Collection:
+    return collection.database[f"{collection.name}_outbox_signals"]
+
+
+def signal(collection: Collection, document_id) -> None:
+    """Tell the relay that this document has pending events (after writing them)."""
+    signals_of(collection).update_one({"_id": document_id}, {"$set": {"token": uuid.uuid4().hex}}, upsert=True)
+
+
+def insert_with_events(collection: Collection, document: dict, events: list[dict]) -> None:
+    """Insert a document together with its first events, and signal the relay."""
+    collection.insert_one({**document, **new_document_fields(events)})
+    if events:
+        signal(collection, document["_id"])
+
+
+def update_with_events(collection: Collection, query: dict, update: dict, events: list[dict]) -> bool:
+    """Apply `update` and store `events` in the same write, if `query` matches; signal the relay."""
+    if not events:
+        return collection.update_one(query, update).matched_count == 1
+    matched = collection.update_one(query, with_events(update, events)).matched_count == 1
+    if matched:
+        signal(collection, query["_id"])
+    return matched
+
+
 class OutboxRelay:
     """Publishes the pending events of one collection to one topic."""
 
     def __init__(self, collection: Collection, topic: str, producer, batch_size: int = 200,
-                 flush_timeout: float = 30.0):
+                 flush_timeout: float = 30.0, sweep_seconds: float = 30.0):
         self.collection = collection
+        self.signals = signals_of(collection)
         self.topic = topic
         self.producer = producer
         self.batch_size = batch_size
         self.flush_timeout = flush_timeout
+        self.sweep_seconds = sweep_seconds
+        self._last_sweep = float("-inf")
+
+    def _pending_documents(self) -> tuple[list[dict], list[dict]]:
+        """The signalled documents still pending, plus, every `sweep_seconds`, any pending one at all."""
+        signals = list(self.signals.find().limit(self.batch_size))
+        projection = {"outbox": 1, "revision": 1, "outbox_pending": 1}
+        docs = {}
+        for sig in signals:
+            doc = self.collection.find_one({"_id": sig["_id"]}, projection)
+            if doc is not None and doc.get("outbox_pending"):
+                docs[doc["_id"]] = doc
+        if time.monotonic() - self._last_sweep >= self.sweep_seconds:
+            self._last_sweep = time.monotonic()
+            for doc in self.collection.find({"outbox_pending": True}, projection).limit(self.batch_size):
+                docs.setdefault(doc["_id"], doc)
+        return list(docs.values()), signals
 
     def publish_pending(self) -> int:
         """One pass: publish what is pending now; returns how many events were published."""
-        docs = list(self.collection.find({"outbox_pending": True}, {"outbox": 1, "revision": 1})
-                    .sort("_id", ASCENDING).limit(self.batch_size))
+        docs, signals = self._pending_documents()
         if not docs:
+            self._clear(signals, still_pending=set())
             return 0
         sends = []  # (doc, index in outbox, future)
         for doc in docs:
@@ -73,9 +127,17 @@ class OutboxRelay:
                                  ("event_id", event["event_id"].encode())])
                     sends.append((doc, index, future))
         self.producer.flush(timeout=self.flush_timeout)
-        return self._mark(docs, sends)
+        published, still_pending = self._mark(docs, sends)
+        self._clear(signals, still_pending)
+        return published
 
-    def _mark(self, docs: list[dict], sends: list) -> int:
+    def _clear(self, signals: list[dict], still_pending: set) -> None:
+        """Drop the signals of documents with nothing left to send, unless re-signalled meanwhile."""
+        for sig in signals:
+            if sig["_id"] not in still_pending:
+                self.signals.delete_one({"_id": sig["_id"], "token": sig.get("token")})
+
+    def _mark(self, docs: list[dict], sends: list) -> tuple[int, set]:
         now = dt.datetime.now(dt.timezone.utc)
         outcome: dict[str, tuple] = {}  # event id -> (state, error)
         retry_docs = set()
@@ -91,16 +153,18 @@ class OutboxRelay:
             else:
                 retry_docs.add(doc["_id"])
                 log.warning("outbox send to %s failed, will retry: %s", self.topic, error)
+        still_pending = set(retry_docs)  # left pending: the whole document is re-sent next pass
         for doc in docs:
-            if doc["_id"] not in retry_docs:  # else leave it pending: the whole document is re-sent next pass
-                self._store_outcome(doc, outcome, now)
+            if doc["_id"] not in retry_docs and self._store_outcome(doc, outcome, now):
+                still_pending.add(doc["_id"])
         published = sum(1 for state, _ in outcome.values() if state == SENT)
         OUTBOX_PUBLISHED.labels(self.topic).inc(published)
-        return published
+        return published, still_pending
 
-    def _store_outcome(self, doc: dict, outcome: dict, now: dt.datetime, attempts: int = 3) -> None:
+    def _store_outcome(self, doc: dict, outcome: dict, now: dt.datetime, attempts: int = 3) -> bool:
         """Mark the sent events, under a revision check; if the document changed meanwhile, re-read and retry,
-        so events appended in between stay pending and nothing already sent is sent again."""
+        so events appended in between stay pending and nothing already sent is sent again.
+        Returns whether the document still has events to send."""
         for _ in range(attempts):
             for entry in doc["outbox"]:
                 result = outcome.get(entry["event"]["event_id"])
@@ -112,10 +176,11 @@ class OutboxRelay:
                 {"_id": doc["_id"], "revision": doc["revision"]},
                 {"$set": {"outbox": doc["outbox"], "outbox_pending": still_pending}})
             if marked.matched_count:
-                return
+                return still_pending
             doc = self.collection.find_one({"_id": doc["_id"]}, {"outbox": 1, "revision": 1})
             if doc is None:
-                return
+                return False
+        return True
 
     def run(self, stop: StopFlag, idle_sleep: float = 0.2) -> None:
         """Publish until stopped; errors are logged and the pass retried after a pause."""

@@ -29,14 +29,12 @@ class ApplicationRepository:
         return self.applications.find_one({"_id": application_id}, projection)
 
     def insert(self, document: dict, events: list[dict]) -> None:
-        self.applications.insert_one({**document, **outbox.new_document_fields(events)})
+        outbox.insert_with_events(self.applications, document, events)
 
     def update_if(self, application_id: str, condition: dict, update: dict, events: list[dict] = ()) -> bool:
         """Apply `update` (and store `events` with it) only while the document matches `condition`."""
-        if events:
-            update = outbox.with_events(update, list(events))
-        result = self.applications.update_one({"_id": application_id, **condition}, update)
-        return result.matched_count == 1
+        query = {"_id": application_id, **condition}
+        return outbox.update_with_events(self.applications, query, update, list(events))
 
     def claim_cnic(self, cnic_index: str, application_id: str, holds_cnic: tuple[str, ...]) -> bool:
         """Reserve the CNIC for `application_id`; False when an active application already holds it."""

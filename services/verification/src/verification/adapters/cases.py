@@ -16,11 +16,11 @@ COLLECTION = "cases"
 class CaseRepository:
     def __init__(self, db: Database):
         self.collection: Collection = db[COLLECTION]
+        self.identities: Collection = db["identities"]
 
     def ensure_indexes(self) -> None:
         outbox.ensure_indexes(self.collection)
-        for field in ("indexes.cnic", "indexes.email", "indexes.mobile", "state"):
-            self.collection.create_index([(field, ASCENDING)])
+        self.collection.create_index([("state", ASCENDING)])
 
     def get(self, application_id: str) -> dict | None:
         return self.collection.find_one({"_id": application_id})
@@ -34,27 +34,48 @@ class CaseRepository:
             return False
 
     def update_if(self, application_id: str, condition: dict, update: dict, events: list[dict] = ()) -> bool:
-        if events:
-            update = outbox.with_events(update, list(events))
-        return self.collection.update_one({"_id": application_id, **condition}, update).matched_count == 1
+        """Apply `update` (and store `events` with it) only while the case matches `condition`."""
+        query = {"_id": application_id, **condition}
+        return outbox.update_with_events(self.collection, query, update, list(events))
 
     def append_audit(self, application_id: str, entry: dict) -> None:
         self.collection.update_one({"_id": application_id}, {"$push": {"audit": entry}})
 
     def cnic_held_elsewhere(self, application_id: str, cnic_index: str) -> bool:
-        return self.collection.find_one({"indexes.cnic": cnic_index, "_id": {"$ne": application_id},
-                                         "state": {"$in": list(states.HOLDS_IDENTITY)}}, {"_id": 1}) is not None
+        for other in self._others_under(f"cnic:{cnic_index}", application_id):
+            if other["indexes"]["cnic"] == cnic_index and other["state"] in states.HOLDS_IDENTITY:
+                return True
+        return False
 
     def contact_shared(self, application_id: str, indexes: dict) -> list[str]:
         """Which of email and mobile another live case under a different CNIC also uses."""
         shared = []
         for field in ("email", "mobile"):
-            other = self.collection.find_one({f"indexes.{field}": indexes[field], "_id": {"$ne": application_id},
-                                              "indexes.cnic": {"$ne": indexes["cnic"]},
-                                              "state": {"$ne": states.WITHDRAWN}}, {"_id": 1})
-            if other is not None:
-                shared.append(field)
+            for other in self._others_under(f"{field}:{indexes[field]}", application_id):
+                if (other["indexes"][field] == indexes[field] and other["indexes"]["cnic"] != indexes["cnic"]
+                        and other["state"] != states.WITHDRAWN):
+                    shared.append(field)
+                    break
         return shared
+
+    def remember_identity(self, application_id: str, indexes: dict) -> None:
+        """Note the case under each of its blind indexes (idempotent), so duplicates are found by _id lookups.
+
+        FerretDB's SQLite backend only uses the _id index, so `identities` documents keyed by
+        "cnic:<index>" etc. replace a query on the cases' index fields. An entry can outlive an
+        amendment; lookups re-check each candidate case's current indexes.
+        """
+        for field in ("cnic", "email", "mobile"):
+            self.identities.update_one({"_id": f"{field}:{indexes[field]}"},
+                                       {"$addToSet": {"application_ids": application_id}}, upsert=True)
+
+    def _others_under(self, identity: str, application_id: str):
+        entry = self.identities.find_one({"_id": identity}) or {}
+        for other_id in entry.get("application_ids", []):
+            if other_id != application_id:
+                other = self.collection.find_one({"_id": other_id}, {"indexes": 1, "state": 1})
+                if other is not None:
+                    yield other
 
     def queue(self, states_wanted: list[str], limit: int) -> list[dict]:
         return list(self.collection.find({"state": {"$in": states_wanted}},

@@ -40,6 +40,7 @@ def receive_application(v: Verification, envelope: dict) -> None:
     data = {"public": payload["public"], "sealed": payload["sealed"], "language": payload.get("language", "en"),
             "indexes": indexes, "updated_at": at}
     guard, mark = apply_once(envelope["event_id"])
+    v.cases.remember_identity(application_id, indexes)  # before the case can be checked, so racing duplicates meet
     created = v.cases.insert({
         "_id": application_id, "state": states.CHECKING, "version": 1, **data, "received_at": at,
         "checks": [], "reasons": [], "decision": None, "documents": {},
