@@ -1,28 +1,17 @@
 """Helpers for the integration suite: read what is on a topic, produce to it."""
 import json
-import uuid
 
 import pytest
 
-from eventkit.kafka import make_consumer, make_producer
+from eventkit.kafka import make_producer
+from support.kafka import read_messages
 
 
 @pytest.fixture
 def read_topic(servers):
     """read_topic(topic, expected) -> the first `expected` messages on the topic, from the beginning."""
     def read(topic: str, expected: int, timeout_s: float = 20.0) -> list:
-        consumer = make_consumer(servers.kafka, f"reader-{uuid.uuid4().hex[:8]}", "test-reader",
-                                 consumer_timeout_ms=int(timeout_s * 1000))
-        consumer.subscribe([topic])
-        messages = []
-        try:
-            for message in consumer:
-                messages.append(message)
-                if len(messages) >= expected:
-                    break
-        finally:
-            consumer.close(autocommit=False)
-        return messages
+        return read_messages(servers.kafka, topic, expected, timeout_s=timeout_s)
     return read
 
 

@@ -1,15 +1,14 @@
 """Helpers for intake's end-to-end tests: valid applications, clients from their own loopback
 address (rate limits count per address), and what the running stack stores and publishes."""
 import random
-import uuid
 
 import httpx
 import pytest
 
-from eventkit.kafka import make_consumer
 from eventkit.mongo import get_database
 from eventkit.topics import INTAKE_EVENTS
 from support.intake import valid_application
+from support.kafka import read_messages
 
 
 @pytest.fixture
@@ -47,19 +46,13 @@ def published(stack):
     """published(application_id, n) -> the first n distinct events (by event id) on intake.events for
     that application, in order. The relay may send an event twice (at least once); consumers deduplicate."""
     def read(application_id: str, count: int = 1, timeout_s: float = 30.0) -> list:
-        consumer = make_consumer(stack.servers.kafka, f"test-reader-{uuid.uuid4().hex[:8]}", "test-reader",
-                                 consumer_timeout_ms=int(timeout_s * 1000))
-        consumer.subscribe([INTAKE_EVENTS])
-        found, seen = [], set()
-        try:
-            for message in consumer:
-                event_id = dict(message.headers).get("event_id")
-                if message.key == application_id.encode() and event_id not in seen:
-                    seen.add(event_id)
-                    found.append(message)
-                    if len(found) >= count:
-                        break
-        finally:
-            consumer.close(autocommit=False)
-        return found
+        seen = set()
+
+        def first_of_its_event(message) -> bool:
+            event_id = dict(message.headers).get("event_id")
+            if message.key != application_id.encode() or event_id in seen:
+                return False
+            seen.add(event_id)
+            return True
+        return read_messages(stack.servers.kafka, INTAKE_EVENTS, count, first_of_its_event, timeout_s)
     return read

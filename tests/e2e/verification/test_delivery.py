@@ -4,33 +4,31 @@ import os
 import signal
 import subprocess
 import sys
-import uuid
 
 import pytest
 
-from eventkit.kafka import make_consumer
 from eventkit.topics import VERIFICATION_EVENTS
 from support.intake import secrets_env
+from support.kafka import read_messages
 
 DECISIONS = {"ApplicationApproved", "ApplicationFlagged", "ApplicationRejected"}
 
 
 def decision_events(stack, application_ids: set[str], expected: int, timeout_s: float = 30) -> dict:
     """application id -> distinct decision event ids seen on verification.events (read from the start)."""
-    consumer = make_consumer(stack.servers.kafka, f"test-{uuid.uuid4().hex[:8]}", "test-reader",
-                             consumer_timeout_ms=int(timeout_s * 1000))
-    consumer.subscribe([VERIFICATION_EVENTS])
+    seen = set()
+
+    def is_new_decision(message) -> bool:
+        headers = dict(message.headers)
+        if message.key.decode() not in application_ids or headers.get("event_type", b"").decode() not in DECISIONS:
+            return False
+        new = headers["event_id"] not in seen  # a relay may send an event twice; count each once
+        seen.add(headers["event_id"])
+        return new
+
     found: dict[str, set] = {}
-    try:
-        for message in consumer:
-            key = message.key.decode()
-            headers = dict(message.headers)
-            if key in application_ids and headers.get("event_type", b"").decode() in DECISIONS:
-                found.setdefault(key, set()).add(headers["event_id"])
-                if sum(len(v) for v in found.values()) >= expected:
-                    break
-    finally:
-        consumer.close(autocommit=False)
+    for message in read_messages(stack.servers.kafka, VERIFICATION_EVENTS, expected, is_new_decision, timeout_s):
+        found.setdefault(message.key.decode(), set()).add(dict(message.headers)["event_id"])
     return found
 
 
