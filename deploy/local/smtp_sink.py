@@ -4,7 +4,8 @@
 
 Each message is written atomically as <maildir>/<UTC time>-<id>.eml (raw RFC 5322 with
 the envelope sender and recipients added as X-Envelope-* headers), so tests and people
-can read what the system sent. It accepts everything; it never relays.
+can read what the system sent. It accepts every recipient except those in the reserved
+.invalid domain, which it refuses with 550; it never relays.
 """
 import argparse
 import asyncio
@@ -20,6 +21,13 @@ from aiosmtpd.controller import Controller
 class MaildirHandler:
     def __init__(self, maildir: Path):
         self.maildir = maildir
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        # The reserved .invalid domain (RFC 2606) can never receive mail: refuse it for good, as a real MTA would.
+        if address.lower().rstrip(">").endswith(".invalid"):
+            return "550 5.1.2 Recipient domain does not exist"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")

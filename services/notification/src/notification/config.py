@@ -8,5 +8,20 @@ from servicekit.config import BaseConfig, setting
 class Config(BaseConfig):
     port: int = setting("PORT", 8003, "HTTP port of the web app")
     mongodb_database: str = setting("MONGODB_DATABASE", "notification", "this service's own database")
+    event_pii_key: str = setting("EVENT_PII_KEY", "", "base64 32-byte key of the personal data sealed in events")
+    operator_token: str = setting("NOTIFICATION_OPERATOR_TOKEN", "", "bearer token for the operator API")
     smtp_host: str = setting("SMTP_HOST", "127.0.0.1", "SMTP server for email")
     smtp_port: int = setting("SMTP_PORT", 1025, "SMTP server port")
+    smtp_username: str = setting("SMTP_USERNAME", "", "SMTP login, if the server needs one")
+    smtp_password: str = setting("SMTP_PASSWORD", "", "SMTP password")
+    smtp_security: str = setting("SMTP_SECURITY", "none", "none, starttls or tls")
+    mail_from: str = setting("MAIL_FROM", "Freelancer Registry <no-reply@registry.example.pk>", "sender address")
+    sms_gateway_url: str = setting("SMS_GATEWAY_URL", "", "HTTP SMS gateway; empty keeps messages in SMS_SINK_DIR")
+    sms_request_template: str = setting("SMS_REQUEST_TEMPLATE", '{"to": "{to}", "text": "{text}"}',
+                                        "JSON body posted to the gateway; {to} and {text} are filled in")
+    sms_sink_dir: str = setting("SMS_SINK_DIR", ".local/sms", "where the local SMS sink keeps messages")
+    intake_public_url: str = setting("INTAKE_PUBLIC_URL", "http://127.0.0.1:8001", "applicants' status pages")
+    directory_public_url: str = setting("DIRECTORY_PUBLIC_URL", "http://127.0.0.1:8004",
+                                        "the public directory, where certificates' QR codes point")
+    max_attempts: int = setting("DELIVERY_MAX_ATTEMPTS", 5, "tries per message before it is recorded as failed")
+    retry_base_seconds: float = setting("DELIVERY_RETRY_SECONDS", 1.0, "first retry delay; doubles each time")

@@ -1,8 +1,11 @@
 """Consumes application and decision events: `python -m notification.entrypoints.worker`."""
 from eventkit.topics import INTAKE_EVENTS, VERIFICATION_EVENTS
+from notification.bootstrap import check_settings
 from notification.config import Config
-from notification.service_layer.handlers import GROUP, handle_event
+from notification.service_layer.handlers import GROUP, event_handler
 from servicekit.process import consumer_main
 
 if __name__ == "__main__":
-    consumer_main("notification", Config.from_env(), GROUP, [INTAKE_EVENTS, VERIFICATION_EVENTS], handle_event)
+    config = Config.from_env()
+    check_settings(config)  # a missing key stops the worker here, not message by message
+    consumer_main("notification", config, GROUP, [INTAKE_EVENTS, VERIFICATION_EVENTS], event_handler(config))

@@ -1,13 +1,13 @@
-"""Notification's reactions to application and decision events.
-
-Skeleton: events are acknowledged (recorded in the inbox) but nothing is sent yet;
-the notification issue adds templates, channels and the delivery log.
-"""
-import logging
+"""Notification's worker: application and decision events become messages to the applicant."""
+from notification.bootstrap import notification_for
+from notification.config import Config
+from notification.service_layer.notify import handle_event
 
 GROUP = "notification"
-log = logging.getLogger(__name__)
 
 
-def handle_event(envelope: dict) -> None:
-    log.info("event %s for %s received", envelope["event_type"], envelope["key"])
+def event_handler(config: Config):
+    """The handler the worker runs; notification's parts are built on the first event, after fork."""
+    def handle(envelope: dict) -> None:
+        handle_event(notification_for(config), envelope)
+    return handle

@@ -1,0 +1,56 @@
+"""The registration certificate: one A4 page with the essentials and a QR code to its verification page."""
+import io
+
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.colors import HexColor
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas
+
+GREEN = HexColor("#01411c")
+
+
+def render_certificate(full_name: str, registration_number: str, skills: list[str], issued_on: str,
+                       valid_until: str, verify_url: str) -> bytes:
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
+    pdf.setTitle(f"Registration certificate {registration_number}")
+    width, height = A4
+    pdf.setStrokeColor(GREEN)
+    pdf.setLineWidth(3)
+    pdf.rect(15 * mm, 15 * mm, width - 30 * mm, height - 30 * mm)
+    pdf.setFillColor(GREEN)
+    pdf.setFont("Helvetica-Bold", 22)
+    pdf.drawCentredString(width / 2, height - 45 * mm, "Certificate of Registration")
+    pdf.setFont("Helvetica", 12)
+    pdf.drawCentredString(width / 2, height - 53 * mm, "IT and IT-enabled services freelancer")
+    pdf.setFillColorRGB(0, 0, 0)
+    lines = [("This certifies that", "Helvetica", 12), (full_name, "Helvetica-Bold", 20),
+             ("is registered with the Pakistan Software Export Board.", "Helvetica", 12)]
+    y = height - 80 * mm
+    for text, font, size in lines:
+        pdf.setFont(font, size)
+        pdf.drawCentredString(width / 2, y, text)
+        y -= 12 * mm
+    details = [("Registration number", registration_number), ("Skills", ", ".join(skills)),
+               ("Issued on", issued_on), ("Valid until", valid_until)]
+    y -= 6 * mm
+    for label, value in details:
+        pdf.setFont("Helvetica-Bold", 11)
+        pdf.drawString(30 * mm, y, label)
+        pdf.setFont("Helvetica", 11)
+        pdf.drawString(75 * mm, y, value[:90])
+        y -= 9 * mm
+    qr = QrCodeWidget(verify_url, barLevel="M")
+    x0, y0, x1, y1 = qr.getBounds()
+    size = 45 * mm
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(qr)
+    renderPDF.draw(drawing, pdf, (width - size) / 2, 40 * mm)
+    pdf.setFont("Helvetica", 9)
+    pdf.drawCentredString(width / 2, 34 * mm, f"Check this certificate: {verify_url}")
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()

@@ -1,0 +1,30 @@
+"""Which event tells the applicant what, on which channels (DESIGN.md §3, issue: notification)."""
+import dataclasses
+
+EMAIL, SMS = "email", "sms"
+CHANNELS = (EMAIL, SMS)
+LANGUAGES = ("en", "ur")
+
+
+@dataclasses.dataclass(frozen=True)
+class Message:
+    template: str
+    channels: tuple[str, ...]
+    certificate: bool = False
+
+
+BY_EVENT = {
+    "ApplicationSubmitted": Message("receipt", CHANNELS),
+    "ApplicationFlagged": Message("action_needed", CHANNELS),
+    "ApplicationRejected": Message("rejected", CHANNELS),
+    "ApplicationApproved": Message("approved", CHANNELS, certificate=True),
+}
+TEMPLATES = tuple(m.template for m in BY_EVENT.values())
+
+
+class TransientFailure(Exception):
+    """Worth trying again later: the server is down, busy, or said 4xx."""
+
+
+class PermanentFailure(Exception):
+    """Trying again cannot help: the address is refused or malformed."""
