@@ -1,0 +1,45 @@
+import io
+
+import pypdfium2
+import pytest
+import zxingcpp
+from pypdf import PdfReader
+
+from notification.adapters.certificate import render_certificate
+from notification.domain.messages import LANGUAGES, TEMPLATES
+from notification.service_layer.notify import mask
+from notification.service_layer.templates import SAMPLE, render
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_template_renders_every_part(template, language):
+    parts = render(template, language, SAMPLE)
+    assert all(parts[p] for p in ("subject", "text", "html", "sms"))
+    assert ('dir="rtl"' in parts["html"]) == (language == "ur")
+    assert "<" not in parts["text"] and "<" not in parts["subject"]
+
+
+def test_html_is_escaped_and_text_is_not():
+    parts = render("rejected", "en", {**SAMPLE, "reasons": ["<b>Tom & Jerry</b>"]})
+    assert "&lt;b&gt;Tom &amp; Jerry&lt;/b&gt;" in parts["html"]
+    assert "<b>Tom & Jerry</b>" in parts["text"]
+
+
+def test_a_missing_value_is_an_error_not_a_blank():
+    with pytest.raises(Exception, match="registration_number"):
+        render("approved", "en", {k: v for k, v in SAMPLE.items() if k != "registration_number"})
+
+
+def test_certificate_is_one_page_with_a_qr_code_to_the_verify_url():
+    pdf = render_certificate("Ayesha Khan", "PSEB-2026-000123-K", ["Python"], "2026-11-29", "2027-11-29",
+                             "http://127.0.0.1:8004/verify/PSEB-2026-000123-K")
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1 and "PSEB-2026-000123-K" in reader.pages[0].extract_text()
+    [qr] = zxingcpp.read_barcodes(pypdfium2.PdfDocument(pdf)[0].render(scale=2).to_pil())
+    assert qr.text == "http://127.0.0.1:8004/verify/PSEB-2026-000123-K"
+
+
+def test_addresses_are_masked_in_the_log():
+    assert mask("ayesha@example.pk") == "a***@example.pk"
+    assert mask("+923001234567") == "+9230*****67"
