@@ -5,7 +5,6 @@ import uuid
 
 import httpx
 import pypdfium2
-import pytest
 import zxingcpp
 from pypdf import PdfReader
 

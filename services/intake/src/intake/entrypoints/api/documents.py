@@ -4,7 +4,7 @@ PNG, JPEG or PDF only, judged by the content's first bytes, never by name or dec
 """
 import hmac
 
-from flask import Response, current_app, request
+from flask import Response, request
 from flask_smorest import Blueprint
 from werkzeug.exceptions import BadRequest, Conflict, NotFound, RequestEntityTooLarge, Unauthorized, \
     UnsupportedMediaType
