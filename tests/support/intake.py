@@ -71,3 +71,13 @@ def submitted_event(**overrides) -> dict:
 def csrf_from(html: str) -> str:
     """The CSRF token a server-rendered form carries."""
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def client_from_own_address(base_url: str, **kwargs):
+    """An HTTP client whose requests come from a loopback address of its own (127.x.y.z):
+    intake's rate limits count per client address, and test runs must not share one."""
+    import httpx
+
+    address = f"127.{random.randint(1, 254)}.{random.randint(1, 254)}.{random.randint(2, 254)}"
+    return httpx.Client(base_url=base_url, transport=httpx.HTTPTransport(local_address=address),
+                        timeout=15, **kwargs)

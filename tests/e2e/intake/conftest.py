@@ -1,22 +1,17 @@
 """Helpers for intake's end-to-end tests: valid applications, clients from their own loopback
 address (rate limits count per address), and what the running stack stores and publishes."""
-import random
-
-import httpx
 import pytest
 
 from eventkit.mongo import get_database
 from eventkit.topics import INTAKE_EVENTS
-from support.intake import valid_application
+from support.intake import client_from_own_address, valid_application
 from support.kafka import read_messages
 
 
 @pytest.fixture
 def client(stack):
     """An HTTP client to intake from a loopback address of its own (127.x.y.z)."""
-    address = f"127.{random.randint(1, 254)}.{random.randint(1, 254)}.{random.randint(2, 254)}"
-    with httpx.Client(base_url=stack.url("intake"), transport=httpx.HTTPTransport(local_address=address),
-                      timeout=15) as c:
+    with client_from_own_address(stack.url("intake")) as c:
         yield c
 
 

@@ -1,6 +1,5 @@
 """Helpers for verification's end-to-end tests: reviewer accounts made with the real CLI,
 applications submitted through intake (or published as intake would), and the cases they become."""
-import uuid
 
 import httpx
 import pytest
@@ -9,7 +8,7 @@ from eventkit.envelope import encode
 from eventkit.kafka import make_producer
 from eventkit.mongo import get_database
 from eventkit.topics import INTAKE_EVENTS
-from support.intake import submitted_event, valid_application
+from support.intake import client_from_own_address, submitted_event, valid_application
 from support.verification import PASSWORD, create_reviewer
 
 @pytest.fixture(scope="session")
@@ -44,8 +43,7 @@ def cases(stack):
 @pytest.fixture
 def apply(stack):
     """apply(**fields) -> (application_id, access token): a submission through intake's API."""
-    with httpx.Client(base_url=stack.url("intake"), timeout=15,
-                      transport=httpx.HTTPTransport(local_address=f"127.9.{uuid.uuid4().int % 250}.9")) as client:
+    with client_from_own_address(stack.url("intake")) as client:
         def submit(**overrides):
             response = client.post("/api/v1/applications", json=valid_application(**overrides))
             assert response.status_code == 202, response.text

@@ -8,3 +8,5 @@ from servicekit.config import BaseConfig, setting
 class Config(BaseConfig):
     port: int = setting("PORT", 8004, "HTTP port of the web app")
     mongodb_database: str = setting("MONGODB_DATABASE", "directory", "this service's own database")
+    verify_limit_per_minute: int = setting("VERIFY_LIMIT_PER_MINUTE", 120,
+                                           "registration-number checks per client address per minute")

@@ -1,11 +1,17 @@
 """Directory's web app: `create_app()` is what gunicorn serves (deploy/gunicorn.conf.py)."""
 from directory.config import Config
+from directory.entrypoints.api import public
+from eventkit.mongo import get_database
+from servicekit.rate_limit import install_rate_limits
 from servicekit.web import create_service_app
 
 
 def create_app(test_config: dict | None = None):
     config = Config.from_env(**(test_config or {}).get("SETTINGS", {}))
-    app, _api = create_service_app(
+    app, api = create_service_app(
         "directory", config, test_config=test_config, title="Freelancer Registry — Directory",
         description="Public search of verified freelancers and registration-number verification.")
+    api.register_blueprint(public.blp)
+    install_rate_limits(app, lambda: get_database(config.mongodb_uri, config.mongodb_database),
+                        {"verify": (config.verify_limit_per_minute, 60)})
     return app
