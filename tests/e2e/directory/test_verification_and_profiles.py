@@ -9,48 +9,8 @@ import httpx
 import pytest
 
 from domainkit.registration import format_registration_number
-from eventkit.envelope import encode, new_event
-from eventkit.kafka import make_producer
 from eventkit.mongo import get_database
-from eventkit.topics import VERIFICATION_EVENTS
-from support.intake import client_from_own_address, valid_application
-
-PUBLIC = {"registration_number", "full_name", "city", "province", "skills", "platforms", "headline", "status",
-          "valid_until"}
-VERIFY = {"registration_number", "valid", "status", "full_name", "valid_until", "message"}
-
-
-@pytest.fixture
-def approve(stack, wait_for):
-    """approve(**fields) -> the registration number of an application approved through the real pipeline."""
-    cases = get_database(stack.servers.mongodb_uri, "verification")["cases"]
-
-    def submit(**overrides):
-        with client_from_own_address(stack.url("intake")) as client:
-            response = client.post("/api/v1/applications", json=valid_application(**overrides))
-        assert response.status_code == 202, response.text
-        application_id = response.json()["application_id"]
-        case = wait_for(lambda: (c := cases.find_one({"_id": application_id})) and c["state"] == "approved" and c,
-                        message="approval")
-        number = case["decision"]["registration_number"]
-        wait_for(lambda: httpx.get(stack.url("directory", f"/api/v1/verify/{number}")).json()["status"] != "unknown",
-                 message="the directory to project the approval")
-        return number
-    return submit
-
-
-@pytest.fixture
-def publish_decision(stack):
-    """publish_decision(event_type, key, payload) -> the event, sent as verification would."""
-    producer = make_producer(stack.servers.kafka, "test-verification")
-
-    def publish(event_type: str, key: str, payload: dict, event: dict | None = None) -> dict:
-        event = event or new_event(event_type, key, payload, source="verification")
-        producer.send(VERIFICATION_EVENTS, key=key.encode(), value=encode(event)).get(timeout=15)
-        return event
-    yield publish
-    producer.close(timeout=10)
-
+from support.directory import PUBLIC, VERIFY
 
 def verify(stack, number: str) -> dict:
     body = httpx.get(stack.url("directory", f"/api/v1/verify/{number}")).json()

@@ -44,7 +44,9 @@ class ReadinessSchema(HealthSchema):
 
 
 def create_service_app(name: str, config: BaseConfig, *, title: str, description: str,
-                       version: str = "1.0.0", test_config: dict | None = None) -> tuple[Flask, Api]:
+                       version: str = "1.0.0", test_config: dict | None = None,
+                       extra_checks: dict | None = None) -> tuple[Flask, Api]:
+    """`extra_checks`: more readiness checks, name -> callable that raises when not ready."""
     app = Flask(name)
     app.config.update(
         SERVICE_NAME=name,
@@ -62,13 +64,13 @@ def create_service_app(name: str, config: BaseConfig, *, title: str, description
     if test_config is None:
         configure_logging(name, "web", config.log_level)
     api = Api(app)
-    api.register_blueprint(_operations_blueprint(name, config))
+    api.register_blueprint(_operations_blueprint(name, config, extra_checks or {}))
     _install_request_hooks(app)
     _install_error_handler(app)
     return app, api
 
 
-def _operations_blueprint(name: str, config: BaseConfig) -> Blueprint:
+def _operations_blueprint(name: str, config: BaseConfig, extra_checks: dict) -> Blueprint:
     blp = Blueprint("operations", __name__, description="Liveness, readiness and metrics")
 
     @blp.route("/healthz")
@@ -84,7 +86,8 @@ def _operations_blueprint(name: str, config: BaseConfig) -> Blueprint:
         """The service's database and Kafka both answer."""
         checks = {}
         for dependency, check in (("mongodb", lambda: check_mongodb(config.mongodb_uri)),
-                                  ("kafka", lambda: check_kafka(config.kafka_bootstrap_servers))):
+                                  ("kafka", lambda: check_kafka(config.kafka_bootstrap_servers)),
+                                  *extra_checks.items()):
             try:
                 check()
                 checks[dependency] = "ok"

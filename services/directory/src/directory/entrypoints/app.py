@@ -1,6 +1,7 @@
 """Directory's web app: `create_app()` is what gunicorn serves (deploy/gunicorn.conf.py)."""
 from directory.config import Config
-from directory.entrypoints.api import public
+from directory.entrypoints.api import public, search
+from directory.entrypoints.search_feed import SearchFeed
 from eventkit.mongo import get_database
 from servicekit.rate_limit import install_rate_limits
 from servicekit.web import create_service_app
@@ -8,10 +9,21 @@ from servicekit.web import create_service_app
 
 def create_app(test_config: dict | None = None):
     config = Config.from_env(**(test_config or {}).get("SETTINGS", {}))
+    feed = SearchFeed(config)
+
+    def search_ready():
+        if not feed.caught_up.is_set():
+            raise RuntimeError("the search index is still reading verification.events")
+
     app, api = create_service_app(
         "directory", config, test_config=test_config, title="Freelancer Registry — Directory",
-        description="Public search of verified freelancers and registration-number verification.")
+        description="Public search of verified freelancers and registration-number verification.",
+        extra_checks={"search_index": search_ready})
+    app.extensions["search_feed"] = feed
+    if test_config is None:
+        feed.start()  # in the serving process: gunicorn builds the app after forking
     api.register_blueprint(public.blp)
+    api.register_blueprint(search.blp)
     install_rate_limits(app, lambda: get_database(config.mongodb_uri, config.mongodb_database),
                         {"verify": (config.verify_limit_per_minute, 60)})
     return app

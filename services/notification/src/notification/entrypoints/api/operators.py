@@ -62,7 +62,7 @@ class PreviewSchema(Schema):
 
 @blp.route("/notifications")
 @operator_only
-@blp.arguments(LogQuerySchema, location="query")
+@blp.arguments(LogQuerySchema, location="query", unknown=RAISE)
 @blp.response(200, LogSchema)
 def delivery_log(query):
     """Every message for an application: channel, template, status, attempts and times."""

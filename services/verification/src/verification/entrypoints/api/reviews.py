@@ -1,6 +1,7 @@
 """The reviewers' API: sign in, the queue, a case with its checks and documents, decisions, audit."""
 from flask import Response, g
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 from werkzeug.exceptions import BadGateway, Conflict, NotFound, Unauthorized
 
 from servicekit.rate_limit import rate_limited
@@ -44,7 +45,7 @@ def add_reviewer(account):
 
 @blp.route("/reviews")
 @requires_role(*READERS)
-@blp.arguments(QueueQuerySchema, location="query")
+@blp.arguments(QueueQuerySchema, location="query", unknown=RAISE)
 @blp.response(200, QueueSchema)
 def queue(query):
     """Cases by state, oldest first: `pending` (waiting for a reviewer), `decided`, or `all`."""

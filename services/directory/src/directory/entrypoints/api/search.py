@@ -1,0 +1,76 @@
+"""Searching the directory and its statistics (served from the in-memory index; see search_feed.py)."""
+from flask import current_app
+from flask_smorest import Blueprint
+from marshmallow import RAISE, Schema, fields, validate
+from werkzeug.exceptions import ServiceUnavailable, UnprocessableEntity
+
+from directory.domain.search_index import decode_cursor
+from directory.entrypoints.api.public import ProfileSchema, today
+from domainkit.geography import PROVINCES
+from domainkit.platforms import PLATFORMS
+from domainkit.skills import SKILLS_BY_SLUG
+
+blp = Blueprint("search", __name__, url_prefix="/api/v1", description="Search verified freelancers")
+MAX_LIMIT = 50
+
+
+class SearchQuerySchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    q = fields.String(load_default="", validate=validate.Length(max=100))
+    skill = fields.String(load_default=None, validate=validate.OneOf(list(SKILLS_BY_SLUG)))
+    province = fields.String(load_default=None, validate=validate.OneOf(PROVINCES))
+    city = fields.String(load_default=None, validate=validate.Length(min=1, max=60))
+    platform = fields.String(load_default=None, validate=validate.OneOf(PLATFORMS))
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_LIMIT))
+    cursor = fields.String(load_default=None, validate=validate.Length(max=300))
+
+
+class SearchResultSchema(Schema):
+    items = fields.List(fields.Nested(ProfileSchema))
+    next_cursor = fields.String(allow_none=True)
+    total = fields.Integer()
+    facets = fields.Dict(keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer()))
+
+
+class StatsSchema(Schema):
+    listed = fields.Integer()
+    by_province = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_city = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_skill = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_platform = fields.Dict(keys=fields.String(), values=fields.Integer())
+    registrations_per_month = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+def ready_feed():
+    feed = current_app.extensions["search_feed"]
+    if not feed.caught_up.is_set():
+        raise ServiceUnavailable("The directory is still loading; try again in a few seconds.")
+    return feed
+
+
+@blp.route("/freelancers")
+@blp.arguments(SearchQuerySchema, location="query", unknown=RAISE)
+@blp.response(200, SearchResultSchema)
+@blp.alt_response(503, description="The index is still loading")
+def search(query):
+    """Listed, verified freelancers: `q` matches word beginnings of name, headline and skills (any case,
+    accents and Urdu spellings); filters combine; results in name order, `cursor` for the next page."""
+    if query["cursor"]:
+        try:
+            decode_cursor(query["cursor"])
+        except ValueError:
+            raise UnprocessableEntity("Not a cursor from a previous page.") from None
+    feed = ready_feed()
+    with feed.lock:
+        return feed.index.search(q=query["q"], limit=query["limit"], cursor=query["cursor"], today=today(),
+                                 skill=query["skill"], province=query["province"], city=query["city"],
+                                 platform=query["platform"])
+
+
+@blp.route("/stats")
+@blp.response(200, StatsSchema)
+def stats():
+    """Listed freelancers by province, city, skill and platform, and registrations per month."""
+    return ready_feed().stats()

@@ -1,0 +1,82 @@
+import datetime as dt
+
+import pytest
+
+from directory.domain.search_index import SearchIndex, decode_cursor, normalise
+
+
+def listing(number, name, city="Lahore", province="Punjab", skills=("python",), platforms=("upwork",),
+            headline="Developer", listed=True, revoked=False):
+    return {"registration_number": number, "full_name": name, "city": city, "province": province,
+            "skills": list(skills), "platforms": [{"platform": p, "profile_url": f"https://{p}.com/x"} for p in platforms],
+            "headline": headline, "listed": listed, "revoked": revoked, "valid_until": "2099-01-01"}
+
+
+@pytest.fixture
+def index():
+    idx = SearchIndex()
+    idx.put(listing("N1", "Ayesha Khan", skills=("python", "web-development")))
+    idx.put(listing("N2", "Bilal Ahmed", city="Karachi", province="Sindh", skills=("seo",), platforms=("fiverr",),
+                    headline="SEO consultant"))
+    idx.put(listing("N3", "محمد علی", city="Peshawar", province="Khyber Pakhtunkhwa", skills=("graphic-design",)))
+    idx.put(listing("N4", "José Ángel", skills=("data-analysis",)))
+    idx.put(listing("N5", "Hidden Person", listed=False))
+    return idx
+
+
+def numbers(result):
+    return [item["registration_number"] for item in result["items"]]
+
+
+def test_everything_listed_in_a_stable_order(index):
+    assert numbers(index.search()) == ["N1", "N2", "N4", "N3"]  # by name; Urdu script sorts after Latin
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("ayes", ["N1"]), ("AYESHA kh", ["N1"]), ("jose", ["N4"]), ("angel", ["N4"]), ("محم", ["N3"]),
+    ("seo", ["N2"]), ("web dev", ["N1"]), ("consult", ["N2"]), ("nobody", []), ("hidden", []),
+])
+def test_prefixes_of_names_headlines_and_skills(index, query, expected):
+    assert numbers(index.search(q=query)) == expected
+
+
+def test_filters_combine(index):
+    assert numbers(index.search(province="Punjab")) == ["N1", "N4"]
+    assert numbers(index.search(province="Punjab", skill="python")) == ["N1"]
+    assert numbers(index.search(city="karachi", platform="fiverr")) == ["N2"]
+    assert numbers(index.search(province="Sindh", skill="python")) == []
+
+
+def test_facets_count_the_current_result(index):
+    facets = index.search(province="Punjab")["facets"]
+    assert facets["province"] == {"Punjab": 2}
+    assert facets["skill"] == {"python": 1, "web-development": 1, "data-analysis": 1}
+
+
+def test_cursor_pages_through_everything_once(index):
+    seen, cursor = [], None
+    while True:
+        page = index.search(limit=1, cursor=cursor)
+        seen += numbers(page)
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == ["N1", "N2", "N4", "N3"]
+
+
+def test_updates_and_removals(index):
+    index.put(listing("N1", "Ayesha Khan", revoked=True))
+    assert numbers(index.search(q="ayesha")) == []
+    index.put(listing("N2", "Bilal Ahmed", city="Multan"))
+    assert numbers(index.search(city="karachi")) == [] and numbers(index.search(city="Multan")) == ["N2"]
+    assert len(index) == 3
+
+
+def test_garbage_cursor_is_refused():
+    with pytest.raises(ValueError):
+        decode_cursor("not-a-cursor")
+
+
+def test_normalise_folds_case_accents_and_urdu_variants():
+    assert normalise("ÁNGEL") == "angel"
+    assert normalise("علي") == normalise("علی")
