@@ -6,11 +6,11 @@ import subprocess
 import sys
 
 import httpx
-import pytest
 
 from domainkit.registration import format_registration_number
 from eventkit.mongo import get_database
 from support.directory import PUBLIC, VERIFY
+
 
 def verify(stack, number: str) -> dict:
     body = httpx.get(stack.url("directory", f"/api/v1/verify/{number}")).json()

@@ -1,5 +1,3 @@
-import datetime as dt
-
 import pytest
 
 from directory.domain.search_index import SearchIndex, decode_cursor, normalise
