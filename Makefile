@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .local/venv
 PYTEST := $(VENV)/bin/pytest
 
-.PHONY: help install up down restart ps logs test test-unit test-integration test-e2e i18n-extract clean
+.PHONY: help install up down restart ps logs test test-unit test-integration test-e2e bench-directory i18n-extract clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ test-integration: up  ## only the tests against real Kafka and MongoDB-protocol 
 
 test-e2e: up  ## only the tests of the running system over HTTP
 	@$(PYTEST) -m e2e
+
+bench-directory: install  ## time the directory's search index at 10k and 100k listings (writes reports/)
+	@$(VENV)/bin/python bench/directory_search.py --listings 10000 100000
 
 i18n-extract:  ## refresh intake's message catalogue template (translations/messages.pot) from the code
 	@cd services/intake && ../../$(VENV)/bin/pybabel extract -F babel.cfg -k _ --no-location \

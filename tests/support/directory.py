@@ -1,5 +1,30 @@
-"""What the directory may show: its public fields (DESIGN.md §3 privacy rule)."""
+"""The directory in tests: what it may show (DESIGN.md §3 privacy rule), and finding test listings."""
+import random
+
+import httpx
 
 PUBLIC = {"registration_number", "full_name", "city", "province", "skills", "platforms", "headline", "status",
           "valid_until"}
 VERIFY = {"registration_number", "valid", "status", "full_name", "valid_until", "message"}
+
+
+URDU_LETTERS = "ابپتٹثجچحخدڈذرڑزژسشصضطظعغفقکگلمنوہیے"
+
+
+def latin_word() -> str:
+    return "Q" + "".join(random.choices("bcdfghjklmnpqrstvwxz", k=7))
+
+
+def urdu_word() -> str:
+    return "".join(random.choices(URDU_LETTERS, k=6))
+
+
+def search(stack, **params) -> dict:
+    response = httpx.get(stack.url("directory", "/api/v1/freelancers"), params=params)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def found(stack, number: str, wait_for, **params) -> bool:
+    return wait_for(lambda: number in [i["registration_number"] for i in search(stack, **params)["items"]],
+                    message=f"{number} found by {params}")

@@ -1,34 +1,10 @@
 """Searching the directory: approved and listed freelancers, by name fragment (Latin or Urdu) and by
 each filter; unlisted ones never appear; public fields only; cursor pages; nonsense refused."""
-import random
-
 import httpx
 import pytest
 
 from domainkit.skills import SKILLS_BY_SLUG
-from support.directory import PUBLIC
-
-URDU_LETTERS = "ابپتٹثجچحخدڈذرڑزژسشصضطظعغفقکگلمنوہیے"
-
-
-def latin_word() -> str:
-    return "Q" + "".join(random.choices("bcdfghjklmnpqrstvwxz", k=7))
-
-
-def urdu_word() -> str:
-    return "".join(random.choices(URDU_LETTERS, k=6))
-
-
-def search(stack, **params) -> dict:
-    response = httpx.get(stack.url("directory", "/api/v1/freelancers"), params=params)
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def found(stack, number: str, wait_for, **params) -> bool:
-    return wait_for(lambda: number in [i["registration_number"] for i in search(stack, **params)["items"]],
-                    message=f"{number} found by {params}")
-
+from support.directory import PUBLIC, found, latin_word, search, urdu_word
 
 def test_found_by_name_fragments_in_latin_and_urdu_and_by_each_filter(approve, stack, wait_for):
     surname = latin_word()

@@ -5,9 +5,10 @@ FerretDB's SQLite backend uses no secondary index for any query, so searching th
 background reader of verification.events (entrypoints/search_feed.py):
 - filters (skill, province, city, platform) are sets of registration numbers per value;
 - `q` matches word prefixes of the name, headline and skills, case- and accent-insensitive,
-  in Latin or Urdu script, through a sorted list of (word, number) searched by bisection;
+  in Latin or Urdu script: a sorted vocabulary finds the words with that prefix (bisection),
+  each word keeps the set of its listings;
 - results come in a stable order (name, then number) with an opaque cursor;
-- facet counts are computed over the filtered result.
+- facet counts are computed over the filtered result (kept current for the unfiltered one).
 """
 import base64
 import bisect
@@ -41,8 +42,12 @@ class SearchIndex:
     def __init__(self):
         self.listings: dict[str, dict] = {}
         self.by_value: dict[tuple[str, str], set[str]] = defaultdict(set)
-        self.words: list[tuple[str, str]] = []  # sorted (word, number)
+        self.by_word: dict[str, set[str]] = defaultdict(set)  # whole word -> numbers
+        self.vocabulary: list[str] = []  # sorted distinct words, for prefix ranges
         self.order: list[tuple[str, str]] = []  # sorted (name key, number) of searchable listings
+        self.all_facets = {facet: Counter() for facet in FACETS}  # kept current, for unfiltered searches
+        self.display: dict[tuple[str, str], str] = {}  # ("city", "lahore") -> "Lahore", as first written
+        self.name_keys: dict[str, str] = {}  # number -> normalised name, the sort key
 
     def __len__(self) -> int:
         return len(self.order)
@@ -57,9 +62,14 @@ class SearchIndex:
         self.listings[number] = listing
         for facet, value in self._values(listing):
             self.by_value[(facet, value)].add(number)
+        self.display.setdefault(("city", normalise(listing["city"])), listing["city"])
         for word in self._words(listing):
-            bisect.insort(self.words, (word, number))
-        bisect.insort(self.order, (normalise(listing["full_name"]), number))
+            if not self.by_word[word]:
+                bisect.insort(self.vocabulary, word)
+            self.by_word[word].add(number)
+        self.name_keys[number] = normalise(listing["full_name"])
+        bisect.insort(self.order, (self.name_keys[number], number))
+        self._count(listing, +1)
 
     def remove(self, number: str) -> None:
         listing = self.listings.pop(number, None)
@@ -68,18 +78,38 @@ class SearchIndex:
         for facet, value in self._values(listing):
             self.by_value[(facet, value)].discard(number)
         for word in self._words(listing):
-            i = bisect.bisect_left(self.words, (word, number))
-            if i < len(self.words) and self.words[i] == (word, number):
-                del self.words[i]
-        key = (normalise(listing["full_name"]), number)
+            holders = self.by_word[word]
+            holders.discard(number)
+            if not holders:
+                del self.by_word[word]
+                i = bisect.bisect_left(self.vocabulary, word)
+                if i < len(self.vocabulary) and self.vocabulary[i] == word:
+                    del self.vocabulary[i]
+        key = (self.name_keys.pop(number), number)
         i = bisect.bisect_left(self.order, key)
         if i < len(self.order) and self.order[i] == key:
             del self.order[i]
+        self._count(listing, -1)
+
+    def _count(self, listing: dict, delta: int) -> None:
+        for facet, value in self._facet_values(listing):
+            self.all_facets[facet][value] += delta
+            if self.all_facets[facet][value] <= 0:
+                del self.all_facets[facet][value]
 
     @staticmethod
     def _values(listing: dict):
         yield "province", listing["province"]
         yield "city", normalise(listing["city"])
+        for skill in set(listing["skills"]):
+            yield "skill", skill
+        for platform in {p["platform"] for p in listing["platforms"]}:
+            yield "platform", platform
+
+    @staticmethod
+    def _facet_values(listing: dict):
+        yield "province", listing["province"]
+        yield "city", listing["city"]
         for skill in set(listing["skills"]):
             yield "skill", skill
         for platform in {p["platform"] for p in listing["platforms"]}:
@@ -93,12 +123,12 @@ class SearchIndex:
 
     # -- asking it ----------------------------------------------------------------------
     def _prefix(self, prefix: str) -> set[str]:
-        start = bisect.bisect_left(self.words, (prefix, ""))
         found = set()
-        for word, number in self.words[start:]:
+        for i in range(bisect.bisect_left(self.vocabulary, prefix), len(self.vocabulary)):
+            word = self.vocabulary[i]
             if not word.startswith(prefix):
                 break
-            found.add(number)
+            found |= self.by_word[word]
         return found
 
     def matching(self, q: str = "", **filters) -> set[str] | None:
@@ -120,30 +150,42 @@ class SearchIndex:
                **filters) -> dict:
         today = today or dt.date.today()
         result = self.matching(q, **filters)
-        start = bisect.bisect_right(self.order, decode_cursor(cursor)) if cursor else 0
-        keys = []
-        for key in self.order[start:]:
-            if result is None or key[1] in result:
-                keys.append(key)
-                if len(keys) > limit:
-                    break
-        more = len(keys) > limit
-        keys = keys[:limit]
-        return {"items": [public_view(self.listings[number], today) for _, number in keys],
-                "next_cursor": encode_cursor(keys[-1]) if more else None,
+        after = decode_cursor(cursor) if cursor else None
+        if result is not None and len(result) * 8 < len(self.order):
+            # a small result: sort it rather than walk the whole order
+            keys = sorted((self.name_keys[n], n) for n in result)
+            start = bisect.bisect_right(keys, after) if after else 0
+            page = keys[start:start + limit + 1]
+        else:
+            start = bisect.bisect_right(self.order, after) if after else 0
+            page = []
+            for key in self.order[start:]:
+                if result is None or key[1] in result:
+                    page.append(key)
+                    if len(page) > limit:
+                        break
+        more = len(page) > limit
+        page = page[:limit]
+        return {"items": [public_view(self.listings[number], today) for _, number in page],
+                "next_cursor": encode_cursor(page[-1]) if more else None,
                 "total": len(self.order) if result is None else len(result),
-                "facets": self.facets(self.listings.keys() if result is None else result)}
+                "facets": self._top(self.all_facets) if result is None else self.facets(result)}
 
-    def facets(self, numbers) -> dict[str, dict[str, int]]:
+    def facets(self, numbers: set[str]) -> dict[str, dict[str, int]]:
         counts = {facet: Counter() for facet in FACETS}
-        for number in numbers:
-            listing = self.listings[number]
-            counts["province"][listing["province"]] += 1
-            counts["city"][listing["city"]] += 1
-            for skill in set(listing["skills"]):
-                counts["skill"][skill] += 1
-            for platform in {p["platform"] for p in listing["platforms"]}:
-                counts["platform"][platform] += 1
+        if len(numbers) < 2000:  # few results: count them one by one
+            for number in numbers:
+                for facet, value in self._facet_values(self.listings[number]):
+                    counts[facet][value] += 1
+        else:  # many: intersect with each value's set, which runs in C
+            for (facet, key), holders in self.by_value.items():
+                n = len(numbers & holders) if holders else 0
+                if n:
+                    counts[facet][self.display.get((facet, key), key)] += n
+        return self._top(counts)
+
+    @staticmethod
+    def _top(counts: dict) -> dict[str, dict[str, int]]:
         return {facet: dict(counter.most_common(50)) for facet, counter in counts.items()}
 
 

@@ -1,7 +1,10 @@
 """Directory's web app: `create_app()` is what gunicorn serves (deploy/gunicorn.conf.py)."""
+from flask_babel import Babel
+
 from directory.config import Config
 from directory.entrypoints.api import public, search
 from directory.entrypoints.search_feed import SearchFeed
+from directory.entrypoints.web import pages
 from eventkit.mongo import get_database
 from servicekit.rate_limit import install_rate_limits
 from servicekit.web import create_service_app
@@ -24,6 +27,8 @@ def create_app(test_config: dict | None = None):
         feed.start()  # in the serving process: gunicorn builds the app after forking
     api.register_blueprint(public.blp)
     api.register_blueprint(search.blp)
+    app.register_blueprint(pages.bp)
+    Babel(app)  # English now; strings are marked for an Urdu catalogue
     install_rate_limits(app, lambda: get_database(config.mongodb_uri, config.mongodb_database),
                         {"verify": (config.verify_limit_per_minute, 60)})
     return app

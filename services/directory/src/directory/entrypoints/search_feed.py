@@ -64,7 +64,7 @@ class SearchFeed:
 
     def stats(self) -> dict:
         with self.lock:
-            facets = self.index.facets(list(self.index.listings))
+            facets = self.index.search(limit=1)["facets"]
             months = Counter(self.approved_months.values())
         return {"listed": len(self.index), **{f"by_{facet}": counts for facet, counts in facets.items()},
                 "registrations_per_month": dict(sorted(months.items()))}

@@ -60,22 +60,16 @@ MESSAGES = {
 }
 
 
-@blp.route("/freelancers/<registration_number>")
-@blp.response(200, ProfileSchema)
-def profile(registration_number):
-    """A listed freelancer's public profile."""
+def find_listed(registration_number: str) -> dict | None:
+    """The public view of a listed, unrevoked freelancer, or None."""
     parsed = parse_registration_number(registration_number)
     listing = listings().get(parsed.canonical) if parsed else None
     if listing is None or not listing["listed"] or listing.get("revoked"):
-        raise NotFound("No listed freelancer has this registration number.")
+        return None
     return public_view(listing, today())
 
 
-@blp.route("/verify/<path:registration_number>")
-@rate_limited("verify")
-@blp.response(200, VerificationSchema)
-def verify(registration_number):
-    """Is this registration number genuine and in force? Tolerates spaces, lower case and missing dashes."""
+def verification_of(registration_number: str) -> dict:
     parsed = parse_registration_number(registration_number)
     if parsed is None:
         return {"registration_number": None, "valid": False, "status": UNKNOWN, "full_name": None,
@@ -88,3 +82,21 @@ def verify(registration_number):
     return {"registration_number": parsed.canonical, "valid": status == VALID, "status": status,
             "full_name": listing["full_name"] if listing else None,
             "valid_until": listing["valid_until"] if listing else None, "message": MESSAGES[status]}
+
+
+@blp.route("/freelancers/<registration_number>")
+@blp.response(200, ProfileSchema)
+def profile(registration_number):
+    """A listed freelancer's public profile."""
+    found = find_listed(registration_number)
+    if found is None:
+        raise NotFound("No listed freelancer has this registration number.")
+    return found
+
+
+@blp.route("/verify/<path:registration_number>")
+@rate_limited("verify")
+@blp.response(200, VerificationSchema)
+def verify(registration_number):
+    """Is this registration number genuine and in force? Tolerates spaces, lower case and missing dashes."""
+    return verification_of(registration_number)

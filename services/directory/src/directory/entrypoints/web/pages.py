@@ -1,0 +1,82 @@
+"""The public pages: search with filters and pages, a profile, verification (the certificate QR's
+landing page) and statistics. Server-rendered, no JavaScript, same rules as the API."""
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+
+from directory.entrypoints.api import public
+from directory.entrypoints.api.search import SearchQuerySchema
+from domainkit.geography import PROVINCES
+from domainkit.platforms import PLATFORM_NAMES
+from domainkit.skills import SKILLS, SKILLS_BY_SLUG
+from servicekit.rate_limit import rate_limited
+
+bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
+
+
+def search_url(query: dict, **changes) -> str:
+    """The search page for `query` with `changes` applied (empty values dropped)."""
+    merged = {**query, **changes}
+    return url_for("pages.search_page", **{k: v for k, v in merged.items() if v})
+
+
+@bp.app_context_processor
+def vocabulary():
+    return {"provinces": PROVINCES, "skills": SKILLS, "skill_names": {s.slug: s.name for s in SKILLS},
+            "platform_names": PLATFORM_NAMES, "search_url": search_url}
+
+
+def feed():
+    found = current_app.extensions["search_feed"]
+    if not found.caught_up.is_set():
+        abort(503, _("The directory is loading; try again in a few seconds."))
+    return found
+
+
+@bp.get("/")
+def search_page():
+    raw = {k: v for k, v in request.args.items() if v.strip()}
+    try:
+        query = SearchQuerySchema().load(raw)
+    except ValidationError as exc:
+        return render_template("search.html", query=raw, errors=exc.messages, result=None), 422
+    source = feed()
+    with source.lock:
+        result = source.index.search(q=query["q"], limit=query["limit"], cursor=query["cursor"], today=public.today(),
+                                     skill=query["skill"], province=query["province"], city=query["city"],
+                                     platform=query["platform"])
+    return render_template("search.html", query=raw, errors={}, result=result)
+
+
+@bp.get("/freelancers/<registration_number>")
+def profile_page(registration_number):
+    listing = public.find_listed(registration_number)
+    if listing is None:
+        abort(404, _("No listed freelancer has this registration number."))
+    return render_template("profile.html", profile=listing)
+
+
+@bp.get("/verify")
+def verify_form():
+    number = request.args.get("number", "").strip()
+    if number:
+        return redirect(url_for("pages.verify_page", registration_number=number))
+    return render_template("verify.html", result=None)
+
+
+@bp.get("/verify/<path:registration_number>")
+@rate_limited("verify")
+def verify_page(registration_number):
+    return render_template("verify.html", result=public.verification_of(registration_number))
+
+
+@bp.get("/stats")
+def stats_page():
+    stats = feed().stats()
+    charts = [(_("By province"), stats["by_province"]), (_("By skill"), {SKILLS_BY_SLUG[k].name if k in SKILLS_BY_SLUG
+                                                                         else k: v for k, v in stats["by_skill"].items()}),
+              (_("By platform"), {PLATFORM_NAMES.get(k, k): v for k, v in stats["by_platform"].items()}),
+              (_("By city"), stats["by_city"]), (_("Registrations per month"), stats["registrations_per_month"])]
+    return render_template("stats.html", stats=stats, charts=[(t, sorted(d.items(), key=lambda kv: -kv[1])[:15]
+                                                                if "month" not in t.lower() else sorted(d.items()))
+                                                               for t, d in charts])
