@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from kafka.errors import KafkaError
+from kafka.errors import CommitFailedError, KafkaError, RebalanceInProgressError
 from kafka.structs import OffsetAndMetadata, TopicPartition
 from pymongo.errors import ConnectionFailure
 
@@ -32,6 +32,10 @@ Handler = Callable[[dict], None]
 
 class DependencyDown(Exception):
     """The database or the broker is unreachable: retry the same message later."""
+
+
+class RejoinNeeded(Exception):
+    """The group rebalanced under this member: start again with a fresh member (runners.run_consumer does)."""
 
 
 class TooManyDeadLetters(Exception):
@@ -104,8 +108,11 @@ class ConsumerLoop:
             return
         try:
             self.consumer.commit(offsets)
+        except (CommitFailedError, RebalanceInProgressError) as exc:
+            # The partition's (new) owner re-reads from the last commit; the inbox absorbs the repeats.
+            log.warning("commit refused by a rebalance, rejoining the group: %s", exc)
+            raise RejoinNeeded(str(exc)) from exc
         except KafkaError as exc:
-            # After a rebalance the partition's new owner re-reads from the last commit; the inbox absorbs it.
             log.warning("commit failed, messages will be redelivered: %s", exc)
 
     def _handle(self, message) -> None:

@@ -39,8 +39,8 @@ def make_consumer(bootstrap_servers: str, group_id: str, client_id: str, **overr
         auto_offset_reset="earliest",
         max_poll_records=100,
         max_poll_interval_ms=300000,
-        session_timeout_ms=10000,
-        heartbeat_interval_ms=2000,
+        session_timeout_ms=45000,  # a slow handler (retries, a PDF) must not cost the group membership
+        heartbeat_interval_ms=3000,
     )
     config.update(overrides)
     return KafkaConsumer(**config)

@@ -7,7 +7,7 @@ import socket
 from kafka.structs import TopicPartition
 
 from eventkit import outbox
-from eventkit.consumer import ConsumerLoop, Handler
+from eventkit.consumer import ConsumerLoop, Handler, RejoinNeeded
 from eventkit.inbox import Inbox
 from eventkit.kafka import ensure_topics, make_consumer, make_producer
 from eventkit.lifecycle import StopFlag
@@ -26,12 +26,16 @@ def run_consumer(*, bootstrap_servers: str, mongodb_uri: str, database: str, gro
     """Run one member of consumer group `group` until SIGTERM."""
     stop = stop or StopFlag()
     ensure_topics(bootstrap_servers, [*topics, dead_letter_topic(group)])
-    consumer = make_consumer(bootstrap_servers, group, client_id(group))
-    consumer.subscribe(topics)
     producer = make_producer(bootstrap_servers, client_id(f"{group}-dlq"))
     inbox = Inbox(get_database(mongodb_uri, database), group)
     try:
-        ConsumerLoop(consumer, group, handler, inbox, producer, **loop_options).run(stop)
+        while not stop.is_set:
+            consumer = make_consumer(bootstrap_servers, group, client_id(group))
+            consumer.subscribe(topics)
+            try:
+                ConsumerLoop(consumer, group, handler, inbox, producer, **loop_options).run(stop)
+            except RejoinNeeded:
+                continue  # the loop closed the old member; a new one joins
     finally:
         producer.close(timeout=10)
 
