@@ -23,5 +23,6 @@ class Config(BaseConfig):
     intake_public_url: str = setting("INTAKE_PUBLIC_URL", "http://127.0.0.1:8001", "applicants' status pages")
     directory_public_url: str = setting("DIRECTORY_PUBLIC_URL", "http://127.0.0.1:8004",
                                         "the public directory, where certificates' QR codes point")
-    max_attempts: int = setting("DELIVERY_MAX_ATTEMPTS", 5, "tries per message before it is recorded as failed")
+    max_attempts: int = setting("DELIVERY_MAX_ATTEMPTS", 6, "tries per message before it is recorded as failed "
+                                "(with 1 s doubling pauses: about half a minute)")
     retry_base_seconds: float = setting("DELIVERY_RETRY_SECONDS", 1.0, "first retry delay; doubles each time")
