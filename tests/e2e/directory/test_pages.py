@@ -37,4 +37,5 @@ def test_search_profile_verify_and_stats_pages(approve, stack, wait_for):
 def test_bad_filters_show_an_error_not_a_crash(stack):
     response = page(stack, "/", province="Atlantis")
     assert response.status_code == 422 and "province" in response.text
+    assert page(stack, "/", cursor="garbage").status_code == 422
     assert page(stack, "/freelancers/PSEB-2026-999999-Z").status_code == 404

@@ -1,8 +1,8 @@
 """Searching the directory and its statistics (served from the in-memory index; see search_feed.py)."""
 from flask import current_app
 from flask_smorest import Blueprint
-from marshmallow import RAISE, Schema, fields, validate
-from werkzeug.exceptions import ServiceUnavailable, UnprocessableEntity
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from werkzeug.exceptions import ServiceUnavailable
 
 from directory.domain.search_index import decode_cursor
 from directory.entrypoints.api.public import ProfileSchema, today
@@ -24,7 +24,7 @@ class SearchQuerySchema(Schema):
     city = fields.String(load_default=None, validate=validate.Length(min=1, max=60))
     platform = fields.String(load_default=None, validate=validate.OneOf(PLATFORMS))
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_LIMIT))
-    cursor = fields.String(load_default=None, validate=validate.Length(max=300))
+    cursor = fields.String(load_default=None, validate=[validate.Length(max=300), lambda c: _is_cursor(c)])
 
 
 class SearchResultSchema(Schema):
@@ -43,6 +43,13 @@ class StatsSchema(Schema):
     registrations_per_month = fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
+def _is_cursor(value: str) -> None:
+    try:
+        decode_cursor(value)
+    except ValueError:
+        raise ValidationError("Not a cursor from a previous page.") from None
+
+
 def ready_feed():
     feed = current_app.extensions["search_feed"]
     if not feed.caught_up.is_set():
@@ -57,11 +64,11 @@ def ready_feed():
 def search(query):
     """Listed, verified freelancers: `q` matches word beginnings of name, headline and skills (any case,
     accents and Urdu spellings); filters combine; results in name order, `cursor` for the next page."""
-    if query["cursor"]:
-        try:
-            decode_cursor(query["cursor"])
-        except ValueError:
-            raise UnprocessableEntity("Not a cursor from a previous page.") from None
+    return run_search(query)
+
+
+def run_search(query: dict) -> dict:
+    """A validated SearchQuerySchema query against this process's index (the API and the search page)."""
     feed = ready_feed()
     with feed.lock:
         return feed.index.search(q=query["q"], limit=query["limit"], cursor=query["cursor"], today=today(),

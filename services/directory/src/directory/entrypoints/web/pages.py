@@ -1,11 +1,11 @@
 """The public pages: search with filters and pages, a profile, verification (the certificate QR's
 landing page) and statistics. Server-rendered, no JavaScript, same rules as the API."""
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from directory.entrypoints.api import public
-from directory.entrypoints.api.search import SearchQuerySchema
+from directory.entrypoints.api.search import SearchQuerySchema, ready_feed, run_search
 from domainkit.geography import PROVINCES
 from domainkit.platforms import PLATFORM_NAMES
 from domainkit.skills import SKILLS, SKILLS_BY_SLUG
@@ -26,13 +26,6 @@ def vocabulary():
             "platform_names": PLATFORM_NAMES, "search_url": search_url}
 
 
-def feed():
-    found = current_app.extensions["search_feed"]
-    if not found.caught_up.is_set():
-        abort(503, _("The directory is loading; try again in a few seconds."))
-    return found
-
-
 @bp.get("/")
 def search_page():
     raw = {k: v for k, v in request.args.items() if v.strip()}
@@ -40,11 +33,7 @@ def search_page():
         query = SearchQuerySchema().load(raw)
     except ValidationError as exc:
         return render_template("search.html", query=raw, errors=exc.messages, result=None), 422
-    source = feed()
-    with source.lock:
-        result = source.index.search(q=query["q"], limit=query["limit"], cursor=query["cursor"], today=public.today(),
-                                     skill=query["skill"], province=query["province"], city=query["city"],
-                                     platform=query["platform"])
+    result = run_search(query)
     return render_template("search.html", query=raw, errors={}, result=result)
 
 
@@ -72,7 +61,7 @@ def verify_page(registration_number):
 
 @bp.get("/stats")
 def stats_page():
-    stats = feed().stats()
+    stats = ready_feed().stats()
     charts = [(_("By province"), stats["by_province"]), (_("By skill"), {SKILLS_BY_SLUG[k].name if k in SKILLS_BY_SLUG
                                                                          else k: v for k, v in stats["by_skill"].items()}),
               (_("By platform"), {PLATFORM_NAMES.get(k, k): v for k, v in stats["by_platform"].items()}),
