@@ -10,6 +10,7 @@ export MONGODB_PORT="${MONGODB_PORT:-27017}"
 export FERRETDB_DEBUG_PORT="${FERRETDB_DEBUG_PORT:-8088}"
 export SMTP_PORT="${SMTP_PORT:-1025}"
 export FERRETDB_VERSION=v1.24.2
+export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"  # the browser the journeys drive
 SUPERVISOR_CONF="$ROOT/deploy/local/supervisord.conf"
 supervisorctl_() { "$VENV/bin/supervisorctl" -c "$SUPERVISOR_CONF" "$@"; }
 export INTAKE_PORT="${INTAKE_PORT:-8001}" VERIFICATION_PORT="${VERIFICATION_PORT:-8002}"

@@ -3,6 +3,7 @@
 #   1. a Python virtualenv with the pinned packages and the project's own packages
 #   2. Apache Kafka's broker jars from Maven Central (deploy/local/kafka/pom.xml)
 #   3. FerretDB, built from its Go module with the machine's Go toolchain
+#   4. Chromium from Debian's packages, for the browser journeys (Playwright drives it)
 # Java 17+, Maven and Go must be on the machine (they are on ours; see README).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -58,4 +59,16 @@ if [ ! -x "$LOCAL/bin/ferretdb" ] || [ ! -f "$ferret_stamp" ]; then
   (cd "$build" && CGO_ENABLED=0 go build -trimpath -o "$LOCAL/bin/ferretdb" ./cmd/ferretdb)
   rm -rf "$build"
   rm -f "$LOCAL"/stamps/ferretdb-* && touch "$ferret_stamp"
+fi
+
+# 4. Chromium for the browser journeys: Playwright's own browser downloads are not reachable,
+#    so the tests drive Debian's build (CHROMIUM_PATH, default /usr/bin/chromium).
+if [ ! -x "$CHROMIUM_PATH" ]; then
+  step "Chromium from Debian's packages (apt-get)"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "install.sh: $CHROMIUM_PATH is missing; install it with: sudo apt-get install chromium" >&2; exit 1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  "$CHROMIUM_PATH" --version
 fi

@@ -1,0 +1,91 @@
+"""The three journeys an applicant and a reviewer take, in headless Chromium against the running stack:
+approved automatically, flagged and approved by a reviewer in the console, rejected with reasons."""
+import io
+import re
+import uuid
+
+import pypdfium2
+import zxingcpp
+
+from e2e.journeys.conftest import Applicant, apply_in_browser, status_in_browser
+from support.directory import latin_word
+from support.intake import random_cnic
+from support.mail import mails_to, parts
+from support.verification import PASSWORD, create_reviewer
+
+
+def new_applicant(**overrides) -> Applicant:
+    data = {"full_name": f"Sana {latin_word()}", "cnic": random_cnic("3", "female"),
+            "email": f"sana.{uuid.uuid4().hex[:8]}@example.pk", "mobile": f"0300{uuid.uuid4().int % 10**7:07d}",
+            "province": "Punjab", "city": "Lahore"}
+    return Applicant(**{**data, **overrides})
+
+
+def mail_with(address: str, words: str, wait_for):
+    return wait_for(lambda: next((m for m in mails_to(address) if words in m["Subject"]), None),
+                    timeout=60, message=f"a message to {address} about '{words}'")
+
+
+def test_applicant_is_approved_finds_themself_and_the_certificate_qr_opens_the_verify_page(page, stack, wait_for):
+    applicant = apply_in_browser(page, stack, new_applicant())
+    receipt = mail_with(applicant.email, "received", wait_for)
+    assert applicant.application_id in receipt["Subject"]
+
+    status_in_browser(page, stack, applicant, "approved", wait_for)
+    number = page.inner_text("#registration-number").strip()
+    assert re.fullmatch(r"PSEB-\d{4}-\d{6}-[A-Z]", number)
+    assert "cnic front (image/png" in page.inner_text("section.details")
+
+    # the public directory: search by the surname, open the profile from the results
+    page.goto(stack.url("directory", "/"))
+    surname = applicant.full_name.split()[1]
+    page.fill("#q", surname)
+    page.click("button:has-text('Search')")
+    wait_for(lambda: page.reload() or page.inner_text("#total").startswith("1 "), timeout=30, interval=1,
+             message="the directory finds the new freelancer")
+    page.click(f"ol.results a:has-text('{applicant.full_name}')")
+    assert number in page.content() and applicant.cnic not in page.content()
+
+    # the approval mail's certificate carries a QR code; the browser opens what it encodes
+    approval = mail_with(applicant.email, number, wait_for)
+    pdf = parts(approval)["application/pdf"].get_content()
+    [qr] = zxingcpp.read_barcodes(pypdfium2.PdfDocument(io.BytesIO(pdf))[0].render(scale=2).to_pil())
+    page.goto(qr.text)
+    assert page.get_attribute("#verdict", "data-status") == "valid"
+    assert applicant.full_name in page.inner_text("#verdict")
+
+
+def test_flagged_applicant_is_approved_by_a_reviewer_in_the_console(page, stack, wait_for):
+    # lives in Sindh, CNIC issued in Punjab: the automated checks ask a reviewer
+    applicant = apply_in_browser(page, stack, new_applicant(province="Sindh", city="Karachi"))
+    status_in_browser(page, stack, applicant, "in review", wait_for)
+    mail_with(applicant.email, "reviewer", wait_for)
+
+    reviewer = create_reviewer("reviewer")
+    page.goto(stack.url("verification", "/console"))
+    page.fill("#username", reviewer)
+    page.fill("#password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.click(f"a:has-text('{applicant.full_name}')")
+    assert page.inner_text("#state").strip() == "in review"
+    assert "cnic province" in page.content()
+    page.fill("#reason", "Works in Karachi; CNIC from Lahore is expected")
+    page.click("button:has-text('Approve')")
+    page.wait_for_selector("#registration-number")
+    assert page.inner_text("#state").strip() == "approved"
+    number = page.inner_text("#registration-number").strip()
+
+    status_in_browser(page, stack, applicant, "approved", wait_for)
+    assert page.inner_text("#registration-number").strip() == number
+    mail_with(applicant.email, number, wait_for)
+
+
+def test_rejected_applicant_sees_the_reasons_on_the_status_page(page, stack, wait_for):
+    applicant = apply_in_browser(page, stack, new_applicant(email=f"sana.{uuid.uuid4().hex[:8]}@mailinator.com"))
+    status_in_browser(page, stack, applicant, "rejected", wait_for)
+    reasons = page.inner_text("#reasons")
+    assert "email" in reasons.lower() and "disposable" in reasons.lower(), reasons
+    messages = wait_for(lambda: len(m := mails_to(applicant.email)) >= 2 and m, timeout=60,
+                        message="the receipt and the decision")
+    decision = next(m for m in messages if "received" not in m["Subject"])
+    assert "disposable" in parts(decision)["text/plain"].get_content().lower()
