@@ -69,7 +69,7 @@ def test_malformed_bodies_are_refused_and_store_nothing(client, stored_counts, b
     before = stored_counts()
     response = client.post("/api/v1/applications", content=body, headers=headers)
     assert response.status_code == status, response.text
-    assert response.json()["status"] == status
+    assert response.json()["code"] == status
     assert stored_counts() == before
 
 

@@ -15,7 +15,7 @@ def test_status_lookups_are_limited_per_address(client, stack, submit):
         assert refused.status_code == 200
     assert refused.status_code == 429 and sent > limit
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
-    assert refused.json()["status"] == 429
+    assert refused.json()["code"] == 429
     with httpx.Client(base_url=stack.url("intake"), transport=httpx.HTTPTransport(local_address="127.0.0.77")) as other:
         assert other.get(f"/api/v1/applications/{application_id}/status").status_code == 200  # per address
 

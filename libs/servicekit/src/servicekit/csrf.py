@@ -28,5 +28,6 @@ def install_csrf(app) -> None:
 
     @app.before_request
     def protect_forms():
-        if request.method == "POST" and not request.path.startswith("/api/"):
+        # a POST no page accepts gets its 404/405 from routing, not a CSRF error
+        if request.method == "POST" and request.routing_exception is None and not request.path.startswith("/api/"):
             check_csrf()

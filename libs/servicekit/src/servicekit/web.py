@@ -3,7 +3,8 @@
 `create_service_app` gives an app with OpenAPI at /openapi.json, the operational
 endpoints (/healthz, /readyz, /metrics), a correlation id on every request and response,
 a JSON log line per request, request metrics, and one JSON error format:
-`{"status": 404, "message": "...", "errors": {field: [msg]}}` (errors only where a field is at fault).
+`{"code": 404, "status": "Not Found", "message": "...", "errors": {field: [msg]}}`
+(the shape of flask-smorest's documented ErrorSchema, so responses match the OpenAPI documents) (errors only where a field is at fault).
 """
 import logging
 import time
@@ -18,6 +19,7 @@ from servicekit.config import BaseConfig
 from servicekit.logging import configure_logging
 from servicekit.metrics import HTTP_LATENCY, HTTP_REQUESTS, exposition
 from servicekit.readiness import check_kafka, check_mongodb
+from servicekit.requests import refuse_unstorable_json
 
 log = logging.getLogger("servicekit.requests")
 CORRELATION_HEADER = "X-Correlation-ID"
@@ -112,6 +114,7 @@ def _install_request_hooks(app: Flask) -> None:
     def start_request():
         g.correlation_token = set_correlation_id(request.headers.get(CORRELATION_HEADER))
         g.started = time.perf_counter()
+        refuse_unstorable_json()
 
     @app.after_request
     def finish_request(response):
@@ -137,7 +140,7 @@ def _install_request_hooks(app: Flask) -> None:
 def _install_error_handler(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        body = {"status": exc.code, "message": _body_error(exc) or exc.description}
+        body = {"code": exc.code, "status": exc.name, "message": _body_error(exc) or exc.description}
         errors = _field_errors(exc)
         if errors:
             body["errors"] = errors
@@ -151,7 +154,7 @@ def _install_error_handler(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(exc: Exception):
         log.exception("unhandled error")
-        response = jsonify({"status": 500, "message": "Internal error; quote the correlation id when reporting it."})
+        response = jsonify({"code": 500, "status": "Internal Server Error", "message": "Internal error; quote the correlation id when reporting it."})
         response.status_code = 500
         return response
 

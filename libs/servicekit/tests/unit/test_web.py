@@ -45,7 +45,7 @@ def test_validation_errors_are_field_level_422(client):
 
 def test_not_found_is_json(client):
     response = client.get("/nowhere")
-    assert response.status_code == 404 and response.json["status"] == 404
+    assert response.status_code == 404 and response.json["code"] == 404 and response.json["status"] == "Not Found"
 
 
 def test_correlation_id_is_echoed_or_made(client):
@@ -55,4 +55,4 @@ def test_correlation_id_is_echoed_or_made(client):
 
 def test_body_over_the_limit_is_413(client):
     response = client.post("/api/v1/greetings", data=b"x" * (1024 * 1024 + 1), content_type="application/json")
-    assert response.status_code == 413 and response.json["status"] == 413
+    assert response.status_code == 413 and response.json["code"] == 413

@@ -5,6 +5,7 @@ free text; CNIC and mobile are normalised; unknown fields are refused.
 """
 import datetime as dt
 import re
+import unicodedata
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
@@ -20,7 +21,9 @@ ADULT_AGE = 18
 
 # Latin and Arabic-script letters (Urdu), spaces and the punctuation names carry.
 _NAME = re.compile(r"^[A-Za-z\u00C0-\u024F\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF\u200C .'\-]+$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls, DEL, the bidi overrides and isolates (text that displays other than it reads),
+# and unpaired surrogates
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 class Text(fields.String):
@@ -31,7 +34,8 @@ class Text(fields.String):
         self.pattern, self.pattern_error = pattern, pattern_error
 
     def _deserialize(self, value, attr, data, **kwargs):
-        text = " ".join(super()._deserialize(value, attr, data, **kwargs).split())
+        # NFC: a name typed with combining accents ("i" + U+0301) is the same name as "í"
+        text = unicodedata.normalize("NFC", " ".join(super()._deserialize(value, attr, data, **kwargs).split()))
         if _CONTROL.search(text):
             raise ValidationError("Contains control characters.")
         if "<" in text or ">" in text:
