@@ -1,7 +1,7 @@
-"""Marks each test by the folder it lives in: unit/, integration/, e2e/ or contract/."""
+"""Marks each test by the folder it lives in: unit/, integration/, e2e/, drills/ or contract/."""
 from pathlib import Path
 
-SUITES = ("unit", "integration", "e2e", "contract")
+SUITES = ("unit", "integration", "e2e", "drills", "contract")
 
 
 def pytest_collection_modifyitems(items):

@@ -16,6 +16,12 @@ from eventkit.topics import DEFAULT_PARTITIONS
 log = logging.getLogger(__name__)
 
 
+# kafka-python backs off up to 30 s between reconnects; after a broker restart that left the whole
+# pipeline idle for most of a minute (measured in the Kafka drill). A broker that is back is
+# found again within 2 s.
+RECONNECT_BACKOFF_MAX_MS = 2000
+
+
 def make_producer(bootstrap_servers: str, client_id: str, **overrides) -> KafkaProducer:
     config = dict(
         bootstrap_servers=bootstrap_servers.split(","),
@@ -24,6 +30,7 @@ def make_producer(bootstrap_servers: str, client_id: str, **overrides) -> KafkaP
         enable_idempotence=True,
         linger_ms=5,
         request_timeout_ms=15000,
+        reconnect_backoff_max_ms=RECONNECT_BACKOFF_MAX_MS,
     )
     config.update(overrides)
     return KafkaProducer(**config)
@@ -41,6 +48,7 @@ def make_consumer(bootstrap_servers: str, group_id: str, client_id: str, **overr
         max_poll_interval_ms=300000,
         session_timeout_ms=45000,  # a slow handler (retries, a PDF) must not cost the group membership
         heartbeat_interval_ms=3000,
+        reconnect_backoff_max_ms=RECONNECT_BACKOFF_MAX_MS,
     )
     config.update(overrides)
     return KafkaConsumer(**config)

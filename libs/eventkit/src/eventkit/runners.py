@@ -21,6 +21,15 @@ def client_id(role: str) -> str:
     return f"{role}-{socket.gethostname()}-{os.getpid()}"
 
 
+def static_member_id(group: str) -> str | None:
+    """A stable group member id for a supervised worker, so a restarted worker takes its
+    partitions back at once instead of after the session timeout of the member it replaces
+    (Kafka static membership). Only under supervisord, whose program names are unique;
+    processes started any other way join as ordinary dynamic members."""
+    program = os.environ.get("SUPERVISOR_PROCESS_NAME")
+    return f"{group}-{socket.gethostname()}-{program}" if program else None
+
+
 def run_consumer(*, bootstrap_servers: str, mongodb_uri: str, database: str, group: str,
                  topics: list[str], handler: Handler, stop: StopFlag | None = None, **loop_options) -> None:
     """Run one member of consumer group `group` until SIGTERM."""
@@ -30,7 +39,8 @@ def run_consumer(*, bootstrap_servers: str, mongodb_uri: str, database: str, gro
     inbox = Inbox(get_database(mongodb_uri, database), group)
     try:
         while not stop.is_set:
-            consumer = make_consumer(bootstrap_servers, group, client_id(group))
+            consumer = make_consumer(bootstrap_servers, group, client_id(group),
+                                     group_instance_id=static_member_id(group))
             consumer.subscribe(topics)
             try:
                 ConsumerLoop(consumer, group, handler, inbox, producer, **loop_options).run(stop)

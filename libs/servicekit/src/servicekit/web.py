@@ -12,6 +12,7 @@ import time
 from flask import Flask, Response, g, jsonify, request
 from flask_smorest import Api, Blueprint
 from marshmallow import Schema, fields
+from pymongo.errors import ConnectionFailure
 from werkzeug.exceptions import HTTPException
 
 from eventkit.correlation import current_correlation_id, reset_correlation_id, set_correlation_id
@@ -149,6 +150,15 @@ def _install_error_handler(app: Flask) -> None:
         for header, value in (exc.get_headers() if exc.response is None else []):
             if header.lower() not in ("content-type",):
                 response.headers[header] = value
+        return response
+
+    @app.errorhandler(ConnectionFailure)
+    def database_unreachable(exc: ConnectionFailure):
+        log.warning("database unreachable: %s", exc)
+        response = jsonify({"code": 503, "status": "Service Unavailable",
+                            "message": "The service cannot reach its database just now. Try again in a few seconds."})
+        response.status_code = 503
+        response.headers["Retry-After"] = "5"
         return response
 
     @app.errorhandler(Exception)

@@ -1,0 +1,97 @@
+"""The drills' audit: after a failure, every accepted application reached exactly one final
+state, is listed exactly once when it should be, and got exactly one message per notification."""
+import collections
+import itertools
+import time
+
+import httpx
+
+from eventkit.envelope import decode
+from eventkit.mongo import get_database
+from eventkit.topics import VERIFICATION_EVENTS
+from support.kafka import read_to_end
+from support.mailbox import emails_by_recipient, sms_by_recipient
+from support.traffic import Submission
+
+DECISIONS = {"ApplicationApproved": "approved", "ApplicationRejected": "rejected", "ApplicationFlagged": "in_review"}
+MESSAGES_PER_APPLICANT = 2  # the receipt, then the decision (approved / action needed / rejected)
+
+
+def wait_until_settled(stack, submissions: list[Submission], timeout: float = 240) -> None:
+    """Poll until intake shows every application's expected outcome, the directory lists each approved
+    one, and each applicant holds the expected messages; fail with what is still missing."""
+    intake = get_database(stack.servers.mongodb_uri, "intake")["applications"]
+    pending = list(submissions)
+    deadline = time.monotonic() + timeout
+    for round_ in itertools.count():
+        emails, sms = emails_by_recipient(), sms_by_recipient()
+        uncertain = _uncertain(stack) if round_ % 5 == 4 else set()
+        pending = [s for s in pending if not (
+            (doc := intake.find_one({"_id": s.application_id}, {"status": 1})) and doc["status"] == s.outcome
+            and min(len(emails.get(s.email, [])), len(sms.get(s.mobile_e164, [])))
+            >= MESSAGES_PER_APPLICANT - (s.application_id in uncertain)
+            and (s.outcome != "approved" or _search(stack, s)["total"] >= 1))]
+        print(f"[audit] {time.strftime('%H:%M:%S')} {len(pending)} of {len(submissions)} not settled yet", flush=True)
+        if not pending or time.monotonic() > deadline:
+            break
+        time.sleep(2)
+    assert not pending, f"{len(pending)} of {len(submissions)} applications did not settle: {pending[:3]}"
+
+
+def audit(stack, submissions: list[Submission], settle_timeout: float = 240) -> dict:
+    """Wait for the system to settle, then check every accepted application end to end; returns counts."""
+    assert submissions, "the stream had accepted applications to audit"
+    wait_until_settled(stack, submissions, settle_timeout)
+    time.sleep(3)  # anything sent twice would arrive within moments of the first
+    by_id = {s.application_id: s for s in submissions}
+    intake = get_database(stack.servers.mongodb_uri, "intake")["applications"]
+    cases = get_database(stack.servers.mongodb_uri, "verification")["cases"]
+
+    decisions = collections.defaultdict(set)  # application -> distinct decision event ids
+    for message in read_to_end(stack.servers.kafka, VERIFICATION_EVENTS,
+                               keep=lambda m: m.key and m.key.decode() in by_id):
+        event = decode(message.value)
+        if event["event_type"] in DECISIONS:
+            decisions[event["key"]].add((event["event_id"], event["event_type"]))
+
+    uncertain = _uncertain(stack)
+    emails, sms = emails_by_recipient(), sms_by_recipient()
+    for s in submissions:
+        doc = intake.find_one({"_id": s.application_id})
+        case = cases.find_one({"_id": s.application_id})
+        assert doc["status"] == s.outcome and case["state"] == s.outcome, (s, doc["status"], case["state"])
+        assert len(decisions[s.application_id]) == 1, (s, decisions[s.application_id])
+        [(_, event_type)] = decisions[s.application_id]
+        assert DECISIONS[event_type] == s.outcome, (s, event_type)
+        found = _search(stack, s)
+        if s.outcome == "approved":
+            number = doc["decision"]["registration_number"]
+            assert [i["registration_number"] for i in found["items"]] == [number], (s, found)
+            assert httpx.get(stack.url("directory", f"/api/v1/freelancers/{number}")).status_code == 200
+        else:
+            assert found["total"] == 0, (s, found)
+        _assert_once_each(s, [m["Subject"] for m in emails.get(s.email, [])], s.application_id in uncertain)
+        _assert_once_each(s, [m["message_key"] for m in sms.get(s.mobile_e164, [])], s.application_id in uncertain)
+    return {"audited": len(submissions), "uncertain_deliveries": len(uncertain & set(by_id))}
+
+
+def _assert_once_each(submission: Submission, messages: list[str], uncertain: bool) -> None:
+    """Exactly one message per notification; a delivery the worker was killed in the middle of
+    is marked 'uncertain' and never repeated, so it may have reached the applicant or not."""
+    assert len(set(messages)) == len(messages), (submission, "a message was sent twice", messages)
+    if uncertain:
+        assert MESSAGES_PER_APPLICANT - 1 <= len(messages) <= MESSAGES_PER_APPLICANT, (submission, messages)
+    else:
+        assert len(messages) == MESSAGES_PER_APPLICANT, (submission, messages)
+
+
+def _uncertain(stack) -> set[str]:
+    """Applications with a delivery the notification worker was killed in the middle of."""
+    notifications = get_database(stack.servers.mongodb_uri, "notification")["notifications"]
+    return {d["application_id"] for d in notifications.find({"status": "uncertain"}, {"application_id": 1})}
+
+
+def _search(stack, submission: Submission) -> dict:
+    response = httpx.get(stack.url("directory", "/api/v1/freelancers"), params={"q": submission.surname}, timeout=10)
+    assert response.status_code == 200, response.text
+    return response.json()

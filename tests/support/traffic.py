@@ -1,0 +1,99 @@
+"""A steady stream of applications through intake's API, as the drills' background load.
+
+Each submission is one of three kinds, so every path through the system is exercised:
+clean (approved automatically and listed), flagged (a soft check asks a reviewer), rejected
+(a disposable email address). Only what intake accepted (202) is recorded: that is what the
+system owes an outcome to.
+"""
+import dataclasses
+import itertools
+import threading
+import time
+import uuid
+
+import httpx
+
+from support.directory import latin_word
+from support.intake import client_from_own_address, random_cnic, valid_application
+
+OUTCOME_BY_KIND = {"clean": "approved", "flagged": "in_review", "rejected": "rejected"}
+KINDS = ("clean", "clean", "flagged", "clean", "rejected", "clean", "clean", "flagged", "clean", "rejected")
+
+
+@dataclasses.dataclass(frozen=True)
+class Submission:
+    application_id: str
+    kind: str
+    surname: str
+    email: str
+    mobile: str
+
+    @property
+    def outcome(self) -> str:
+        return OUTCOME_BY_KIND[self.kind]
+
+    @property
+    def mobile_e164(self) -> str:
+        return "+92" + self.mobile.replace("-", "")[1:]
+
+
+def application_of_kind(kind: str, surname: str) -> dict:
+    overrides = {"full_name": f"Drill {surname}", "cnic": random_cnic("3", "female"), "gender": "female",
+                 "email": f"drill.{uuid.uuid4().hex[:10]}@example.pk"}
+    if kind == "flagged":
+        overrides.update(province="Sindh", city="Karachi")  # CNIC issued in Punjab
+    elif kind == "rejected":
+        overrides["email"] = f"drill.{uuid.uuid4().hex[:10]}@mailinator.com"
+    return valid_application(**overrides)
+
+
+class SteadySubmissions:
+    """Submits `rate` applications a second from a background thread until stopped."""
+
+    def __init__(self, intake_url: str, rate: float = 3.0):
+        self.intake_url, self.interval = intake_url, 1.0 / rate
+        self.accepted: list[Submission] = []
+        self.refused: list[str] = []  # status codes or errors of submissions intake did not accept
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="steady-submissions", daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def stop(self) -> list[Submission]:
+        self._stop.set()
+        self._thread.join(timeout=60)
+        return self.accepted
+
+    def _run(self) -> None:
+        kinds = itertools.cycle(KINDS)
+        client = None
+        next_at = time.monotonic()
+        for n in itertools.count():
+            if self._stop.is_set():
+                break
+            if n % 20 == 0:  # a new source address every 20 submissions: intake limits each address
+                client and client.close()
+                client = client_from_own_address(self.intake_url, )
+            self._submit(client, next(kinds))
+            next_at += self.interval
+            self._stop.wait(max(0.0, next_at - time.monotonic()))
+        client and client.close()
+
+    def _submit(self, client: httpx.Client, kind: str) -> None:
+        surname = latin_word()
+        data = application_of_kind(kind, surname)
+        try:
+            response = client.post("/api/v1/applications", json=data, timeout=10)
+        except httpx.HTTPError as exc:
+            self.refused.append(type(exc).__name__)
+            return
+        if response.status_code == 202:
+            self.accepted.append(Submission(response.json()["application_id"], kind, surname, data["email"],
+                                            data["mobile"]))
+        else:
+            self.refused.append(str(response.status_code))
