@@ -47,7 +47,7 @@ INFRASTRUCTURE_ERRORS = (ConnectionFailure, KafkaError)
 
 class ConsumerLoop:
     def __init__(self, consumer, group: str, handler: Handler, inbox: Inbox, dead_letter_producer, *,
-                 max_attempts: int = 4, backoff_seconds: float = 0.2, max_consecutive_dead_letters: int = 50,
+                 max_attempts: int = 4, backoff_seconds: float = 0.2, max_consecutive_dead_letters: int | None = 50,
                  dead_letter_to: str | None = None):
         self.consumer = consumer
         self.group = group
@@ -59,6 +59,7 @@ class ConsumerLoop:
         self.max_consecutive_dead_letters = max_consecutive_dead_letters
         self.dead_letter_to = dead_letter_to or dead_letter_topic(group)
         self._consecutive_dead_letters = 0
+        self.outcomes = {"handled": 0, "duplicate": 0, "dead_lettered": 0}  # what this loop did, for reports
 
     def run(self, stop: StopFlag, until: dict[TopicPartition, int] | None = None) -> None:
         """Consume until stopped, or (for a replay) until every partition in `until` reaches its offset."""
@@ -94,7 +95,8 @@ class ConsumerLoop:
                     self._handle(message)
                     messages.pop(0)
                     done[tp] = OffsetAndMetadata(message.offset + 1, "", _epoch(message))
-                    if self._consecutive_dead_letters > self.max_consecutive_dead_letters:
+                    if self.max_consecutive_dead_letters is not None \
+                            and self._consecutive_dead_letters > self.max_consecutive_dead_letters:
                         raise TooManyDeadLetters(
                             f"{self._consecutive_dead_letters} dead letters in a row in {self.group}")
         finally:
@@ -132,10 +134,12 @@ class ConsumerLoop:
             try:
                 if self.inbox.already_processed(envelope["event_id"]):
                     MESSAGES_HANDLED.labels(self.group, "duplicate").inc()
+                    self.outcomes["duplicate"] += 1
                     return
                 self.handler(envelope)
                 self.inbox.mark_processed(envelope)
                 MESSAGES_HANDLED.labels(self.group, "handled").inc()
+                self.outcomes["handled"] += 1
                 self._consecutive_dead_letters = 0
                 return
             except INFRASTRUCTURE_ERRORS as exc:
@@ -162,6 +166,7 @@ class ConsumerLoop:
             raise DependencyDown(f"dead-letter topic unreachable: {exc}") from exc
         DEAD_LETTERS.labels(self.group).inc()
         MESSAGES_HANDLED.labels(self.group, "dead_lettered").inc()
+        self.outcomes["dead_lettered"] += 1
         self._consecutive_dead_letters += 1
 
 

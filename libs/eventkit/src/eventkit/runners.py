@@ -65,11 +65,13 @@ def run_relay(*, bootstrap_servers: str, mongodb_uri: str, database: str, collec
 
 
 def replay_dead_letters(*, bootstrap_servers: str, mongodb_uri: str, database: str, group: str,
-                        handler: Handler, stop: StopFlag | None = None) -> int:
+                        handler: Handler, stop: StopFlag | None = None) -> dict:
     """Re-run `group`'s handler on every message in its dead-letter topic, once.
 
     Reads up to the end the topic had when the replay started; a message that fails again
-    goes back to the end of the same topic, with its replay count raised.
+    goes back to the end of the same topic, with its replay count raised. A backlog that still
+    fails is expected here, so the live loop's stop after a run of dead letters does not apply.
+    Returns how many were waiting and what became of them (handled, duplicate, dead_lettered).
     """
     stop = stop or StopFlag()
     topic = dead_letter_topic(group)
@@ -82,8 +84,9 @@ def replay_dead_letters(*, bootstrap_servers: str, mongodb_uri: str, database: s
     log.info("replaying %d dead letters of %s", waiting, group)
     producer = make_producer(bootstrap_servers, client_id(f"{group}-replay"))
     inbox = Inbox(get_database(mongodb_uri, database), group)
+    loop = ConsumerLoop(consumer, group, handler, inbox, producer, max_consecutive_dead_letters=None)
     try:
-        ConsumerLoop(consumer, group, handler, inbox, producer).run(stop, until=end_offsets)
+        loop.run(stop, until=end_offsets)
     finally:
         producer.close(timeout=10)
-    return waiting
+    return {"waiting": waiting, **loop.outcomes}

@@ -66,9 +66,10 @@ def operator_cli(service: str, config_cls: type[BaseConfig], group: str | None =
             print(f"{env}={value}")
     elif args.command == "replay-dead-letters":
         def replay():
-            count = replay_dead_letters(bootstrap_servers=config.kafka_bootstrap_servers,
-                                        mongodb_uri=config.mongodb_uri, database=config.mongodb_database,
-                                        group=group, handler=handler)
-            print(f"replayed {count} dead letters of {group}")
+            report = replay_dead_letters(bootstrap_servers=config.kafka_bootstrap_servers,
+                                         mongodb_uri=config.mongodb_uri, database=config.mongodb_database,
+                                         group=group, handler=handler)
+            print(f"replayed {report['waiting']} dead letters of {group}: {report['handled']} handled, "
+                  f"{report['duplicate']} already done, {report['dead_lettered']} dead-lettered again")
         run_process(service, "replay", config.log_level, replay)
 

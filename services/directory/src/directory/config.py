@@ -1,6 +1,7 @@
 """Directory's settings (environment variable → field); see servicekit.config."""
 import dataclasses
 
+from eventkit.topics import VERIFICATION_EVENTS
 from servicekit.config import BaseConfig, setting
 
 
@@ -10,3 +11,6 @@ class Config(BaseConfig):
     mongodb_database: str = setting("MONGODB_DATABASE", "directory", "this service's own database")
     verify_limit_per_minute: int = setting("VERIFY_LIMIT_PER_MINUTE", 120,
                                            "registration-number checks per client address per minute")
+    decisions_topic: str = setting("DECISIONS_TOPIC", VERIFICATION_EVENTS,
+                                   "topic of verification's decisions that listings and search are built from "
+                                   "(the benchmark points an instance of its own at a seeded topic)")

@@ -1,4 +1,4 @@
-"""Feeds each web process's in-memory SearchIndex from verification.events.
+"""Feeds each web process's in-memory SearchIndex from verification.events (DECISIONS_TOPIC).
 
 A background thread, started in the process that serves requests (after gunicorn's fork),
 reads the topic from the beginning without a consumer group (every process needs every
@@ -19,7 +19,6 @@ from directory.domain.listing import listing_from_approval
 from directory.domain.search_index import SearchIndex
 from eventkit.envelope import InvalidMessage, decode
 from eventkit.kafka import make_consumer
-from eventkit.topics import VERIFICATION_EVENTS
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +81,8 @@ class SearchFeed:
         try:
             partitions = None
             while not partitions:
-                partitions = [TopicPartition(VERIFICATION_EVENTS, p)
-                              for p in sorted(consumer.partitions_for_topic(VERIFICATION_EVENTS) or [])]
+                topic = self.config.decisions_topic
+                partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
                 if not partitions:
                     time.sleep(1)
             consumer.assign(partitions)

@@ -16,7 +16,6 @@ from directory.service_layer.handlers import project
 from eventkit.envelope import InvalidMessage, decode
 from eventkit.kafka import make_consumer
 from eventkit.mongo import get_database
-from eventkit.topics import VERIFICATION_EVENTS
 
 
 def progress(done: int, total: int, started: float, out=sys.stderr) -> None:
@@ -33,8 +32,8 @@ def rebuild(config: Config, out=sys.stderr) -> dict:
     db.drop_collection(staging)
     listings = ListingRepository(db, staging)
     consumer = make_consumer(config.kafka_bootstrap_servers, None, "directory-rebuild", enable_auto_commit=False)
-    partitions = [TopicPartition(VERIFICATION_EVENTS, p)
-                  for p in sorted(consumer.partitions_for_topic(VERIFICATION_EVENTS) or [])]
+    topic = config.decisions_topic
+    partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
     consumer.assign(partitions)
     consumer.seek_to_beginning(*partitions)
     ends = consumer.end_offsets(partitions)

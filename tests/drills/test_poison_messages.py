@@ -1,0 +1,115 @@
+"""Poison messages: whatever lands on a topic that can never be handled goes to each consuming
+group's dead-letter topic, with its origin and error, while the stream keeps flowing; the
+operator's replay command re-processes dead letters once the cause is fixed."""
+import base64
+import os
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+
+from eventkit.envelope import encode, new_event
+from eventkit.kafka import make_producer
+from eventkit.topics import INTAKE_EVENTS, VERIFICATION_EVENTS, dead_letter_topic
+from support.audit import audit
+from support.intake import secrets_env
+from support.kafka import read_to_end
+
+# topic -> the services whose worker groups consume it (the directory's web processes also read
+# verification.events for their search index; the audit's searches show they kept going)
+CONSUMERS = {INTAKE_EVENTS: {"verification": "verification-applications", "notification": "notification"},
+             VERIFICATION_EVENTS: {"intake": "intake-decisions", "notification": "notification",
+                                   "directory": "directory-decisions"}}
+KNOWN_TYPE = {INTAKE_EVENTS: "ApplicationSubmitted", VERIFICATION_EVENTS: "ApplicationApproved"}
+
+
+def poisons(topic: str, key: str) -> list[bytes]:
+    """Three kinds of message no consumer can ever handle: not JSON, JSON but no envelope, and an
+    envelope of a type the consumers know whose payload is missing everything."""
+    return [b"\x00\xff not json at all", b'{"hello": "not an envelope"}',
+            encode(new_event(KNOWN_TYPE[topic], key, {}, source="drill"))]
+
+
+def dead_letters(stack, group: str, key: str) -> list:
+    return read_to_end(stack.servers.kafka, dead_letter_topic(group), keep=lambda m: m.key == key.encode())
+
+
+def headers(message) -> dict:
+    return {k: v.decode() for k, v in message.headers}
+
+
+@pytest.mark.parametrize("topic", [INTAKE_EVENTS, VERIFICATION_EVENTS])
+def test_poison_is_dead_lettered_by_every_consumer_the_stream_flows_and_replay_keeps_it(
+        topic, stack, steady, processes, wait_for):
+    key = f"poison-{uuid.uuid4().hex[:8]}"
+    poison = poisons(topic, key)
+    producer = make_producer(stack.servers.kafka, "drill-poisoner")
+    with steady(rate=3) as stream:
+        time.sleep(4)
+        for value in poison:
+            producer.send(topic, key=key.encode(), value=value).get(timeout=15)
+        time.sleep(10)
+    producer.close(timeout=10)
+    audit(stack, stream.accepted)  # the stream kept flowing past the poison, in every service
+
+    for service, group in CONSUMERS[topic].items():
+        letters = wait_for(lambda: len(d := dead_letters(stack, group, key)) >= 3 and d, timeout=60,
+                           message=f"the poison in deadletter.{group}")
+        assert sorted(m.value for m in letters) == sorted(poison)  # each once, byte for byte
+        for letter in letters:
+            h = headers(letter)
+            assert h["dlq.origin.topic"] == topic and h["dlq.group"] == group and h["dlq.error"], h
+            assert h["dlq.replays"] == "0"
+
+        # the operator replays: still malformed, so each goes back once, counted, and the replay ends
+        output = processes.run_cli(service, "replay-dead-letters")
+        assert "dead-lettered again" in output
+        replayed = [m for m in dead_letters(stack, group, key) if headers(m)["dlq.replays"] == "1"]
+        assert len(replayed) == 3, [headers(m) for m in dead_letters(stack, group, key)]
+
+
+WORKERS = {"verification": ("verification:verification-worker", "verification-applications"),
+           "notification": ("notification:notification-worker", "notification")}
+
+
+@pytest.mark.parametrize("service", WORKERS)
+def test_worker_deployed_with_the_wrong_key_dead_letters_then_replay_processes_everything_once(
+        service, stack, steady, processes, wait_for):
+    """A bad deploy: the worker runs with an events key that opens nothing (a key rotation done
+    in the wrong order). Every event it cannot read is dead-lettered, nothing is half-done; the
+    operator restores the key, replays, and every application ends as if nothing had happened."""
+    program, group = WORKERS[service]
+    wrong_key = base64.b64encode(os.urandom(32)).decode()
+    processes.stop(program)
+    log = open(stack_log(f"drill-wrong-key-{service}.log"), "w")
+    # deployed into the same worker slot (the same static group member), as a real redeploy would be
+    env = {**os.environ, **secrets_env(), "EVENT_PII_KEY": wrong_key, "SUPERVISOR_PROCESS_NAME": program.split(":")[1]}
+    worker = subprocess.Popen([sys.executable, "-m", f"{service}.entrypoints.worker"], stdout=log,
+                              stderr=subprocess.STDOUT, env=env)
+    try:
+        with steady(rate=2) as stream:
+            time.sleep(8)
+        accepted = {s.application_id for s in stream.accepted}
+        wait_for(lambda: accepted <= {m.key.decode() for m in dead_letters_of(stack, group)}, timeout=90,
+                 message=f"the {service} worker with the wrong key to dead-letter every new application")
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+        log.close()
+    processes.start(program)  # the fix: the worker runs with the right key again
+    output = processes.run_cli(service, "replay-dead-letters")
+    handled = int(output.split(" handled")[0].rsplit(" ", 1)[1])
+    assert handled >= len(stream.accepted), output
+    audit(stack, stream.accepted)
+
+
+def dead_letters_of(stack, group: str) -> list:
+    return read_to_end(stack.servers.kafka, dead_letter_topic(group), keep=lambda m: m.key is not None)
+
+
+def stack_log(name: str) -> str:
+    from support.mail import LOCAL
+
+    return str(LOCAL / "logs" / name)
