@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .local/venv
 PYTEST := $(VENV)/bin/pytest
 
-.PHONY: help install up down restart ps logs test test-unit test-integration test-e2e bench-directory i18n-extract clean
+.PHONY: help install up down restart ps logs test test-unit test-integration test-e2e test-drills bench bench-directory i18n-extract clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -36,6 +36,12 @@ test-integration: up  ## only the tests against real Kafka and MongoDB-protocol 
 
 test-e2e: up  ## only the tests of the running system over HTTP
 	@$(PYTEST) -m e2e
+
+test-drills: up  ## only the failure drills (kill -9, servers stopped, poison messages), each audited
+	@$(PYTEST) -m drills
+
+bench: up  ## measure the running stack: intake, latency, pipeline, search (writes reports/bench.md)
+	@PYTHONPATH=.:tests $(VENV)/bin/python -m bench.run
 
 bench-directory: install  ## time the directory's search index at 10k and 100k listings (writes reports/)
 	@$(VENV)/bin/python bench/directory_search.py --listings 10000 100000

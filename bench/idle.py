@@ -1,0 +1,60 @@
+"""Is the system idle? Every consumer group has read to the end of its topics and every
+outbox is empty: what the benchmark waits for between measurements, so one measurement's
+backlog does not slow the next."""
+import time
+
+from kafka.structs import TopicPartition
+
+from eventkit.kafka import make_admin, make_consumer
+from eventkit.mongo import get_database
+from eventkit.topics import INTAKE_EVENTS, VERIFICATION_EVENTS
+
+GROUPS = {"verification-applications": [INTAKE_EVENTS], "notification": [INTAKE_EVENTS, VERIFICATION_EVENTS],
+          "intake-decisions": [VERIFICATION_EVENTS], "directory-decisions": [VERIFICATION_EVENTS]}
+OUTBOXES = {"intake": "applications", "verification": "cases", "notification": "notifications"}
+
+
+def consumer_lag(kafka: str) -> dict[str, int]:
+    """group -> messages on its topics it has not committed yet."""
+    admin = make_admin(kafka, "bench-lag")
+    consumer = make_consumer(kafka, None, "bench-lag")
+    try:
+        committed = admin.list_group_offsets(list(GROUPS))
+        lag = {}
+        for group, topics in GROUPS.items():
+            partitions = [TopicPartition(t, p) for t in topics for p in sorted(consumer.partitions_for_topic(t) or [])]
+            ends = consumer.end_offsets(partitions)
+            done = {tp: meta.offset for tp, meta in committed.get(group, {}).items()}
+            lag[group] = sum(max(0, end - done.get(tp, 0)) for tp, end in ends.items())
+        return lag
+    finally:
+        consumer.close(autocommit=False)
+        admin.close()
+
+
+def pending_outbox_signals(mongodb: str, database: str, collection: str) -> int:
+    return get_database(mongodb, database)[f"{collection}_outbox_signals"].count_documents({})
+
+
+def wait_until_idle(kafka: str, mongodb: str, timeout: float = 1800, say=print) -> float:
+    """Seconds until no group lags and no outbox holds events, twice in a row."""
+    started, quiet = time.monotonic(), 0
+    while time.monotonic() - started < timeout:
+        lag = consumer_lag(kafka)
+        outboxes = {db: pending_outbox_signals(mongodb, db, coll) for db, coll in OUTBOXES.items()}
+        busy = {k: v for k, v in {**lag, **outboxes}.items() if v}
+        quiet = 0 if busy else quiet + 1
+        if quiet >= 2:
+            return time.monotonic() - started
+        say(f"  still working: {busy}")
+        time.sleep(3)
+    raise TimeoutError(f"the system was still busy after {timeout}s")
+
+
+def wait_outbox_drained(mongodb: str, database: str, collection: str, timeout: float = 600) -> float:
+    started = time.monotonic()
+    while pending_outbox_signals(mongodb, database, collection):
+        if time.monotonic() - started > timeout:
+            raise TimeoutError(f"{database}.{collection}'s outbox not drained after {timeout}s")
+        time.sleep(0.2)
+    return time.monotonic() - started

@@ -1,0 +1,200 @@
+"""The benchmark report: reports/bench.json, reports/bench.md and PNG charts beside them."""
+import datetime as dt
+import importlib.metadata
+import json
+import os
+import platform
+import pstats
+import subprocess
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402 - after choosing the headless backend
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def machine() -> dict:
+    meminfo = Path("/proc/meminfo").read_text()
+    mem_kb = int(next(line for line in meminfo.splitlines() if line.startswith("MemTotal")).split()[1])
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    return {"cores": os.cpu_count(), "memory_gib": round(mem_kb / 1024 / 1024, 1), "cpu": cpu,
+            "kernel": platform.release(), "python": platform.python_version()}
+
+
+def versions() -> dict:
+    jars = sorted((ROOT / ".local" / "kafka" / "libs").glob("kafka-server-*.jar"))
+    ferretdb = subprocess.run([str(ROOT / ".local" / "bin" / "ferretdb"), "--version"], capture_output=True,
+                              text=True).stdout.split("\n", 1)[0].replace("version: ", "")
+    packages = {name: importlib.metadata.version(name)
+                for name in ("flask", "gunicorn", "kafka-python", "pymongo", "marshmallow", "httpx")}
+    return {"kafka": jars[0].stem.removeprefix("kafka-server-") if jars else "unknown",
+            "ferretdb": f"{ferretdb} (SQLite backend, patched: deploy/local/ferretdb/patch_source.py)", **packages,
+            "gunicorn_settings": "deploy/gunicorn.conf.py: 2 sync workers per web app"}
+
+
+def profile_summary(path: Path, top: int = 12) -> dict:
+    """Where a profiled worker's time went: by area (database, Kafka, crypto, checks...) and top functions."""
+    stats = pstats.Stats(str(path))
+    areas: dict[str, float] = {}
+    rows = []
+    total = 0.0
+    for (filename, line, function), (_, _, tottime, cumtime, _) in stats.stats.items():
+        total += tottime
+        area = _area(filename, function)
+        areas[area] = areas.get(area, 0.0) + tottime
+        rows.append((tottime, cumtime, f"{_short(filename)}:{line}({function})"))
+    rows.sort(reverse=True)
+    return {"total_seconds": round(total, 2),
+            "by_area": {k: round(v, 2) for k, v in sorted(areas.items(), key=lambda kv: -kv[1])},
+            "top_functions": [{"self_s": round(t, 3), "cumulative_s": round(c, 3), "function": f}
+                              for t, c, f in rows[:top]]}
+
+
+def _area(filename: str, function: str) -> str:
+    if filename == "~":  # built-ins: where blocking shows up
+        if any(word in function for word in ("socket", "select", "poll", "recv", "send")):
+            return "waiting on sockets (database replies, Kafka)"
+        if "sleep" in function:
+            return "sleeping (poll intervals, backoff)"
+        if "acquire" in function or "wait" in function:
+            return "waiting on locks"
+    for fragment, area in (("pymongo", "pymongo / BSON (database client)"), ("bson", "pymongo / BSON (database client)"),
+                           ("/kafka/", "kafka-python"), ("cryptography", "crypto (AES-GCM, HMAC)"),
+                           ("hmac", "crypto (AES-GCM, HMAC)"), ("marshmallow", "marshmallow"),
+                           ("json", "JSON"), ("/verification/", "verification's own code"),
+                           ("/eventkit/", "eventkit (consumer loop, outbox, inbox)"),
+                           ("/domainkit/", "domainkit"), ("ssl", "sockets"), ("socket", "sockets")):
+        if fragment in filename:
+            return area
+    return "other (interpreter, stdlib)"
+
+
+def _short(filename: str) -> str:
+    for marker in ("site-packages/", "/libs/", "/services/", "/lib/python3.11/"):
+        if marker in filename:
+            return filename.split(marker, 1)[1]
+    return filename
+
+
+def charts(results: dict, out: Path) -> list[str]:
+    made = []
+    if "intake" in results and "bare_flask" in results:
+        fig, ax = plt.subplots(figsize=(6, 3.5))
+        names = ["bare Flask", "intake"]
+        values = [results["bare_flask"]["per_second"], results["intake"]["per_second"]]
+        ax.bar(names, values, color=["#999999", "#2b6cb0"])
+        for i, key in enumerate(["bare_flask", "intake"]):
+            r = results[key]
+            ax.text(i, values[i], f"{values[i]}/s\np50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms", ha="center", va="bottom",
+                    fontsize=8)
+        ax.set_ylabel("accepted requests per second")
+        ax.set_title("POST /api/v1/applications, same gunicorn settings")
+        ax.set_ylim(0, max(values) * 1.3)
+        made.append(_save(fig, out / "bench-intake.png"))
+    if "submit_to_searchable" in results:
+        fig, ax = plt.subplots(figsize=(6, 3.5))
+        latencies = [x for x in results["submit_to_searchable"]["latencies_ms"] if x != float("inf")]
+        ax.hist(latencies, bins=30, color="#2b6cb0")
+        ax.set_xlabel("submit → found by directory search (ms)")
+        ax.set_ylabel("applications")
+        ax.set_title(f"at {results['submit_to_searchable']['offered_per_second']} applications/s offered")
+        made.append(_save(fig, out / "bench-submit-to-searchable.png"))
+    if results.get("pipeline"):
+        fig, ax = plt.subplots(figsize=(6, 3.5))
+        for run in results["pipeline"]:
+            ax.plot([t for t, _ in run["series"]], [n for _, n in run["series"]],
+                    label=f"{run['workers']} verification worker(s): {run['per_second']}/s")
+        ax.set_xlabel("seconds since the workers started")
+        ax.set_ylabel("applications decided and listed")
+        ax.legend()
+        made.append(_save(fig, out / "bench-pipeline.png"))
+    if results.get("directory_search"):
+        fig, ax = plt.subplots(figsize=(6, 3.5))
+        runs = results["directory_search"]
+        labels = [f"{r['listings']:,}" for r in runs]
+        x = range(len(runs))
+        ax.bar([i - 0.2 for i in x], [r["p50_ms"] for r in runs], width=0.4, label="p50 ms")
+        ax.bar([i + 0.2 for i in x], [r["p99_ms"] for r in runs], width=0.4, label="p99 ms")
+        for i, r in enumerate(runs):
+            ax.text(i, max(r["p99_ms"], r["p50_ms"]), f"{r['per_second']} searches/s", ha="center", va="bottom", fontsize=8)
+        ax.set_xticks(list(x), labels)
+        ax.set_xlabel("listings in the directory")
+        ax.set_ylabel("latency (ms)")
+        ax.legend()
+        made.append(_save(fig, out / "bench-directory-search.png"))
+    return made
+
+
+def _save(fig, path: Path) -> str:
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path.name
+
+
+def write(results: dict, out: Path) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    results = {"generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+               "machine": machine(), "versions": versions(), **results}
+    images = charts(results, out)
+    (out / "bench.json").write_text(json.dumps(results, indent=2, default=str))
+    (out / "bench.md").write_text(markdown(results, images))
+    return out / "bench.md"
+
+
+def markdown(r: dict, images: list[str]) -> str:
+    m, v = r["machine"], r["versions"]
+    lines = ["# Freelancer Registry — benchmark", "",
+             f"Run {r['generated_at']} on {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, Linux {m['kernel']}, "
+             f"Python {m['python']}. Load generator, servers and services share the machine.", "",
+             f"Servers: Apache Kafka {v['kafka']}, FerretDB {v['ferretdb']}. Flask {v['flask']}, gunicorn "
+             f"{v['gunicorn']} ({v['gunicorn_settings']}), kafka-python {v['kafka-python']}, pymongo {v['pymongo']}.", ""]
+    if "intake" in r:
+        i, b = r["intake"], r["bare_flask"]
+        lines += ["## Intake: accepted applications per second", "",
+                  "| endpoint | accepted/s | p50 ms | p99 ms | clients | requests | errors |", "|---|---|---|---|---|---|---|",
+                  f"| intake POST /api/v1/applications | {i['per_second']} | {i['p50_ms']} | {i['p99_ms']} | {i['clients']} "
+                  f"| {i['requests']} | {i['errors'] or '-'} |",
+                  f"| bare Flask, same body, same gunicorn settings | {b['per_second']} | {b['p50_ms']} | {b['p99_ms']} | "
+                  f"{b['clients']} | {b['requests']} | {b['errors'] or '-'} |", "",
+                  f"Intake reaches **{r['intake_vs_bare']:.0%}** of the bare endpoint's rate. The backlog this created "
+                  f"was decided {r.get('backlog_drained_s', '?')} s after the load stopped, and every service had "
+                  f"caught up (messages sent, listings stored) {r.get('system_idle_after_s', '?')} s after it.", ""]
+    if "submit_to_searchable" in r:
+        s = r["submit_to_searchable"]
+        lines += ["## Submit to searchable", "",
+                  f"{s['applications']} clean applications at {s['offered_per_second']}/s offered for {s['seconds']} s: "
+                  f"p50 **{s['p50_ms']} ms**, p99 **{s['p99_ms']} ms** from the POST to intake until the directory's "
+                  f"search finds the name ({s['never_found']} never found).", ""]
+    if r.get("pipeline"):
+        lines += ["## Pipeline throughput (decided and listed)", "",
+                  "A backlog of clean applications is queued (and relayed to Kafka) while verification is stopped; "
+                  "then the workers start and the directory's search is watched until all are listed.", "",
+                  "| verification workers | applications | first listed (s) | all listed (s) | sustained/s (10%→90%) |",
+                  "|---|---|---|---|---|"]
+        lines += [f"| {p['workers']} | {p['applications']} | {p['first_listed_s']} | {p['all_listed_s']} | "
+                  f"{p['per_second']} |" for p in r["pipeline"]]
+        lines.append("")
+    if r.get("directory_search"):
+        lines += ["## Directory search over HTTP", "",
+                  "| listings | searches/s | p50 ms | p99 ms | clients | index ready after (s) | seeding (s) |",
+                  "|---|---|---|---|---|---|---|"]
+        lines += [f"| {d['listings']:,} | {d['per_second']} | {d['p50_ms']} | {d['p99_ms']} | {d['clients']} | "
+                  f"{d['index_ready_seconds']} | {d['seed_seconds']} |" for d in r["directory_search"]]
+        lines += ["", "Each search is one page of 20 with facet counts, from a mix of name prefixes, single filters and "
+                  "combinations (bench/directory_search.py).", ""]
+    if r.get("profile"):
+        p = r["profile"]
+        lines += ["## Where the slowest stage spends its time", "",
+                  f"{p['stage']} under cProfile during the one-worker pipeline run ({p['total_seconds']} s of samples):", "",
+                  "| area | seconds |", "|---|---|"]
+        lines += [f"| {area} | {sec} |" for area, sec in p["by_area"].items()]
+        lines += ["", "| self s | cumulative s | function |", "|---|---|---|"]
+        lines += [f"| {f['self_s']} | {f['cumulative_s']} | `{f['function']}` |" for f in p["top_functions"]]
+        lines.append("")
+    lines += [f"![{name}]({name})" for name in images]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,80 @@
+"""`make bench`: measure the running stack and write reports/bench.{json,md} with PNG charts.
+
+    python -m bench.run [--quick] [--only intake,latency,pipeline,search] [--listings 10000 100000]
+
+Order: bare Flask baseline, intake throughput (then waits for the backlog it made to drain),
+submit-to-searchable latency at a steady offered load, pipeline throughput with one and with two
+verification workers (the first profiled), directory search over HTTP at each size (seeding a
+topic of its own with a progress bar). Progress goes to stderr; figures to stdout and the report.
+"""
+import argparse
+import sys
+from pathlib import Path
+
+from bench import report, scenarios
+from bench.idle import wait_until_idle
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORTS = ROOT / "reports"
+STEPS = ("intake", "latency", "pipeline", "search")
+
+
+def say(message: str) -> None:
+    print(f"==> {message}", file=sys.stderr, flush=True)
+
+
+def idle() -> float:
+    """Wait for the previous step's work to finish everywhere before measuring the next."""
+    return wait_until_idle(scenarios.KAFKA, scenarios.MONGODB, say=lambda m: print(m, file=sys.stderr, flush=True))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="short runs (a smoke test of the benchmark itself)")
+    parser.add_argument("--only", default=",".join(STEPS), help="comma-separated steps (default: all)")
+    parser.add_argument("--listings", type=int, nargs="+", default=[10_000, 100_000], help="directory sizes")
+    args = parser.parse_args()
+    steps = set(args.only.split(","))
+    seconds = 5 if args.quick else 20
+    results: dict = {}
+
+    if "intake" in steps:
+        say(f"bare Flask endpoint, {seconds} s closed loop")
+        results["bare_flask"] = scenarios.bare_flask_throughput(seconds, clients=8)
+        results["bare_flask"].pop("accepted_ids")
+        say(f"intake submissions, {seconds} s closed loop")
+        results["intake"] = scenarios.throughput(scenarios.INTAKE, seconds, clients=8)
+        accepted = results["intake"].pop("accepted_ids")
+        results["intake_vs_bare"] = results["intake"]["per_second"] / results["bare_flask"]["per_second"]
+        say(f"waiting for the pipeline to decide the {len(accepted)} applications just accepted")
+        results["backlog_drained_s"] = round(scenarios.wait_until_final(accepted), 1)
+        say("waiting until every service has caught up (notification last: it renders a certificate per approval)")
+        results["system_idle_after_s"] = round(results["backlog_drained_s"] + idle(), 1)
+    if "latency" in steps:
+        idle()
+        say("submit-to-searchable latency at 2 applications/s offered")
+        results["submit_to_searchable"] = scenarios.submit_to_searchable(rate=2.0, seconds=10 if args.quick else 45)
+    if "pipeline" in steps:
+        count = 60 if args.quick else 400
+        results["pipeline"] = []
+        for workers in (1, 2):
+            idle()
+            say(f"pipeline throughput: {count} queued applications, {workers} verification worker(s)")
+            results["pipeline"].append(scenarios.pipeline(workers, count, REPORTS))
+        results["profile"] = {"stage": "verification worker", **report.profile_summary(
+            REPORTS / "verification-worker-1.prof")}
+    if "search" in steps:
+        idle()
+        results["directory_search"] = []
+        for n, size in enumerate(args.listings):
+            say(f"directory search over HTTP at {size:,} listings")
+            results["directory_search"].append(scenarios.directory_search(size, seconds, clients=8, port=8094 + n))
+
+    path = report.write(results, REPORTS)
+    print(path.read_text())
+    say(f"report: {path} (and bench.json, charts beside it)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+"""The measurements `make bench` takes of the running stack (see bench/run.py for the order)."""
+import asyncio
+import random
+import time
+from pathlib import Path
+
+import httpx
+
+from bench import processes
+from bench.directory_search import queries
+from bench.load import closed_loop, open_loop, summarise
+from bench.idle import wait_outbox_drained
+from bench.seed_directory import seed, topic_for
+from eventkit.mongo import get_database
+from support.directory import latin_word
+from support.intake import valid_application
+
+INTAKE = "http://127.0.0.1:8001"
+DIRECTORY = "http://127.0.0.1:8004"
+KAFKA = "127.0.0.1:9092"
+MONGODB = "mongodb://127.0.0.1:27017"
+FINAL = {"approved", "rejected", "in_review"}
+
+
+def clean_application(name: str) -> dict:
+    """An application the automated checks approve (the same applicants the tests use)."""
+    return valid_application(full_name=name)
+
+
+async def submit(client: httpx.AsyncClient, name: str) -> httpx.Response:
+    return await client.post("/api/v1/applications", json=clean_application(name))
+
+
+def throughput(url: str, seconds: float, clients: int) -> dict:
+    """Accepted submissions per second and their latency, closed loop."""
+    accepted: list[str] = []
+
+    async def one(client):
+        response = await submit(client, f"Bench {latin_word()}")
+        if response.status_code == 202 and "application_id" in response.text:
+            accepted.append(response.json()["application_id"])
+        return response
+
+    samples, elapsed = asyncio.run(closed_loop(url, one, clients, seconds))
+    return {**summarise(samples, elapsed, ok=lambda s: s == 202).as_dict(), "clients": clients,
+            "accepted_ids": accepted}
+
+
+def bare_flask_throughput(seconds: float, clients: int, port: int = 8090) -> dict:
+    server = processes.Gunicorn("bench.bare_app:create_app()", port, "bench-bare-flask")
+    try:
+        server.wait_ready()
+        return throughput(server.url, seconds, clients)
+    finally:
+        server.stop()
+
+
+def wait_until_final(application_ids: list[str], timeout: float = 900) -> float:
+    """Seconds until intake shows every application decided (the backlog drained)."""
+    applications = get_database(MONGODB, "intake")["applications"]
+    started, pending = time.monotonic(), list(application_ids)
+    while pending and time.monotonic() - started < timeout:
+        pending = [a for a in pending if (applications.find_one({"_id": a}, {"status": 1}) or {}).get("status")
+                   not in FINAL]
+        if pending:
+            time.sleep(1)
+    if pending:
+        raise TimeoutError(f"{len(pending)} applications still undecided after {timeout}s")
+    return time.monotonic() - started
+
+
+def submit_to_searchable(rate: float, seconds: float) -> dict:
+    """At a steady offered load, the time from submitting a clean application until the public
+    directory's search finds it (intake → Kafka → verification → Kafka → directory index)."""
+    async def journey(n: int):
+        surname = latin_word()
+        async with httpx.AsyncClient(transport=httpx.AsyncHTTPTransport(local_address=_address()),
+                                     timeout=30) as client:
+            started = time.perf_counter()
+            response = await client.post(f"{INTAKE}/api/v1/applications", json=clean_application(f"Bench {surname}"))
+            if response.status_code != 202:
+                return None
+            while time.perf_counter() - started < 120:
+                found = await client.get(f"{DIRECTORY}/api/v1/freelancers", params={"q": surname})
+                if found.status_code == 200 and found.json()["total"] >= 1:
+                    return time.perf_counter() - started
+                await asyncio.sleep(0.05)
+            return float("inf")
+
+    results = asyncio.run(open_loop(rate, seconds, journey))
+    latencies = [r * 1000 for r in results if r is not None]
+    from bench.load import percentile
+    return {"offered_per_second": rate, "seconds": seconds, "applications": len(latencies),
+            "never_found": sum(1 for r in latencies if r == float("inf")),
+            "p50_ms": round(percentile(latencies, 0.5), 1), "p99_ms": round(percentile(latencies, 0.99), 1),
+            "latencies_ms": [round(x, 1) for x in latencies]}
+
+
+def _address() -> str:
+    from bench.load import loopback_address
+    return loopback_address()
+
+
+def pipeline(workers: int, applications: int, reports: Path) -> dict:
+    """Sustained pipeline throughput with `workers` verification workers: a backlog of clean
+    applications is queued while verification is stopped, then the workers start and the
+    directory's search is watched until every one of them is listed. The first worker runs in
+    the supervised worker's slot under cProfile (the profile of the slowest stage)."""
+    batch = latin_word()
+    processes.supervisorctl("stop", "verification:verification-worker")
+    started_workers = []
+    try:
+        async def queue_all():
+            semaphore = asyncio.Semaphore(8)
+            clients = [processes_client() for _ in range(max(1, applications // 20))]
+
+            async def one(n):
+                async with semaphore:
+                    response = await submit(clients[n % len(clients)], f"{latin_word()} {batch}")
+                    return response.status_code
+            statuses = await asyncio.gather(*(one(n) for n in range(applications)))
+            for c in clients:
+                await c.aclose()
+            return statuses
+        queue_started = time.monotonic()
+        statuses = asyncio.run(queue_all())
+        queued = statuses.count(202)
+        # every ApplicationSubmitted is on Kafka before the clock starts: this measures the pipeline after intake
+        relayed_s = time.monotonic() - queue_started + wait_outbox_drained(MONGODB, "intake", "applications")
+        started = time.monotonic()
+        started_workers.append(processes.start_worker(
+            "verification", "bench-verification-worker-1", profile_to=reports / f"verification-worker-{workers}.prof",
+            SUPERVISOR_PROCESS_NAME="verification-worker"))
+        for n in range(2, workers + 1):
+            started_workers.append(processes.start_worker("verification", f"bench-verification-worker-{n}"))
+        series = _watch_listed(batch, queued, started)
+    finally:
+        for worker in started_workers:
+            processes.stop_worker(worker)
+        processes.supervisorctl("start", "verification:verification-worker")
+    t10 = next(t for t, n in series if n >= 0.1 * queued)
+    t90 = next(t for t, n in series if n >= 0.9 * queued)
+    return {"workers": workers, "applications": queued, "queued_and_relayed_s": round(relayed_s, 1),
+            "first_listed_s": round(series[0][0], 1) if series else None,
+            "all_listed_s": round(series[-1][0], 1), "per_second": round(0.8 * queued / max(t90 - t10, 1e-6), 1),
+            "series": [(round(t, 2), n) for t, n in series]}
+
+
+def processes_client() -> httpx.AsyncClient:
+    from bench.load import new_client
+    return new_client(INTAKE)
+
+
+def _watch_listed(batch: str, expected: int, started: float, timeout: float = 900) -> list[tuple[float, int]]:
+    series: list[tuple[float, int]] = []
+    with httpx.Client(base_url=DIRECTORY, timeout=30) as client:
+        while time.monotonic() - started < timeout:
+            response = client.get("/api/v1/freelancers", params={"q": batch, "limit": 1})
+            total = response.json()["total"] if response.status_code == 200 else 0
+            if total and (not series or total != series[-1][1]):
+                series.append((time.monotonic() - started, total))
+            if total >= expected:
+                return series
+            time.sleep(0.25)
+    raise TimeoutError(f"only {series[-1][1] if series else 0} of {expected} listed after {timeout}s")
+
+
+def directory_search(listings: int, seconds: float, clients: int, port: int) -> dict:
+    """Search over HTTP against a directory instance (same app, same gunicorn settings) whose
+    index holds `listings` seeded freelancers."""
+    topic = topic_for(listings)
+    seeded_at = time.monotonic()
+    seed(KAFKA, listings, topic)
+    seed_seconds = time.monotonic() - seeded_at
+    server = processes.Gunicorn("directory.entrypoints.app:create_app()", port, f"bench-directory-{listings}",
+                                DECISIONS_TOPIC=topic, MONGODB_DATABASE=f"directory_bench_{listings}")
+    try:
+        index_seconds = server.wait_ready("/readyz", consecutive=8)
+        rng = random.Random(7)
+        mix = queries(rng, 5000)
+
+        async def one(client):
+            return await client.get("/api/v1/freelancers", params=rng.choice(mix))
+
+        samples, elapsed = asyncio.run(closed_loop(server.url, one, clients, seconds, requests_per_address=10**9))
+        stats = httpx.get(server.url + "/api/v1/stats").json()
+    finally:
+        server.stop()
+    return {"listings": listings, "listed_in_index": stats.get("listed"), "seed_seconds": round(seed_seconds, 1),
+            "index_ready_seconds": round(index_seconds, 1), "clients": clients,
+            **summarise(samples, elapsed).as_dict()}
