@@ -111,8 +111,10 @@ def test_a_document_whose_signal_was_lost_is_found_by_the_sweep(servers, databas
     coll.insert_one({"_id": "lost", **outbox.new_document_fields([event])})  # written, never signalled
     producer = make_producer(servers.kafka, "relay-test")
     try:
-        relay = outbox.OutboxRelay(coll, topic, producer, sweep_seconds=3600)
-        assert relay.publish_pending() == 1  # the first pass sweeps
+        relay = outbox.OutboxRelay(coll, topic, producer)
+        assert relay.publish_pending() == 0  # no signal: publishing alone does not see it
+        assert relay.sweep() == 1  # the sweep (at start, then every minute) signals it again
+        assert relay.publish_pending() == 1
         assert outbox.signals_of(coll).count_documents({}) == 0
     finally:
         producer.close(timeout=10)
