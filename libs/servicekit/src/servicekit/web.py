@@ -3,8 +3,8 @@
 `create_service_app` gives an app with OpenAPI at /openapi.json, the operational
 endpoints (/healthz, /readyz, /metrics), a correlation id on every request and response,
 a JSON log line per request, request metrics, and one JSON error format:
-`{"code": 404, "status": "Not Found", "message": "...", "errors": {field: [msg]}}`
-(the shape of flask-smorest's documented ErrorSchema, so responses match the OpenAPI documents) (errors only where a field is at fault).
+`{"code": 404, "status": "Not Found", "message": "...", "errors": {field: [msg]}}`, errors only where
+a field is at fault: the shape of flask-smorest's ErrorSchema, so responses match the OpenAPI documents.
 """
 import logging
 import time
@@ -164,7 +164,8 @@ def _install_error_handler(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(exc: Exception):
         log.exception("unhandled error")
-        response = jsonify({"code": 500, "status": "Internal Server Error", "message": "Internal error; quote the correlation id when reporting it."})
+        response = jsonify({"code": 500, "status": "Internal Server Error",
+                            "message": "Internal error; quote the correlation id when reporting it."})
         response.status_code = 500
         return response
 
