@@ -39,7 +39,7 @@ def test_unknown_path_is_a_json_404_with_the_callers_correlation_id(stack, servi
     correlation_id = f"test-{uuid.uuid4().hex}"
     response = httpx.get(stack.url(service, "/no-such-page"), headers={"X-Correlation-ID": correlation_id})
     assert response.status_code == 404
-    assert response.json()["status"] == 404
+    assert response.json()["code"] == 404 and response.json()["status"] == "Not Found"
     assert response.headers["X-Correlation-ID"] == correlation_id
     # the supervisor copies each process's stdout to its log file a moment later
     wait_for(lambda: f'"correlation_id": "{correlation_id}"' in (LOGS / f"{service}-web.log").read_text(),
