@@ -49,6 +49,7 @@ def make_consumer(bootstrap_servers: str, group_id: str, client_id: str, **overr
         session_timeout_ms=45000,  # a slow handler (retries, a PDF) must not cost the group membership
         heartbeat_interval_ms=3000,
         reconnect_backoff_max_ms=RECONNECT_BACKOFF_MAX_MS,
+        metadata_max_age_ms=30000,  # notice new partitions or topics within half a minute, not five
     )
     config.update(overrides)
     return KafkaConsumer(**config)

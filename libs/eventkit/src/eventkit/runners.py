@@ -30,6 +30,16 @@ def static_member_id(group: str) -> str | None:
     return f"{group}-{socket.gethostname()}-{program}" if program else None
 
 
+def wait_for_partitions(consumer, topics: list[str], stop: StopFlag) -> None:
+    """Join only once the broker's metadata lists every topic's partitions. On a fresh cluster a
+    topic created a moment ago may not be listed yet; a member that joined then was assigned
+    none of its partitions until its next metadata refresh, minutes later (a clean-clone CI run
+    caught notification missing intake.events that way)."""
+    while not stop.is_set and not all(consumer.partitions_for_topic(topic) for topic in topics):
+        log.info("waiting for the partitions of %s", topics)
+        stop.wait(0.5)
+
+
 def run_consumer(*, bootstrap_servers: str, mongodb_uri: str, database: str, group: str,
                  topics: list[str], handler: Handler, stop: StopFlag | None = None, **loop_options) -> None:
     """Run one member of consumer group `group` until SIGTERM."""
@@ -41,6 +51,7 @@ def run_consumer(*, bootstrap_servers: str, mongodb_uri: str, database: str, gro
         while not stop.is_set:
             consumer = make_consumer(bootstrap_servers, group, client_id(group),
                                      group_instance_id=static_member_id(group))
+            wait_for_partitions(consumer, topics, stop)
             consumer.subscribe(topics)
             try:
                 ConsumerLoop(consumer, group, handler, inbox, producer, **loop_options).run(stop)
