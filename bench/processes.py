@@ -1,13 +1,14 @@
 """Processes the benchmark starts and stops beside the running stack: a gunicorn app with the
 services' settings on a port of its own, an extra verification worker, and supervisorctl."""
 import os
-import re
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import httpx
+
+from support.intake import secrets_env
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL = ROOT / ".local"
@@ -16,9 +17,7 @@ GUNICORN = LOCAL / "venv" / "bin" / "gunicorn"
 
 def stack_env(**extra) -> dict:
     """The environment the stack's processes get: its keys from .local/secrets.env, plus `extra`."""
-    text = (LOCAL / "secrets.env").read_text()
-    secrets = dict(re.findall(r'^export (\w+)="\$\{\w+:-(.*)\}"$', text, re.M))
-    return {**os.environ, **secrets, "LOG_LEVEL": "WARNING", **extra}
+    return {**os.environ, **secrets_env(), "LOG_LEVEL": "WARNING", **extra}
 
 
 def supervisorctl(*args: str) -> str:

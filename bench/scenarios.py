@@ -8,8 +8,8 @@ import httpx
 
 from bench import processes
 from bench.directory_search import queries
-from bench.load import closed_loop, open_loop, summarise
 from bench.idle import wait_outbox_drained
+from bench.load import closed_loop, new_client, open_loop, percentile, summarise
 from bench.seed_directory import seed, topic_for
 from eventkit.mongo import get_database
 from support.directory import latin_word
@@ -74,10 +74,9 @@ def submit_to_searchable(rate: float, seconds: float) -> dict:
     directory's search finds it (intake → Kafka → verification → Kafka → directory index)."""
     async def journey(n: int):
         surname = latin_word()
-        async with httpx.AsyncClient(transport=httpx.AsyncHTTPTransport(local_address=_address()),
-                                     timeout=30) as client:
+        async with new_client(INTAKE) as client:
             started = time.perf_counter()
-            response = await client.post(f"{INTAKE}/api/v1/applications", json=clean_application(f"Bench {surname}"))
+            response = await submit(client, f"Bench {surname}")
             if response.status_code != 202:
                 return None
             while time.perf_counter() - started < 120:
@@ -89,16 +88,10 @@ def submit_to_searchable(rate: float, seconds: float) -> dict:
 
     results = asyncio.run(open_loop(rate, seconds, journey))
     latencies = [r * 1000 for r in results if r is not None]
-    from bench.load import percentile
     return {"offered_per_second": rate, "seconds": seconds, "applications": len(latencies),
             "never_found": sum(1 for r in latencies if r == float("inf")),
             "p50_ms": round(percentile(latencies, 0.5), 1), "p99_ms": round(percentile(latencies, 0.99), 1),
             "latencies_ms": [round(x, 1) for x in latencies]}
-
-
-def _address() -> str:
-    from bench.load import loopback_address
-    return loopback_address()
 
 
 def pipeline(workers: int, applications: int, reports: Path) -> dict:
@@ -112,7 +105,7 @@ def pipeline(workers: int, applications: int, reports: Path) -> dict:
     try:
         async def queue_all():
             semaphore = asyncio.Semaphore(8)
-            clients = [processes_client() for _ in range(max(1, applications // 20))]
+            clients = [new_client(INTAKE) for _ in range(max(1, applications // 20))]
 
             async def one(n):
                 async with semaphore:
@@ -144,11 +137,6 @@ def pipeline(workers: int, applications: int, reports: Path) -> dict:
             "first_listed_s": round(series[0][0], 1) if series else None,
             "all_listed_s": round(series[-1][0], 1), "per_second": round(0.8 * queued / max(t90 - t10, 1e-6), 1),
             "series": [(round(t, 2), n) for t, n in series]}
-
-
-def processes_client() -> httpx.AsyncClient:
-    from bench.load import new_client
-    return new_client(INTAKE)
 
 
 def _watch_listed(batch: str, expected: int, started: float, timeout: float = 900) -> list[tuple[float, int]]:

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from support.intake import secrets_env
 from support.traffic import SteadySubmissions
 
 
@@ -53,8 +54,6 @@ class Processes:
 
     def run_cli(self, service: str, *args: str, env: dict | None = None, timeout: float = 180) -> str:
         """Run a service's operator command as an operator would, e.g. run_cli("verification", "replay-dead-letters")."""
-        from support.intake import secrets_env
-
         command = [sys.executable, "-m", f"{service}.entrypoints.cli", *args]
         result = subprocess.run(command, env={**os.environ, **secrets_env(), **(env or {})},
                                 capture_output=True, text=True, timeout=timeout)

@@ -16,6 +16,7 @@ from eventkit.topics import INTAKE_EVENTS, VERIFICATION_EVENTS, dead_letter_topi
 from support.audit import audit
 from support.intake import secrets_env
 from support.kafka import read_to_end
+from support.mail import LOCAL
 
 # topic -> the services whose worker groups consume it (the directory's web processes also read
 # verification.events for their search index; the audit's searches show they kept going)
@@ -32,8 +33,10 @@ def poisons(topic: str, key: str) -> list[bytes]:
             encode(new_event(KNOWN_TYPE[topic], key, {}, source="drill"))]
 
 
-def dead_letters(stack, group: str, key: str) -> list:
-    return read_to_end(stack.servers.kafka, dead_letter_topic(group), keep=lambda m: m.key == key.encode())
+def dead_letters(stack, group: str, key: str | None = None) -> list:
+    """The group's dead letters (those with `key`, if given)."""
+    return read_to_end(stack.servers.kafka, dead_letter_topic(group),
+                       keep=lambda m: m.key is not None and (key is None or m.key == key.encode()))
 
 
 def headers(message) -> dict:
@@ -83,7 +86,7 @@ def test_worker_deployed_with_the_wrong_key_dead_letters_then_replay_processes_e
     program, group = WORKERS[service]
     wrong_key = base64.b64encode(os.urandom(32)).decode()
     processes.stop(program)
-    log = open(stack_log(f"drill-wrong-key-{service}.log"), "w")
+    log = open(LOCAL / "logs" / f"drill-wrong-key-{service}.log", "w")
     # deployed into the same worker slot (the same static group member), as a real redeploy would be
     env = {**os.environ, **secrets_env(), "EVENT_PII_KEY": wrong_key, "SUPERVISOR_PROCESS_NAME": program.split(":")[1]}
     worker = subprocess.Popen([sys.executable, "-m", f"{service}.entrypoints.worker"], stdout=log,
@@ -92,7 +95,7 @@ def test_worker_deployed_with_the_wrong_key_dead_letters_then_replay_processes_e
         with steady(rate=2) as stream:
             time.sleep(8)
         accepted = {s.application_id for s in stream.accepted}
-        wait_for(lambda: accepted <= {m.key.decode() for m in dead_letters_of(stack, group)}, timeout=90,
+        wait_for(lambda: accepted <= {m.key.decode() for m in dead_letters(stack, group)}, timeout=90,
                  message=f"the {service} worker with the wrong key to dead-letter every new application")
     finally:
         worker.terminate()
@@ -103,13 +106,3 @@ def test_worker_deployed_with_the_wrong_key_dead_letters_then_replay_processes_e
     handled = int(output.split(" handled")[0].rsplit(" ", 1)[1])
     assert handled >= len(stream.accepted), output
     audit(stack, stream.accepted)
-
-
-def dead_letters_of(stack, group: str) -> list:
-    return read_to_end(stack.servers.kafka, dead_letter_topic(group), keep=lambda m: m.key is not None)
-
-
-def stack_log(name: str) -> str:
-    from support.mail import LOCAL
-
-    return str(LOCAL / "logs" / name)

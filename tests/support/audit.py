@@ -10,7 +10,7 @@ from eventkit.envelope import decode
 from eventkit.mongo import get_database
 from eventkit.topics import VERIFICATION_EVENTS
 from support.kafka import read_to_end
-from support.mailbox import emails_by_recipient, sms_by_recipient
+from support.mail import emails_by_recipient, sms_by_recipient
 from support.traffic import Submission
 
 DECISIONS = {"ApplicationApproved": "approved", "ApplicationRejected": "rejected", "ApplicationFlagged": "in_review"}

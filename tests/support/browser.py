@@ -2,9 +2,12 @@
 
 Playwright's own browser downloads are not reachable here, so the executable is given
 explicitly (CHROMIUM_PATH, default /usr/bin/chromium; `make install` installs it).
+Also the applicant's side of intake's form, as a person fills it in.
 """
 import io
 import os
+import re
+from dataclasses import dataclass
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -25,3 +28,64 @@ def cnic_image(name: str, cnic: str, side: str) -> bytes:
     out = io.BytesIO()
     card.save(out, format="PNG")
     return out.getvalue()
+
+
+@dataclass
+class Applicant:
+    full_name: str
+    cnic: str
+    email: str
+    mobile: str
+    province: str
+    city: str
+    application_id: str = ""
+    access_code: str = ""
+
+
+def apply_in_browser(page, stack, applicant: Applicant) -> Applicant:
+    """Fill in intake's form as a person would, upload both sides of the CNIC, submit, and
+    note the tracking id and access code the confirmation page shows."""
+    page.goto(stack.url("intake", "/"))
+    page.fill("#full_name", applicant.full_name)
+    page.fill("#cnic", applicant.cnic)
+    page.fill("#date_of_birth", "1994-06-30")
+    page.select_option("#gender", "female")
+    page.fill("#email", applicant.email)
+    page.fill("#mobile", applicant.mobile)
+    page.select_option("#province", applicant.province)
+    page.fill("#city", applicant.city)
+    page.fill("#address", "House 7, Street 3, Gulberg")
+    page.select_option("#education", "bachelors")
+    page.fill("#experience_years", "4")
+    page.check("input[name=skills][value=python]")
+    page.check("input[name=skills][value=web-development]")
+    page.select_option("select[name=platform_1]", "upwork")
+    page.fill("input[name=profile_url_1]", "https://www.upwork.com/freelancers/~01journey")
+    page.fill("#headline", "Python developer for data pipelines")
+    page.set_input_files("#cnic_front", files=[{"name": "cnic-front.png", "mimeType": "image/png",
+                                                "buffer": cnic_image(applicant.full_name, applicant.cnic, "front")}])
+    page.set_input_files("#cnic_back", files=[{"name": "cnic-back.png", "mimeType": "image/png",
+                                               "buffer": cnic_image(applicant.full_name, applicant.cnic, "back")}])
+    page.check("input[name=listed]")
+    page.check("input[name=consent]")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#application-id")
+    assert page.title().startswith("Application received"), page.content()
+    applicant.application_id = page.inner_text("#application-id").strip()
+    applicant.access_code = page.inner_text("#access-token").strip()
+    assert re.fullmatch(r"[a-z2-7]{16}", applicant.application_id)
+    return applicant
+
+
+def status_in_browser(page, stack, applicant: Applicant, wanted: str, wait_for) -> None:
+    """Open the status page from the confirmation link and reload until it shows `wanted`;
+    then show the details with the access code."""
+    page.goto(stack.url("intake", f"/status?application_id={applicant.application_id}"))
+
+    def shows_wanted():
+        page.reload()
+        return page.inner_text("#status").strip() == wanted
+    wait_for(shows_wanted, timeout=60, interval=1, message=f"status page shows {wanted}")
+    page.fill("#access_token", applicant.access_code)
+    page.click("text=Show details")
+    page.wait_for_selector("section.details")

@@ -1,7 +1,10 @@
-"""What the local SMTP and SMS sinks received (.local/mail/*.eml, .local/sms/*.json)."""
+"""What the local SMTP and SMS sinks received (.local/mail/*.eml, .local/sms/*.json): per address,
+or all of it at once grouped by recipient (for an audit of hundreds of applicants)."""
+import collections
 import email
 import json
 from email import policy
+from email.parser import BytesHeaderParser
 from pathlib import Path
 
 LOCAL = Path(__file__).resolve().parents[2] / ".local"
@@ -27,3 +30,24 @@ def sms_to(mobile: str) -> list[dict]:
     e164 = "+92" + mobile.replace("-", "")[1:]
     found = [json.loads(p.read_text()) for p in sorted((LOCAL / "sms").glob("*.json"))]
     return [m for m in found if m["to"] == e164]
+
+
+def emails_by_recipient() -> dict[str, list]:
+    """address -> the headers of every message kept for it."""
+    found = collections.defaultdict(list)
+    parser = BytesHeaderParser(policy=policy.default)
+    for path in sorted((LOCAL / "mail").glob("*.eml")):
+        headers = parser.parsebytes(path.read_bytes())
+        found[headers["X-Envelope-To"]].append(headers)
+    return found
+
+
+def sms_by_recipient() -> dict[str, list[dict]]:
+    """E.164 number -> every SMS kept for it."""
+    found = collections.defaultdict(list)
+    for path in sorted((LOCAL / "sms").glob("*.json")):
+        message = json.loads(path.read_text())
+        found[message["to"]].append(message)
+    return found
+
+

@@ -7,7 +7,7 @@ import uuid
 import pypdfium2
 import zxingcpp
 
-from e2e.journeys.conftest import Applicant, apply_in_browser, status_in_browser
+from support.browser import Applicant, apply_in_browser, status_in_browser
 from support.directory import latin_word
 from support.intake import random_cnic
 from support.mail import mails_to, parts
