@@ -41,6 +41,8 @@ def test_applicant_is_approved_finds_themself_and_the_certificate_qr_opens_the_v
     surname = applicant.full_name.split()[1]
     page.fill("#q", surname)
     page.click("button:has-text('Search')")
+    # the form's GET must finish before any reload, or the reload hits a page being replaced
+    page.wait_for_url(re.compile(r"[?&]q="))
     wait_for(lambda: page.reload() or page.inner_text("#total").startswith("1 "), timeout=30, interval=1,
              message="the directory finds the new freelancer")
     page.click(f"ol.results a:has-text('{applicant.full_name}')")
