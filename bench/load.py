@@ -4,12 +4,13 @@ answers do). Each client speaks from a loopback address of its own (127.x.y.z), 
 users would: intake and the directory limit requests per client address."""
 import asyncio
 import dataclasses
-import random
 import statistics
 import time
 from collections.abc import Awaitable, Callable
 
 import httpx
+
+from support.intake import loopback_address
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,10 +49,6 @@ def summarise(samples: list[Sample], seconds: float, ok=lambda status: 200 <= st
                    per_second=round(len(good) / seconds, 1) if seconds else 0.0,
                    p50_ms=round(statistics.median(good), 1) if good else float("nan"),
                    p99_ms=round(percentile(good, 0.99), 1), errors=errors)
-
-
-def loopback_address() -> str:
-    return f"127.{random.randint(1, 254)}.{random.randint(1, 254)}.{random.randint(2, 254)}"
 
 
 def new_client(base_url: str) -> httpx.AsyncClient:

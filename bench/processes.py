@@ -1,5 +1,5 @@
 """Processes the benchmark starts and stops beside the running stack: a gunicorn app with the
-services' settings on a port of its own, an extra verification worker, and supervisorctl."""
+services' settings on a port of its own, and an extra verification worker."""
 import os
 import subprocess
 import sys
@@ -9,21 +9,14 @@ from pathlib import Path
 import httpx
 
 from support.intake import secrets_env
+from support.local_stack import LOCAL, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-LOCAL = ROOT / ".local"
 GUNICORN = LOCAL / "venv" / "bin" / "gunicorn"
 
 
 def stack_env(**extra) -> dict:
     """The environment the stack's processes get: its keys from .local/secrets.env, plus `extra`."""
     return {**os.environ, **secrets_env(), "LOG_LEVEL": "WARNING", **extra}
-
-
-def supervisorctl(*args: str) -> str:
-    command = 'source deploy/local/env.sh && supervisorctl_ "$@"'
-    return subprocess.run(["bash", "-c", command, "supervisorctl", *args], cwd=ROOT, capture_output=True,
-                          text=True).stdout
 
 
 class Gunicorn:

@@ -14,6 +14,7 @@ from bench.seed_directory import seed, topic_for
 from eventkit.mongo import get_database
 from support.directory import latin_word
 from support.intake import valid_application
+from support.local_stack import supervisorctl
 
 INTAKE = "http://127.0.0.1:8001"
 DIRECTORY = "http://127.0.0.1:8004"
@@ -100,7 +101,7 @@ def pipeline(workers: int, applications: int, reports: Path) -> dict:
     directory's search is watched until every one of them is listed. The first worker runs in
     the supervised worker's slot under cProfile (the profile of the slowest stage)."""
     batch = latin_word()
-    processes.supervisorctl("stop", "verification:verification-worker")
+    supervisorctl("stop", "verification:verification-worker")
     started_workers = []
     try:
         async def queue_all():
@@ -130,7 +131,7 @@ def pipeline(workers: int, applications: int, reports: Path) -> dict:
     finally:
         for worker in started_workers:
             processes.stop_worker(worker)
-        processes.supervisorctl("start", "verification:verification-worker")
+        supervisorctl("start", "verification:verification-worker")
     t10 = next(t for t, n in series if n >= 0.1 * queued)
     t90 = next(t for t, n in series if n >= 0.9 * queued)
     return {"workers": workers, "applications": queued, "queued_and_relayed_s": round(relayed_s, 1),

@@ -19,9 +19,10 @@ import pytest
 
 from eventkit.kafka import ensure_topics
 from eventkit.mongo import close_clients, get_client
+from support import local_stack
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = ROOT / ".local" / "venv" / "bin"
+ROOT = local_stack.ROOT
+VENV_BIN = local_stack.LOCAL / "venv" / "bin"
 SERVICE_PORTS = {"intake": 8001, "verification": 8002, "notification": 8003, "directory": 8004}
 
 
@@ -100,10 +101,7 @@ class Stack:
 
     def supervisorctl(self, *args: str) -> str:
         """Run supervisorctl on the local stack, e.g. supervisorctl("stop", "verification:verification-worker")."""
-        command = 'source deploy/local/env.sh && supervisorctl_ "$@"'
-        result = subprocess.run(["bash", "-c", command, "supervisorctl", *args], cwd=ROOT,
-                                capture_output=True, text=True)
-        return result.stdout
+        return local_stack.supervisorctl(*args)
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from eventkit.topics import INTAKE_EVENTS, VERIFICATION_EVENTS, dead_letter_topi
 from support.audit import audit
 from support.intake import secrets_env
 from support.kafka import read_to_end
-from support.mail import LOCAL
+from support.local_stack import LOCAL
 
 # topic -> the services whose worker groups consume it (the directory's web processes also read
 # verification.events for their search index; the audit's searches show they kept going)

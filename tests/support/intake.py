@@ -4,9 +4,9 @@ import datetime as dt
 import random
 import re
 import uuid
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from support.local_stack import LOCAL
+
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF" + bytes(500)
 PDF = b"%PDF-1.7\n" + b"1 0 obj <<>> endobj\n" * 20
@@ -14,7 +14,7 @@ PDF = b"%PDF-1.7\n" + b"1 0 obj <<>> endobj\n" * 20
 
 def secrets_env() -> dict:
     """The local stack's keys (.local/secrets.env), to check what was sealed with them."""
-    text = (ROOT / ".local" / "secrets.env").read_text()
+    text = (LOCAL / "secrets.env").read_text()
     return dict(re.findall(r'^export (\w+)="\$\{\w+:-(.*)\}"$', text, re.M))
 
 
@@ -73,11 +73,15 @@ def csrf_from(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
+def loopback_address() -> str:
+    """A random loopback address (127.x.y.z), for a client that must count as a user of its own."""
+    return f"127.{random.randint(1, 254)}.{random.randint(1, 254)}.{random.randint(2, 254)}"
+
+
 def client_from_own_address(base_url: str, **kwargs):
     """An HTTP client whose requests come from a loopback address of its own (127.x.y.z):
     intake's rate limits count per client address, and test runs must not share one."""
     import httpx
 
-    address = f"127.{random.randint(1, 254)}.{random.randint(1, 254)}.{random.randint(2, 254)}"
-    return httpx.Client(base_url=base_url, transport=httpx.HTTPTransport(local_address=address),
+    return httpx.Client(base_url=base_url, transport=httpx.HTTPTransport(local_address=loopback_address()),
                         timeout=15, **kwargs)

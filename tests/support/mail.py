@@ -5,9 +5,8 @@ import email
 import json
 from email import policy
 from email.parser import BytesHeaderParser
-from pathlib import Path
 
-LOCAL = Path(__file__).resolve().parents[2] / ".local"
+from support.local_stack import LOCAL
 
 
 def mails_to(address: str) -> list:
@@ -27,9 +26,7 @@ def parts(message) -> dict:
 
 def sms_to(mobile: str) -> list[dict]:
     """Messages the SMS sink kept for a mobile number written as on the form (03XX-XXXXXXX)."""
-    e164 = "+92" + mobile.replace("-", "")[1:]
-    found = [json.loads(p.read_text()) for p in sorted((LOCAL / "sms").glob("*.json"))]
-    return [m for m in found if m["to"] == e164]
+    return sms_by_recipient().get("+92" + mobile.replace("-", "")[1:], [])
 
 
 def emails_by_recipient() -> dict[str, list]:
@@ -49,5 +46,3 @@ def sms_by_recipient() -> dict[str, list[dict]]:
         message = json.loads(path.read_text())
         found[message["to"]].append(message)
     return found
-
-
