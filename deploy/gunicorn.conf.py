@@ -3,7 +3,7 @@
     gunicorn -c deploy/gunicorn.conf.py "intake.entrypoints.app:create_app()"
 
 The app is not preloaded: each worker imports and builds it after the fork, so no
-database or Kafka client ever crosses a fork (DESIGN.md §3, fork safety).
+database or Kafka client ever crosses a fork (docs/architecture.md, "Fork safety").
 """
 import os
 

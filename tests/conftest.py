@@ -1,6 +1,6 @@
 """Real servers for the integration and e2e suites.
 
-Servers are found in this order (DESIGN.md §4):
+Servers are found in this order:
 1. named in the environment: KAFKA_BOOTSTRAP_SERVERS and MONGODB_URI (SMTP_HOST/SMTP_PORT optional);
 2. containers through testcontainers, when a Docker engine answers;
 3. the local stack (deploy/local/up.sh), started if it is not running.

@@ -1,6 +1,7 @@
 """The MongoDB-protocol server keeps single-document updates atomic under concurrency.
 
-Everything the registry does without transactions rests on this (DESIGN.md §3, §4).
+Everything the registry does without transactions rests on this
+(docs/architecture.md, "One document, one atomic write").
 FerretDB v1 needed a patch for it (deploy/local/ferretdb/patch_source.py)."""
 import threading
 

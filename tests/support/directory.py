@@ -1,4 +1,4 @@
-"""The directory in tests: what it may show (DESIGN.md §3 privacy rule), and finding test listings."""
+"""The directory in tests: what it may show (docs/architecture.md, "Privacy"), and finding test listings."""
 import random
 
 import httpx

@@ -6,7 +6,7 @@
    in Go → write back by _id with nothing held in between (FerretDB/FerretDB#3040), so
    two clients updating one document lose an update: measured here, 4 threads × 300
    `$inc`s on one document ended at ~160 per field instead of 600. The registry depends
-   on single-document atomicity (DESIGN.md §3: outbox, inbox guards, counters), so those
+   on single-document atomicity (outbox, inbox guards, counters), so those
    two read-modify-write paths are serialised inside the one FerretDB process.
 
 2. Lookups by _id use the _id index. The SQLite backend filters on

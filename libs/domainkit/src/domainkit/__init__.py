@@ -1,4 +1,4 @@
-"""The registry's domain facts (DESIGN.md §2), pure and shared by the services that need them.
+"""The registry's domain facts, pure and shared by the services that need them.
 
 identity   CNIC and mobile number formats, and what a CNIC's digits say
 geography  provinces and territories

@@ -1,4 +1,4 @@
-"""Pakistan's provinces and territories, spelt as the registry accepts them (DESIGN.md §2)."""
+"""Pakistan's provinces and territories, spelt as the registry accepts them."""
 
 KHYBER_PAKHTUNKHWA = "Khyber Pakhtunkhwa"
 

@@ -1,4 +1,4 @@
-"""CNIC and mobile numbers (DESIGN.md §2).
+"""CNIC and mobile numbers.
 
 A CNIC is 13 digits, written #####-#######-#; the first digit is the province of issue
 and the last is odd for men, even for women. There is no public check digit. Mobiles are

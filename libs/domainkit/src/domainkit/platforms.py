@@ -1,4 +1,4 @@
-"""Freelancing platforms and where their public profiles live (DESIGN.md §2)."""
+"""Freelancing platforms and where their public profiles live."""
 from urllib.parse import urlsplit
 
 PLATFORM_DOMAINS = {

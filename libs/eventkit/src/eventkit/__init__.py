@@ -1,6 +1,6 @@
 """Event plumbing shared by the registry's services.
 
-envelope    the message format every topic carries (DESIGN.md §3)
+envelope    the message format every topic carries (docs/events.md)
 topics      the system's topic names and who publishes them
 kafka       producer, consumer and admin factories with safe defaults
 consumer    the consume-handle-commit loop with retries and a dead-letter path

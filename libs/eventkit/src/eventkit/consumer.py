@@ -1,4 +1,4 @@
-"""The consume → handle → commit loop every worker runs (DESIGN.md §3, after Sentry's arroyo).
+"""The consume → handle → commit loop every worker runs (docs/architecture.md, "Consumers"; after Sentry's arroyo).
 
 - Offsets are committed (offset+1) only after the handler's effect and the inbox record are stored.
 - An event already in the inbox is skipped: redelivery is harmless.

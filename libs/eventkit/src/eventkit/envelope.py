@@ -1,4 +1,4 @@
-"""The event envelope every topic carries (DESIGN.md §3), validated with marshmallow.
+"""The event envelope every topic carries (docs/events.md), validated with marshmallow.
 
 An envelope is a plain dict so it can be stored in a Mongo document (the outbox) and
 sent to Kafka as JSON without conversion.

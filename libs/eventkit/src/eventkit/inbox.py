@@ -1,6 +1,6 @@
 """Processed-event records: a redelivered event becomes a no-op.
 
-Without multi-document transactions (DESIGN.md §4) a handler's effect and this record
+Without multi-document transactions (FerretDB v1 has none) a handler's effect and this record
 are two writes, so a crash between them makes the event come back. The consumer loop
 checks the record first (the common redelivery case), and handlers make their own
 effect idempotent for that crash window: an insert keyed by the event id, or an update

@@ -1,4 +1,4 @@
-"""Write once, publish later (DESIGN.md §3).
+"""Write once, publish later (docs/architecture.md, "The outbox").
 
 A state change and the events it causes are written in ONE document: the document's
 `outbox` list holds each event with its delivery state, `outbox_pending` (indexed) says

@@ -1,4 +1,4 @@
-"""The system's topics: one per publishing service, keyed by application id (DESIGN.md §3)."""
+"""The system's topics: one per publishing service, keyed by application id (docs/architecture.md, "Topics")."""
 
 INTAKE_EVENTS = "intake.events"
 VERIFICATION_EVENTS = "verification.events"

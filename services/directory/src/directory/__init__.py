@@ -1,4 +1,4 @@
-"""Directory: the public search of verified freelancers and registration-number checks (DESIGN.md §3).
+"""Directory: the public search of verified freelancers and registration-number checks.
 
 Owns the public listings, a read model holding public fields only, built from
 `verification.events`; publishes nothing.

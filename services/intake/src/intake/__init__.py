@@ -1,4 +1,4 @@
-"""Intake: applicants submit applications and track them (DESIGN.md §3).
+"""Intake: applicants submit applications and track them.
 
 Owns applications, uploaded documents and applicant access tokens; publishes
 application events to `intake.events` through its outbox; consumes verification's

@@ -1,4 +1,4 @@
-"""Verification: checks each application, hands doubtful ones to reviewers, and decides (DESIGN.md §3).
+"""Verification: checks each application, hands doubtful ones to reviewers, and decides.
 
 Owns verification cases, check results, reviewers, the audit log and registration
 numbers; consumes `intake.events`; publishes decisions to `verification.events`.

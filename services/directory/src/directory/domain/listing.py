@@ -1,4 +1,4 @@
-"""A public listing: what the directory keeps of an approved freelancer — public fields only (DESIGN.md §3)."""
+"""A public listing: what the directory keeps of an approved freelancer — public fields only."""
 import datetime as dt
 
 VALID, EXPIRED, REVOKED, UNKNOWN, MISTYPED = "valid", "expired", "revoked", "unknown", "mistyped"

@@ -1,4 +1,4 @@
-"""What an application must look like (DESIGN.md §5), shared by the JSON API and the web form.
+"""What an application must look like, shared by the JSON API and the web form.
 
 Strings are trimmed and checked for shape and length; markup characters are refused in
 free text; CNIC and mobile are normalised; unknown fields are refused.

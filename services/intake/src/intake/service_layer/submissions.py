@@ -1,4 +1,4 @@
-"""What applicants do: submit, amend, withdraw, upload documents (DESIGN.md §3, §5).
+"""What applicants do: submit, amend, withdraw, upload documents.
 
 Every change and the event it causes are written together in the application's document
 (the outbox); nothing here talks to Kafka.

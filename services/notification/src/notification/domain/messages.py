@@ -1,4 +1,4 @@
-"""Which event tells the applicant what, on which channels (DESIGN.md §3, issue: notification)."""
+"""Which event tells the applicant what, on which channels."""
 import dataclasses
 
 EMAIL, SMS = "email", "sms"

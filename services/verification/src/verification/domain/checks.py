@@ -1,4 +1,4 @@
-"""The automated checks (DESIGN.md §2) behind one interface, and what their results decide.
+"""The automated checks behind one interface, and what their results decide.
 
 Each check looks at an application and answers pass, flag (a human should look: soft)
 or fail (reject: hard), with a reason the applicant can act on and a detail for the

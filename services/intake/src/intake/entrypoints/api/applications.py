@@ -1,4 +1,4 @@
-"""The applicant's JSON API: submit, track, view, amend, withdraw (DESIGN.md §5)."""
+"""The applicant's JSON API: submit, track, view, amend, withdraw."""
 from flask import current_app, url_for
 from flask_smorest import Blueprint
 from werkzeug.exceptions import Conflict, NotFound, Unauthorized
