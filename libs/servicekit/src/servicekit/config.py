@@ -1,16 +1,23 @@
 """Settings read from environment variables, with defaults that work on a developer's machine.
 
 Every variable a service reads is declared in its `Config` (see `env_var_names`), so the
-compose file and the docs can be checked against the code.
+compose file and the docs can be checked against the code. A setting declared
+`secret=True` (keys, tokens, passwords) is never shown: `printable()` gives `***` when it
+is set and nothing when it is not.
 """
 import dataclasses
 import os
 import re
 
 
-def setting(env: str, default, help: str):
-    """A dataclass field read from environment variable `env`."""
-    return dataclasses.field(default=default, metadata={"env": env, "help": help})
+MASK = "***"
+
+
+def setting(env: str, default, help: str, *, secret: bool = False):
+    """A dataclass field read from environment variable `env`; `secret` ones are masked by `printable()`
+    and left out of the config's repr, so neither a printout nor a logged object shows them."""
+    return dataclasses.field(default=default, repr=not secret,
+                             metadata={"env": env, "help": help, "secret": secret})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -22,6 +29,10 @@ class BaseConfig:
     mongodb_database: str = setting("MONGODB_DATABASE", "registry", "this service's own database")
     kafka_bootstrap_servers: str = setting("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092", "Kafka brokers, comma-separated")
     log_level: str = setting("LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR")
+    trusted_proxy_hops: int = setting(
+        "TRUSTED_PROXY_HOPS", 0, "how many reverse proxies in front of the web app append to X-Forwarded-For; "
+        "the client address (rate limits, logs) is the one that header names that many hops from the right. "
+        "0: the header is ignored and the client is the connection's peer")
 
     @classmethod
     def from_env(cls, environ=None, **overrides):
@@ -40,16 +51,28 @@ class BaseConfig:
         return [f.metadata["env"] for f in dataclasses.fields(cls)]
 
     @classmethod
+    def secret_env_var_names(cls) -> list[str]:
+        return [f.metadata["env"] for f in dataclasses.fields(cls) if f.metadata.get("secret")]
+
+    @classmethod
     def describe(cls) -> list[tuple[str, str, object, str]]:
         """(field, variable, default, help) for every setting, for `--help` and the docs."""
         return [(f.name, f.metadata["env"], f.default, f.metadata["help"]) for f in dataclasses.fields(cls)]
 
     def printable(self) -> dict[str, str]:
-        """Variable → value, with any password in a URI masked."""
-        return {env: _mask(str(getattr(self, name))) for name, env, _, _ in self.describe()}
+        """Variable → value, for `cli settings`: secret settings as `***` (set) or empty (unset), and any
+        password in a URI masked."""
+        shown = {}
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if field.metadata.get("secret"):
+                shown[field.metadata["env"]] = MASK if value not in ("", None) else ""
+            else:
+                shown[field.metadata["env"]] = mask_uri_password(str(value))
+        return shown
 
 
-def _mask(value: str) -> str:
+def mask_uri_password(value: str) -> str:
     return re.sub(r"(://[^:/@]+:)[^@]+@", r"\1***@", value)
 
 

@@ -8,12 +8,14 @@ from servicekit.config import BaseConfig, setting
 class Config(BaseConfig):
     port: int = setting("PORT", 8001, "HTTP port of the web app")
     mongodb_database: str = setting("MONGODB_DATABASE", "intake", "this service's own database")
-    pii_key: str = setting("INTAKE_PII_KEY", "", "base64 32-byte key encrypting personal data at rest")
+    pii_key: str = setting("INTAKE_PII_KEY", "", "base64 32-byte key encrypting personal data at rest", secret=True)
     event_pii_key: str = setting("EVENT_PII_KEY", "", "base64 32-byte key sealing personal data in events "
-                                 "(shared with verification and notification)")
-    cnic_index_key: str = setting("CNIC_INDEX_KEY", "", "base64 32-byte key of the CNIC blind index")
-    secret_key: str = setting("INTAKE_SECRET_KEY", "", "signs the web form's session cookie (CSRF)")
-    service_token: str = setting("INTAKE_SERVICE_TOKEN", "", "bearer token other services use to read documents")
+                                 "(shared with verification and notification)", secret=True)
+    cnic_index_key: str = setting("CNIC_INDEX_KEY", "", "base64 32-byte key of the CNIC blind index", secret=True)
+    secret_key: str = setting("INTAKE_SECRET_KEY", "", "signs the web form's session cookie (CSRF)",
+                              secret=True)
+    service_token: str = setting("INTAKE_SERVICE_TOKEN", "", "bearer token other services use to read documents",
+                                 secret=True)
     submit_limit_per_hour: int = setting("SUBMIT_LIMIT_PER_HOUR", 30, "submissions per client address per hour")
     status_limit_per_minute: int = setting("STATUS_LIMIT_PER_MINUTE", 120, "status lookups per client address per minute")
     document_max_bytes: int = setting("DOCUMENT_MAX_BYTES", 5 * 1024 * 1024, "largest accepted document upload")

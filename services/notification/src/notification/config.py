@@ -8,12 +8,13 @@ from servicekit.config import BaseConfig, setting
 class Config(BaseConfig):
     port: int = setting("PORT", 8003, "HTTP port of the web app")
     mongodb_database: str = setting("MONGODB_DATABASE", "notification", "this service's own database")
-    event_pii_key: str = setting("EVENT_PII_KEY", "", "base64 32-byte key of the personal data sealed in events")
-    operator_token: str = setting("NOTIFICATION_OPERATOR_TOKEN", "", "bearer token for the operator API")
+    event_pii_key: str = setting("EVENT_PII_KEY", "", "base64 32-byte key of the personal data sealed in events",
+                                 secret=True)
+    operator_token: str = setting("NOTIFICATION_OPERATOR_TOKEN", "", "bearer token for the operator API", secret=True)
     smtp_host: str = setting("SMTP_HOST", "127.0.0.1", "SMTP server for email")
     smtp_port: int = setting("SMTP_PORT", 1025, "SMTP server port")
     smtp_username: str = setting("SMTP_USERNAME", "", "SMTP login, if the server needs one")
-    smtp_password: str = setting("SMTP_PASSWORD", "", "SMTP password")
+    smtp_password: str = setting("SMTP_PASSWORD", "", "SMTP password", secret=True)
     smtp_security: str = setting("SMTP_SECURITY", "none", "none, starttls or tls")
     mail_from: str = setting("MAIL_FROM", "Freelancer Registry <no-reply@registry.example.pk>", "sender address")
     sms_gateway_url: str = setting("SMS_GATEWAY_URL", "", "HTTP SMS gateway; empty keeps messages in SMS_SINK_DIR")

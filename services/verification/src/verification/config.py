@@ -8,11 +8,14 @@ from servicekit.config import BaseConfig, setting
 class Config(BaseConfig):
     port: int = setting("PORT", 8002, "HTTP port of the web app")
     mongodb_database: str = setting("MONGODB_DATABASE", "verification", "this service's own database")
-    event_pii_key: str = setting("EVENT_PII_KEY", "", "base64 32-byte key of the personal data sealed in events")
-    index_key: str = setting("CNIC_INDEX_KEY", "", "base64 32-byte key of the blind indexes (CNIC, email, mobile)")
-    secret_key: str = setting("VERIFICATION_SECRET_KEY", "", "signs the console's session cookie")
+    event_pii_key: str = setting("EVENT_PII_KEY", "", "base64 32-byte key of the personal data sealed in events",
+                                 secret=True)
+    index_key: str = setting("CNIC_INDEX_KEY", "", "base64 32-byte key of the blind indexes (CNIC, email, mobile)",
+                             secret=True)
+    secret_key: str = setting("VERIFICATION_SECRET_KEY", "", "signs the console's session cookie", secret=True)
     intake_url: str = setting("INTAKE_URL", "http://127.0.0.1:8001", "intake's base URL, to fetch documents")
-    intake_service_token: str = setting("INTAKE_SERVICE_TOKEN", "", "bearer token for intake's document API")
+    intake_service_token: str = setting("INTAKE_SERVICE_TOKEN", "", "bearer token for intake's document API",
+                                        secret=True)
     validity_days: int = setting("REGISTRATION_VALIDITY_DAYS", 365, "how long a registration is valid")
     token_ttl_hours: int = setting("REVIEWER_TOKEN_TTL_HOURS", 12, "lifetime of a reviewer's API token")
     disposable_email_domains: str = setting("DISPOSABLE_EMAIL_DOMAINS", "",
