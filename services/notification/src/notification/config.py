@@ -24,6 +24,12 @@ class Config(BaseConfig):
     intake_public_url: str = setting("INTAKE_PUBLIC_URL", "http://127.0.0.1:8001", "applicants' status pages")
     directory_public_url: str = setting("DIRECTORY_PUBLIC_URL", "http://127.0.0.1:8004",
                                         "the public directory, where certificates' QR codes point")
-    max_attempts: int = setting("DELIVERY_MAX_ATTEMPTS", 6, "tries per message before it is recorded as failed "
-                                "(with 1 s doubling pauses: about half a minute)")
-    retry_base_seconds: float = setting("DELIVERY_RETRY_SECONDS", 1.0, "first retry delay; doubles each time")
+    retry_base_seconds: float = setting("DELIVERY_RETRY_SECONDS", 1.0,
+                                        "pause before the first retry of a message that failed for a passing "
+                                        "reason (server down, 4xx); doubles with each failure")
+    retry_max_seconds: float = setting("DELIVERY_RETRY_MAX_SECONDS", 120.0,
+                                       "longest pause between retries: once the server is back, every waiting "
+                                       "message goes out within about this long")
+    give_up_hours: float = setting("DELIVERY_GIVE_UP_HOURS", 24.0,
+                                   "a message still not delivered this long after its event arrived is recorded "
+                                   "as failed (reason expired) and left to an operator's re-send")

@@ -1,13 +1,38 @@
 """The delivery log: one document per (event, channel) in `notifications`, with its outbox.
 
 Its id is "<event id>:<channel>", so a second delivery of an event finds the first one's
-record and sends nothing. `status` moves pending → sending → sent, or → retrying → … →
-failed; a record left in "sending" means a worker died during the send itself, and is
-marked "uncertain" rather than sent again.
-"""
-import datetime as dt
+record and sends nothing. `status` moves
 
-from pymongo import ASCENDING, DESCENDING
+    pending ──claim──▶ sending ──▶ sent
+                          │ ├────▶ failed      (refused for good, or past the give-up horizon)
+                          │ └────▶ retrying ──claim_due──▶ sending ──▶ …
+                          └──(claimed too long ago: a process died mid-send)──▶ uncertain
+
+Every move is one conditional update on (id, status), so two processes can never both
+claim a record, and a record moved on by one cannot be moved again by another.
+
+A record that is not sent keeps the event's envelope (`envelope`; its personal data is
+sealed under EVENT_PII_KEY), which is what a later attempt or an operator's re-send renders
+the message from; sending it drops the envelope.
+
+Finding due retries: FerretDB's SQLite backend uses no index but `_id`'s, so a query on
+`status` and `next_attempt_at` reads the whole collection, too slow to run every second.
+So, like the outbox's signals, every rescheduled record also has a small entry in
+`notifications_due` ({_id: record id, at: next attempt}) and the scheduler reads those,
+then claims the record by id with its real condition (status retrying and due). The entry
+is written before the record is rescheduled and dropped once the record is claimed or
+found to need it no longer, so an entry is never missing for a record waiting to be
+retried, except where a crash falls between a claim and its outcome — which the stale
+sweep (`mark_stale_sending_uncertain`) settles — or where a reschedule's write lands after
+the scheduler already dropped the entry for a record still sending; `resignal_retrying`
+(a full scan, run by the scheduler now and then) puts such entries back.
+"""
+import base64
+import binascii
+import datetime as dt
+from collections.abc import Callable
+
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
@@ -15,39 +40,227 @@ from pymongo.errors import DuplicateKeyError
 from eventkit import outbox
 
 COLLECTION = "notifications"
+DUE_COLLECTION = "notifications_due"
 PENDING, SENDING, RETRYING, SENT, FAILED, UNCERTAIN = "pending", "sending", "retrying", "sent", "failed", "uncertain"
 FINAL = (SENT, FAILED, UNCERTAIN)
+RESENDABLE = (FAILED, UNCERTAIN)
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_HIDDEN = {"outbox": 0, "revision": 0, "outbox_pending": 0, "envelope": 0}
 
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+class NotResendable(Exception):
+    """Only a failed or uncertain delivery whose event was kept can be re-sent."""
+
+
 class DeliveryLog:
     def __init__(self, db: Database):
         self.collection: Collection = db[COLLECTION]
+        self.due: Collection = db[DUE_COLLECTION]
 
     def ensure_indexes(self) -> None:
+        """What each query needs (FerretDB v1 ignores all but `_id`'s; MongoDB uses them)."""
         outbox.ensure_indexes(self.collection)
         self.collection.create_index([("application_id", ASCENDING)])
+        self.collection.create_index([("status", ASCENDING), ("next_attempt_at", ASCENDING)])  # due retries
+        self.collection.create_index([("status", ASCENDING), ("claimed_at", ASCENDING)])  # stale sends
+        self.collection.create_index([("status", ASCENDING), ("created_at", DESCENDING), ("_id", DESCENDING)])
+        self.due.create_index([("at", ASCENDING)])
 
-    def open(self, record_id: str, fields: dict) -> dict:
-        """The record for this event and channel, created as pending the first time."""
+    # --- the worker's first attempt -------------------------------------------------------------
+
+    def open(self, record_id: str, fields: dict, envelope: dict) -> dict:
+        """The record for this event and channel, created as pending (with the event) the first time."""
         try:
-            outbox.insert_with_events(self.collection, {"_id": record_id, "status": PENDING, "attempts": 0,
-                                                        "created_at": now(), "updated_at": now(), **fields}, [])
+            outbox.insert_with_events(self.collection, {
+                "_id": record_id, "status": PENDING, "attempts": 0, "created_at": now(), "updated_at": now(),
+                "envelope": envelope, **fields}, [])
         except DuplicateKeyError:
             pass
         return self.collection.find_one({"_id": record_id})
 
-    def move(self, record_id: str, from_status: str, to_status: str, events: list[dict] = (), **fields) -> bool:
-        update = {"$set": {"status": to_status, "updated_at": now(), **fields}}
-        if to_status != SENDING and from_status == SENDING:
-            update["$inc"] = {"attempts": 1}
-        return outbox.update_with_events(self.collection, {"_id": record_id, "status": from_status}, update,
-                                         list(events))
+    def claim(self, record_id: str, at: dt.datetime) -> bool:
+        """pending → sending; False when another process got there first."""
+        return self._move(record_id, PENDING, {"status": SENDING, "claimed_at": at})
+
+    # --- outcomes of an attempt (each from sending) ----------------------------------------------
+
+    def mark_sent(self, record_id: str, provider_id: str, event: dict, at: dt.datetime) -> bool:
+        """sending → sent, with NotificationSent in the outbox; the kept event is dropped."""
+        moved = outbox.update_with_events(
+            self.collection, {"_id": record_id, "status": SENDING},
+            {"$set": {"status": SENT, "sent_at": at, "updated_at": at, "provider_id": provider_id,
+                      "last_error": None},
+             "$unset": {"envelope": "", "next_attempt_at": ""}, "$inc": {"attempts": 1}}, [event])
+        self._drop_due(record_id)
+        return moved
+
+    def mark_failed(self, record_id: str, error: str, event: dict, at: dt.datetime) -> bool:
+        """sending → failed, with NotificationFailed in the outbox; the event is kept for a re-send."""
+        moved = outbox.update_with_events(
+            self.collection, {"_id": record_id, "status": SENDING},
+            {"$set": {"status": FAILED, "updated_at": at, "last_error": error[:500]},
+             "$unset": {"next_attempt_at": ""}, "$inc": {"attempts": 1}}, [event])
+        self._drop_due(record_id)
+        return moved
+
+    def reschedule(self, record_id: str, next_attempt_at: dt.datetime, error: str) -> bool:
+        """sending → retrying, due at `next_attempt_at` (its due entry is written first, see above)."""
+        self.due.update_one({"_id": record_id}, {"$set": {"at": next_attempt_at}}, upsert=True)
+        return outbox.update_with_events(
+            self.collection, {"_id": record_id, "status": SENDING},
+            {"$set": {"status": RETRYING, "next_attempt_at": next_attempt_at, "updated_at": now(),
+                      "last_error": error[:500]}, "$inc": {"attempts": 1}}, [])
+
+    def mark_uncertain(self, record_id: str, error: str, event: dict, at: dt.datetime,
+                       attempts: int | None = None) -> bool:
+        """sending → uncertain (it may have gone out; never sent again), with NotificationFailed.
+        `attempts` narrows it to a record claimed for that attempt (0: the worker's first)."""
+        query = {"_id": record_id, "status": SENDING}
+        if attempts is not None:
+            query["attempts"] = attempts
+        moved = outbox.update_with_events(
+            self.collection, query,
+            {"$set": {"status": UNCERTAIN, "updated_at": at, "last_error": error[:500]},
+             "$unset": {"next_attempt_at": ""}, "$inc": {"attempts": 1}}, [event])
+        self._drop_due(record_id)
+        return moved
+
+    # --- the scheduler ---------------------------------------------------------------------------
+
+    def claim_due(self, at: dt.datetime, look_at: int = 20) -> dict | None:
+        """The earliest due retry, claimed (retrying → sending) in one atomic conditional update;
+        None when nothing is due. Safe with several schedulers: a record claimed by one is not
+        retrying any more, so the others' conditions do not match it."""
+        for entry in self.due.find({"at": {"$lte": at}}).sort([("at", ASCENDING)]).limit(look_at):
+            record = self.collection.find_one_and_update(
+                {"_id": entry["_id"], "status": RETRYING, "next_attempt_at": {"$lte": at}},
+                {"$set": {"status": SENDING, "claimed_at": at, "updated_at": at}},
+                return_document=ReturnDocument.AFTER)
+            if record is not None:
+                self.due.delete_one({"_id": entry["_id"], "at": entry["at"]})
+                return record
+            self._tidy_due_entry(entry)
+        return None
+
+    def _tidy_due_entry(self, entry: dict) -> None:
+        """An entry whose record could not be claimed: follow a later due time, or drop it."""
+        record = self.collection.find_one({"_id": entry["_id"]}, {"status": 1, "next_attempt_at": 1})
+        if record is not None and record["status"] == RETRYING:
+            self.due.update_one({"_id": entry["_id"], "at": entry["at"]}, {"$set": {"at": record["next_attempt_at"]}})
+        else:
+            self.due.delete_one({"_id": entry["_id"], "at": entry["at"]})
+
+    def _drop_due(self, record_id: str) -> None:
+        self.due.delete_one({"_id": record_id})
+
+    def next_due_at(self) -> dt.datetime | None:
+        """When the earliest waiting retry is due (for the scheduler's sleep)."""
+        entry = self.due.find_one({}, sort=[("at", ASCENDING)])
+        return entry["at"] if entry else None
+
+    def stale_sending(self, claimed_before: dt.datetime) -> list[dict]:
+        """Records claimed before `claimed_before` and still sending (a full scan on FerretDB)."""
+        return list(self.collection.find({"status": SENDING, "$or": [
+            {"claimed_at": {"$lt": claimed_before}},
+            {"claimed_at": {"$exists": False}, "updated_at": {"$lt": claimed_before}}]}))
+
+    def mark_stale_sending_uncertain(self, claimed_before: dt.datetime, failed_event: Callable[[dict], dict],
+                                     at: dt.datetime) -> list[dict]:
+        """Every record still sending since before `claimed_before` (the process sending it died)
+        → uncertain, each with `failed_event(record)` in its outbox; returns the records moved."""
+        moved = []
+        for record in self.stale_sending(claimed_before):
+            claimed = {"claimed_at": record["claimed_at"]} if "claimed_at" in record else {}
+            if outbox.update_with_events(
+                    self.collection, {"_id": record["_id"], "status": SENDING, **claimed},
+                    {"$set": {"status": UNCERTAIN, "updated_at": at,
+                              "last_error": "the process sending it stopped during the send; not repeated"},
+                     "$unset": {"next_attempt_at": ""}, "$inc": {"attempts": 1}}, [failed_event(record)]):
+                self._drop_due(record["_id"])
+                moved.append(record)
+        return moved
+
+    def resignal_retrying(self) -> int:
+        """Put back the due entry of every retrying record that lacks one (a full scan); returns how many."""
+        restored = 0
+        for record in self.collection.find({"status": RETRYING}, {"next_attempt_at": 1}):
+            if self.due.find_one({"_id": record["_id"]}) is None:
+                self.due.update_one({"_id": record["_id"]}, {"$set": {"at": record["next_attempt_at"]}}, upsert=True)
+                restored += 1
+        return restored
+
+    # --- operators -------------------------------------------------------------------------------
+
+    def get(self, record_id: str) -> dict | None:
+        return self.collection.find_one({"_id": record_id})
+
+    def add_resend(self, original: dict, fields: dict, at: dt.datetime) -> dict:
+        """Record an operator's re-send of `original` (failed or uncertain): the original gets the new
+        record's id appended to `resent_as`, and the new record "<original id>:resend-<n>" is created
+        as a retry due now, so the scheduler sends it like any other. Raises NotResendable when the
+        original is not (or no longer) failed or uncertain, or kept no event."""
+        if original["status"] not in RESENDABLE or not original.get("envelope"):
+            raise NotResendable(original["status"] if original["status"] not in RESENDABLE else "no event kept")
+        count = original.get("resend_count", 0)
+        new_id = f"{original['_id']}:resend-{count + 1}"
+        same_count = {"resend_count": count} if count else {"resend_count": {"$exists": False}}
+        if not self._move(original["_id"], {"$in": list(RESENDABLE)}, {"updated_at": at}, query=same_count,
+                          push={"resent_as": new_id}, inc={"resend_count": 1}):
+            raise NotResendable("changed meanwhile; look again")
+        kept = {k: original[k] for k in ("application_id", "event_id", "event_type", "channel", "template",
+                                         "language", "to", "envelope") if k in original}
+        # the due entry first, as in reschedule()
+        self.due.update_one({"_id": new_id}, {"$set": {"at": at}}, upsert=True)
+        outbox.insert_with_events(self.collection, {
+            "_id": new_id, "status": RETRYING, "attempts": 0, "next_attempt_at": at, "created_at": at,
+            "updated_at": at, "resend_of": original["_id"], **kept, **fields}, [])
+        return self.get(new_id)
 
     def for_application(self, application_id: str) -> list[dict]:
-        return list(self.collection.find({"application_id": application_id}, {"outbox": 0, "revision": 0,
-                                                                              "outbox_pending": 0})
+        return list(self.collection.find({"application_id": application_id}, _HIDDEN)
                     .sort([("created_at", DESCENDING)]))
+
+    def with_status(self, status: str, limit: int, cursor: str | None = None) -> tuple[list[dict], str | None]:
+        """Records in `status`, newest first, `limit` at a time; returns them and the next page's cursor."""
+        query: dict = {"status": status}
+        if cursor:
+            created_at, record_id = decode_cursor(cursor)
+            query["$or"] = [{"created_at": {"$lt": created_at}}, {"created_at": created_at, "_id": {"$lt": record_id}}]
+        items = list(self.collection.find(query, _HIDDEN).sort([("created_at", DESCENDING), ("_id", DESCENDING)])
+                     .limit(limit + 1))
+        if len(items) <= limit:
+            return items, None
+        last = items[limit - 1]
+        return items[:limit], encode_cursor(last["created_at"], last["_id"])
+
+    def _move(self, record_id: str, from_status, fields: dict, query: dict | None = None,
+              push: dict | None = None, inc: dict | None = None) -> bool:
+        update = {"$set": {"updated_at": now(), **fields}}
+        if push:
+            update["$push"] = push
+        if inc:
+            update["$inc"] = inc
+        return self.collection.update_one({"_id": record_id, "status": from_status, **(query or {})},
+                                          update).matched_count == 1
+
+
+def encode_cursor(created_at: dt.datetime, record_id: str) -> str:
+    created_ms = round(created_at.timestamp() * 1000)  # MongoDB keeps milliseconds
+    return base64.urlsafe_b64encode(f"{created_ms}|{record_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[dt.datetime, str]:
+    """(created_at, id) of the last record of the previous page; ValueError for anything else."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        created_ms, record_id = raw.split("|", 1)
+        created_at = EPOCH + dt.timedelta(milliseconds=int(created_ms))
+    except (binascii.Error, UnicodeDecodeError, ValueError, OverflowError, OSError) as exc:
+        raise ValueError("not a cursor from a previous page") from exc
+    if not record_id:
+        raise ValueError("not a cursor from a previous page")
+    return created_at, record_id

@@ -1,13 +1,24 @@
-"""Turning an event into the applicant's messages, each sent at most once per channel.
+"""Turning an event into the applicant's messages, each sent at most once per channel, and
+retrying the ones that failed for a passing reason until they go out or the horizon passes.
 
-For each channel the delivery log record (id "<event id>:<channel>") is opened first;
-a record already sent, failed or uncertain means this event was handled before. A
-transient failure is retried with doubling pauses up to DELIVERY_MAX_ATTEMPTS, then
-recorded as failed; a permanent one (a refused address) is recorded at once. Either
-way a NotificationFailed event is published; a success publishes NotificationSent.
+Use cases, one function each:
+- `handle_event` (the worker): for each channel, the delivery log record (id
+  "<event id>:<channel>") is opened with the event kept in it, and ONE attempt is made.
+  A record found in any other state than pending means the event was handled before.
+- `retry_due` (the scheduler): claim one due retry and make one attempt.
+- `settle_stale_sends` (the scheduler): records left `sending` by a process that died during
+  the send become `uncertain` — the message may have gone out, so it is never sent again.
+
+An attempt ends in one of: sent (NotificationSent); refused for good (failed, reason
+permanent); failed for a passing reason, which reschedules it (`retrying`, next attempt after
+an exponential pause from DELIVERY_RETRY_SECONDS capped at DELIVERY_RETRY_MAX_SECONDS, with
+a little jitter so a backlog does not come due at one instant), or, once DELIVERY_GIVE_UP_HOURS
+have passed since the record was created, failed with reason expired. Nothing here sleeps:
+the consumer's partition is never held while a mail server is down.
 """
+import datetime as dt
 import logging
-import time
+import random
 from urllib.parse import quote
 
 from cryptography.exceptions import InvalidTag
@@ -18,13 +29,29 @@ from eventkit.envelope import InvalidMessage, new_event
 from notification.adapters import notifications as records
 from notification.adapters.certificate import render_certificate
 from notification.bootstrap import Notification
-from notification.domain.messages import BY_EVENT, EMAIL, SMS, PermanentFailure, TransientFailure
+from notification.domain.messages import BY_EVENT, EMAIL, SMS, Message, PermanentFailure, TransientFailure
 from notification.service_layer.templates import render
 
 log = logging.getLogger(__name__)
 SENT_TOTAL = Counter("notifications_sent_total", "Messages delivered", ["channel", "template"])
 FAILED_TOTAL = Counter("notifications_failed_total", "Messages given up on", ["channel", "template", "reason"])
 RETRIED_TOTAL = Counter("notifications_retried_total", "Delivery attempts that will be tried again", ["channel"])
+
+# A send is one SMTP session or one gateway request, each under a 10 s socket timeout; a record
+# still `sending` this long after its claim was left by a process that died during the send.
+SENDING_TIMEOUT = dt.timedelta(minutes=5)
+JITTER = 0.2  # a pause is shortened by up to this fraction, at random
+
+
+def retry_delay(failures: int, base_seconds: float, max_seconds: float, rand=random.random) -> dt.timedelta:
+    """The pause after the `failures`-th failed attempt: base, 2×base, 4×base, … up to max_seconds,
+    less up to JITTER of it at random (never more than the cap)."""
+    seconds = min(max_seconds, base_seconds * 2 ** min(failures - 1, 60))
+    return dt.timedelta(seconds=seconds * (1 - JITTER * rand()))
+
+
+def give_up_at(n: Notification, record: dict) -> dt.datetime:
+    return record["created_at"] + dt.timedelta(hours=n.config.give_up_hours)
 
 
 def contact_of(n: Notification, envelope: dict) -> dict:
@@ -57,77 +84,126 @@ def message_context(n: Notification, envelope: dict, contact: dict) -> dict:
     }
 
 
+class Draft:
+    """One event's message, rendered: what every channel's attempt sends."""
+
+    def __init__(self, n: Notification, envelope: dict, message: Message):
+        self.envelope, self.message = envelope, message
+        self.contact = contact_of(n, envelope)
+        self.context = message_context(n, envelope, self.contact)
+        self.parts = render(message.template, self.contact["language"], self.context)
+
+    def address(self, channel: str) -> str:
+        return self.contact["email"] if channel == EMAIL else self.contact["mobile"]
+
+
 def handle_event(n: Notification, envelope: dict) -> None:
+    """The worker's use case: one attempt per channel for an event that tells the applicant something."""
     message = BY_EVENT.get(envelope["event_type"])
     if message is None:
         return
-    contact = contact_of(n, envelope)
-    context = message_context(n, envelope, contact)
-    parts = render(message.template, contact["language"], context)
+    draft = Draft(n, envelope, message)
     for channel in message.channels:
-        deliver(n, envelope, channel, message, contact, parts, context)
+        first_attempt(n, draft, channel)
 
 
-def deliver(n: Notification, envelope: dict, channel: str, message, contact: dict, parts: dict, context: dict):
+def first_attempt(n: Notification, draft: Draft, channel: str) -> None:
+    envelope = draft.envelope
     record_id = f"{envelope['event_id']}:{channel}"
-    to = contact["email"] if channel == EMAIL else contact["mobile"]
     record = n.log.open(record_id, {"application_id": envelope["key"], "event_id": envelope["event_id"],
                                     "event_type": envelope["event_type"], "channel": channel,
-                                    "template": message.template, "language": contact["language"],
-                                    "to": mask(to)})
-    if record["status"] in records.FINAL:
+                                    "template": draft.message.template, "language": draft.contact["language"],
+                                    "to": mask(draft.address(channel))}, envelope)
+    if record["status"] == records.SENDING and record["attempts"] == 0:
+        # A worker died during this very first send (the event came again): it may have gone
+        # out, so never risk a second copy. A later attempt left `sending` is the scheduler's,
+        # settled by settle_stale_sends.
+        if n.log.mark_uncertain(record_id, "worker stopped during the send; not repeated",
+                                failed_event(envelope, channel, "uncertain"), n.clock(), attempts=0):
+            FAILED_TOTAL.labels(channel, draft.message.template, "uncertain").inc()
         return
-    if record["status"] == records.SENDING:
-        # A worker died during this very send: it may have gone out. Never risk a second copy.
-        n.log.move(record_id, records.SENDING, records.UNCERTAIN, [failed_event(envelope, channel, "uncertain")],
-                   last_error="worker stopped during the send; not repeated")
-        FAILED_TOTAL.labels(channel, message.template, "uncertain").inc()
+    if record["status"] != records.PENDING:
+        return  # handled before: sent, failed, uncertain, or waiting for the scheduler
+    if not n.log.claim(record_id, n.clock()):
+        return  # another worker claimed it (after a rebalance)
+    attempt(n, record, draft, channel)
+
+
+def retry_due(n: Notification) -> bool:
+    """The scheduler's use case: claim the earliest due retry, if any, and make one attempt.
+    Returns whether there was one (the scheduler asks again at once when there was)."""
+    record = n.log.claim_due(n.clock())
+    if record is None:
+        return False
+    message = BY_EVENT[record["event_type"]]
+    try:
+        draft = Draft(n, record["envelope"], message)
+    except InvalidMessage as exc:  # the key changed since: no attempt can succeed
+        n.log.mark_failed(record["_id"], str(exc), failed_event(record["envelope"], record["channel"], "permanent"),
+                          n.clock())
+        FAILED_TOTAL.labels(record["channel"], message.template, "permanent").inc()
+        log.error("%s for %s given up: %s", record["channel"], record["application_id"], exc)
+        return True
+    attempt(n, record, draft, record["channel"])
+    return True
+
+
+def settle_stale_sends(n: Notification) -> int:
+    """The scheduler's use case: records claimed more than SENDING_TIMEOUT ago and still `sending`
+    (the worker or scheduler died mid-send) become `uncertain`, with NotificationFailed(uncertain).
+    Returns how many."""
+    moved = n.log.mark_stale_sending_uncertain(n.clock() - SENDING_TIMEOUT, uncertain_event, n.clock())
+    for record in moved:
+        FAILED_TOTAL.labels(record["channel"], record["template"], "uncertain").inc()
+        log.error("%s %s left sending since %s: marked uncertain, not repeated", record["channel"],
+                  record["_id"], record.get("claimed_at"))
+    return len(moved)
+
+
+def attempt(n: Notification, record: dict, draft: Draft, channel: str) -> None:
+    """One send of a claimed (`sending`) record, and the record moved on by its outcome."""
+    record_id, envelope, template = record["_id"], draft.envelope, draft.message.template
+    try:
+        provider_id = send(n, channel, draft, record_id)
+    except PermanentFailure as exc:
+        give_up(n, record, envelope, channel, template, str(exc), "permanent")
         return
-    attempts = record["attempts"]
-    status = record["status"]
-    while True:
-        if not n.log.move(record_id, status, records.SENDING):
-            return  # another worker moved it on (after a rebalance)
-        try:
-            provider_id = send(n, channel, to, parts, contact, context, message, record_id)
-        except PermanentFailure as exc:
-            give_up(n, envelope, record_id, channel, message, str(exc), "permanent")
+    except TransientFailure as exc:
+        failures = record["attempts"] + 1
+        now = n.clock()
+        if now >= give_up_at(n, record):
+            give_up(n, record, envelope, channel, template, str(exc), "expired")
             return
-        except TransientFailure as exc:
-            attempts += 1
-            if attempts >= n.config.max_attempts:
-                give_up(n, envelope, record_id, channel, message, str(exc), "attempts")
-                return
-            n.log.move(record_id, records.SENDING, records.RETRYING, last_error=str(exc)[:500])
-            RETRIED_TOTAL.labels(channel).inc()
-            log.warning("%s to %s failed (attempt %d), retrying: %s", channel, mask(to), attempts, exc)
-            time.sleep(n.config.retry_base_seconds * 2 ** (attempts - 1))
-            status = records.RETRYING
-            continue
-        n.log.move(record_id, records.SENDING, records.SENT, [sent_event(envelope, channel, message.template)],
-                   sent_at=records.now(), provider_id=provider_id, last_error=None)
-        SENT_TOTAL.labels(channel, message.template).inc()
+        next_attempt_at = now + retry_delay(failures, n.config.retry_base_seconds, n.config.retry_max_seconds)
+        n.log.reschedule(record_id, next_attempt_at, str(exc))
+        RETRIED_TOTAL.labels(channel).inc()
+        log.warning("%s %s failed (attempt %d), next at %s: %s", channel, record_id, failures,
+                    next_attempt_at.isoformat(timespec="seconds"), exc)
         return
+    if n.log.mark_sent(record_id, provider_id, sent_event(envelope, channel, template), n.clock()):
+        SENT_TOTAL.labels(channel, template).inc()
+    else:  # settled as uncertain meanwhile (this send outlasted SENDING_TIMEOUT): it stays so
+        log.error("%s %s was sent after it had been marked uncertain", channel, record_id)
 
 
-def send(n: Notification, channel: str, to: str, parts: dict, contact: dict, context: dict, message,
-         record_id: str) -> str:
+def send(n: Notification, channel: str, draft: Draft, record_id: str) -> str:
+    to, parts, context = draft.address(channel), draft.parts, draft.context
     if channel == SMS:
         return n.sms.send(to, parts["sms"], record_id)
     attachments = []
-    if message.certificate:
-        pdf = render_certificate(contact["full_name"], context["registration_number"],
+    if draft.message.certificate:
+        pdf = render_certificate(draft.contact["full_name"], context["registration_number"],
                                  context["skills"], records.now().date().isoformat(),
                                  context["valid_until"], context["verify_url"])
         attachments.append((f"certificate-{context['registration_number']}.pdf", "application/pdf", pdf))
-    return n.email.send(to, parts["subject"], parts["text"], parts["html"], contact["language"], record_id,
+    return n.email.send(to, parts["subject"], parts["text"], parts["html"], draft.contact["language"], record_id,
                         attachments)
 
 
-def give_up(n, envelope, record_id, channel, message, error: str, reason: str) -> None:
-    n.log.move(record_id, records.SENDING, records.FAILED, [failed_event(envelope, channel, reason)],
-               last_error=error[:500])
-    FAILED_TOTAL.labels(channel, message.template, reason).inc()
+def give_up(n: Notification, record: dict, envelope: dict, channel: str, template: str, error: str,
+            reason: str) -> None:
+    n.log.mark_failed(record["_id"], error, failed_event(envelope, channel, reason), n.clock())
+    FAILED_TOTAL.labels(channel, template, reason).inc()
     log.error("%s for %s given up (%s): %s", channel, envelope["key"], reason, error)
 
 
@@ -141,6 +217,17 @@ def failed_event(envelope: dict, channel: str, reason: str) -> dict:
     return new_event("NotificationFailed", envelope["key"], {"application_id": envelope["key"], "channel": channel,
                                                              "reason": reason}, source="notification",
                      caused_by=envelope)
+
+
+def uncertain_event(record: dict) -> dict:
+    """NotificationFailed(uncertain) for a record, caused by its kept event (a record written before
+    events were kept has none: the event then starts a correlation of its own)."""
+    envelope = record.get("envelope")
+    if envelope:
+        return failed_event(envelope, record["channel"], "uncertain")
+    return new_event("NotificationFailed", record["application_id"],
+                     {"application_id": record["application_id"], "channel": record["channel"],
+                      "reason": "uncertain"}, source="notification")
 
 
 def mask(address: str) -> str:
