@@ -160,6 +160,11 @@ def settle_stale_sends(n: Notification) -> int:
     return len(moved)
 
 
+def restore_lost_retries(n: Notification) -> int:
+    """The scheduler's upkeep: a retrying record whose due entry was lost gets it back; returns how many."""
+    return n.log.resignal_retrying()
+
+
 def attempt(n: Notification, record: dict, draft: Draft, channel: str) -> None:
     """One send of a claimed (`sending`) record, and the record moved on by its outcome."""
     record_id, envelope, template = record["_id"], draft.envelope, draft.message.template
