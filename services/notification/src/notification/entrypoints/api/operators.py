@@ -1,18 +1,23 @@
-"""The operators' API: the delivery log of an application, and template previews."""
+"""The operators' API: the delivery log of an application, deliveries that did not go out and
+their re-sending, and template previews."""
 import functools
 import hmac
 
 from flask import current_app
 from flask_smorest import Blueprint
-from marshmallow import RAISE, Schema, fields, validate
-from werkzeug.exceptions import NotFound, Unauthorized
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
+from werkzeug.exceptions import Conflict, NotFound, Unauthorized
 
+from notification.adapters.notifications import decode_cursor
 from notification.bootstrap import notification_for
 from notification.domain.messages import LANGUAGES, TEMPLATES
+from notification.service_layer import operations
 from notification.service_layer.templates import SAMPLE, render
-from servicekit.requests import bearer_token
+from servicekit.requests import bearer_token, json_body
 
-blp = Blueprint("operators", __name__, url_prefix="/api/v1", description="Operators: delivery log and templates")
+blp = Blueprint("operators", __name__, url_prefix="/api/v1",
+                description="Operators: delivery log, failed deliveries and re-sends, templates")
+MAX_LIMIT = 100
 
 
 def operator_only(view):
@@ -24,6 +29,10 @@ def operator_only(view):
             raise Unauthorized("Send the operator token: 'Authorization: Bearer <NOTIFICATION_OPERATOR_TOKEN>'.")
         return view(*args, **kwargs)
     return wrapper
+
+
+def notification():
+    return notification_for(current_app.config["SERVICE_CONFIG"])
 
 
 class LogQuerySchema(Schema):
@@ -47,10 +56,58 @@ class RecordSchema(Schema):
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     sent_at = fields.DateTime(allow_none=True)
+    next_attempt_at = fields.DateTime(allow_none=True, metadata={"description": "when a retrying delivery is due"})
+    resend_of = fields.String(allow_none=True, metadata={"description": "the delivery this one re-sends"})
+    requested_by = fields.String(allow_none=True, metadata={"description": "the operator who asked for the re-send"})
+    reason = fields.String(allow_none=True, metadata={"description": "why the operator asked for it"})
+    requested_at = fields.DateTime(allow_none=True)
+    resent_as = fields.List(fields.String(), metadata={"description": "re-sends of this delivery, oldest first"})
 
 
 class LogSchema(Schema):
     items = fields.List(fields.Nested(RecordSchema))
+
+
+class DeliveriesQuerySchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    status = fields.String(required=True, validate=validate.OneOf(operations.LISTABLE))
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_LIMIT))
+    cursor = fields.String(load_default=None, validate=validate.Length(max=300))
+
+    @validates("cursor")
+    def is_cursor(self, value, **kwargs):
+        if value is not None:
+            try:
+                decode_cursor(value)
+            except ValueError:
+                raise ValidationError("Not a cursor from a previous page.") from None
+
+
+class DeliveriesSchema(Schema):
+    items = fields.List(fields.Nested(RecordSchema))
+    next_cursor = fields.String(allow_none=True, metadata={"description": "pass as `cursor` for the next page"})
+
+
+class ResendSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    operator = fields.String(required=True, validate=validate.Length(min=1, max=64),
+                             metadata={"description": "who asks (kept with the new delivery)"})
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500),
+                           metadata={"description": "why, e.g. the applicant's mailbox is fixed"})
+
+    @validates("operator")
+    def operator_named(self, value, **kwargs):
+        if not value.strip():
+            raise ValidationError("Name the operator.")
+
+    @validates("reason")
+    def reason_given(self, value, **kwargs):
+        if not value.strip():
+            raise ValidationError("Say why the message is sent again.")
 
 
 class PreviewSchema(Schema):
@@ -66,8 +123,35 @@ class PreviewSchema(Schema):
 @blp.response(200, LogSchema)
 def delivery_log(query):
     """Every message for an application: channel, template, status, attempts and times."""
-    config = current_app.config["SERVICE_CONFIG"]
-    return {"items": notification_for(config).log.for_application(query["application_id"])}
+    return {"items": notification().log.for_application(query["application_id"])}
+
+
+@blp.route("/deliveries")
+@operator_only
+@blp.arguments(DeliveriesQuerySchema, location="query", unknown=RAISE)
+@blp.response(200, DeliveriesSchema)
+def deliveries(query):
+    """Deliveries that did not go out — `failed` (refused, or given up after DELIVERY_GIVE_UP_HOURS)
+    or `uncertain` (a process stopped during the send) — newest first, `cursor` for the next page."""
+    return operations.deliveries_with_status(notification(), query["status"], query["limit"], query["cursor"])
+
+
+@blp.route("/deliveries/<record_id>/resend", methods=["POST"])
+@operator_only
+@json_body()
+@blp.arguments(ResendSchema)
+@blp.response(202, RecordSchema)
+@blp.alt_response(404, description="No delivery with that id")
+@blp.alt_response(409, description="The delivery is not failed or uncertain")
+def resend(request, record_id):
+    """Send a failed or uncertain delivery again, on purpose: a new delivery "<id>:resend-<n>" that
+    records who asked and why, sent by the scheduler within moments; the original lists it in `resent_as`."""
+    try:
+        return operations.resend(notification(), record_id, request["operator"].strip(), request["reason"].strip())
+    except operations.DeliveryNotFound:
+        raise NotFound("No delivery with that id.") from None
+    except operations.ResendRefused as exc:
+        raise Conflict(str(exc)) from None
 
 
 @blp.route("/templates/<template>/<language>/preview")
