@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the local stack needs into .local/, skipping what is already there:
-#   1. a Python virtualenv with the pinned packages and the project's own packages
+#   1. a Python virtualenv with the pinned packages (requirements-dev.txt: the run-time ones plus the
+#      local stack's and the tests' tools) and the project's own packages
 #   2. Apache Kafka's broker jars from Maven Central (deploy/local/kafka/pom.xml)
 #   3. FerretDB, built from its Go module with the machine's Go toolchain
 #   4. Chromium from Debian's packages, for the browser journeys (Playwright drives it)
@@ -15,13 +16,16 @@ for tool in java mvn go python3; do
 done
 
 # 1. Python packages: reinstalled when the requirements or a package's metadata change.
-PY_INPUTS=("$ROOT/requirements.txt" "$ROOT/constraints.txt" "$ROOT"/libs/*/pyproject.toml "$ROOT"/services/*/pyproject.toml)
+#    requirements.txt is what the services run on (the image installs only it); requirements-dev.txt
+#    adds supervisor, the SMTP sink, pytest, Playwright, schemathesis and the bench's tools.
+PY_INPUTS=("$ROOT/requirements.txt" "$ROOT/requirements-dev.txt" "$ROOT/constraints.txt"
+           "$ROOT"/libs/*/pyproject.toml "$ROOT"/services/*/pyproject.toml)
 py_stamp="$LOCAL/stamps/python-$(cat "${PY_INPUTS[@]}" | sha256sum | cut -c1-16)"
 if [ ! -f "$py_stamp" ]; then
   step "Python packages into $VENV"
   [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet --upgrade pip
-  "$VENV/bin/pip" install --quiet --progress-bar off -r "$ROOT/requirements.txt" -c "$ROOT/constraints.txt"
+  "$VENV/bin/pip" install --quiet --progress-bar off -r "$ROOT/requirements-dev.txt" -c "$ROOT/constraints.txt"
   editable=()
   for pkg in "$ROOT"/libs/* "$ROOT"/services/*; do editable+=(-e "$pkg"); done
   "$VENV/bin/pip" install --quiet --no-deps "${editable[@]}"
