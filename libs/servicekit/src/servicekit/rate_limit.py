@@ -1,7 +1,10 @@
 """Per-client rate limits shared by all of a service's workers, counted in its database.
 
 Fixed windows: one counter document per (bucket, client, window), incremented
-atomically. Old windows are deleted now and then by the requests themselves (FerretDB
+atomically. The client is `client_address()`: the connection's peer, or with
+TRUSTED_PROXY_HOPS > 0 the address X-Forwarded-For names that many hops from the right
+(servicekit.web applies werkzeug's ProxyFix), so a client cannot pick its own key by
+sending the header. Old windows are deleted now and then by the requests themselves (FerretDB
 has no TTL indexes).
 """
 import datetime as dt
@@ -38,13 +41,18 @@ class RateLimiter:
         return max(1, int(window_start + self.window - now))
 
 
+def client_address() -> str:
+    """Who the request counts against: `request.remote_addr` as the app base set it (see servicekit.web)."""
+    return request.remote_addr or "unknown"
+
+
 def rate_limited(bucket: str):
     """Limit a view per client address; the app supplies `limiter_for(bucket)` in its extensions."""
     def decorate(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             limiter = current_app.extensions["rate_limiters"](bucket)
-            retry_after = limiter.hit(request.remote_addr or "unknown")
+            retry_after = limiter.hit(client_address())
             if retry_after is not None:
                 raise TooManyRequests("Too many requests from your address; try again later.", retry_after=retry_after)
             return view(*args, **kwargs)

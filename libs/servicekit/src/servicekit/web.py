@@ -14,6 +14,7 @@ from flask_smorest import Api, Blueprint
 from marshmallow import Schema, fields
 from pymongo.errors import ConnectionFailure
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from eventkit.correlation import current_correlation_id, reset_correlation_id, set_correlation_id
 from servicekit.config import BaseConfig
@@ -66,11 +67,23 @@ def create_service_app(name: str, config: BaseConfig, *, title: str, description
     app.config.update(test_config or {})
     if test_config is None:
         configure_logging(name, "web", config.log_level)
+    trust_forwarded_for(app, config.trusted_proxy_hops)
     api = Api(app)
     api.register_blueprint(_operations_blueprint(name, config, extra_checks or {}))
     _install_request_hooks(app)
     _install_error_handler(app)
     return app, api
+
+
+def trust_forwarded_for(app: Flask, hops: int) -> None:
+    """Behind `hops` reverse proxies, each appending the address it was called from to X-Forwarded-For,
+    the client is the address `hops` entries from the header's right: `request.remote_addr` (rate
+    limits, logs) becomes that one. Entries further left are whatever the client wrote and are never
+    trusted. With 0 the header is ignored and the client is the connection's peer."""
+    if hops < 0:
+        raise ValueError(f"TRUSTED_PROXY_HOPS must be 0 or more, got {hops}")
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=0, x_host=0, x_port=0, x_prefix=0)
 
 
 def _operations_blueprint(name: str, config: BaseConfig, extra_checks: dict) -> Blueprint:
