@@ -15,6 +15,7 @@ ROLES = {"intake": ["web", "relay", "worker"], "verification": ["web", "relay", 
          "notification": ["web", "relay", "worker", "scheduler"], "directory": ["web", "worker"]}
 PROCESSES = [f"{service}-{role}" for service, roles in ROLES.items() for role in roles]
 SERVERS = ("kafka", "mongodb", "mailpit")
+GUNICORN_SETTINGS = {"BIND", "WEB_CONCURRENCY", "WEB_TIMEOUT"}  # read by deploy/gunicorn.conf.py, not by a Config
 
 
 def compose():
@@ -49,6 +50,8 @@ def test_compose_gives_each_process_every_variable_its_service_reads():
         wanted = set(importlib.import_module(f"{service}.config").Config.env_var_names())
         given = set(services[process]["environment"])
         assert wanted <= given, f"{process} lacks {sorted(wanted - given)}"
+        stale = given - wanted - GUNICORN_SETTINGS
+        assert not stale, f"{process} names {sorted(stale)}, which {service} does not read"
         assert services[process]["environment"]["MONGODB_DATABASE"] == service
 
 
