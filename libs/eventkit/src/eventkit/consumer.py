@@ -22,6 +22,7 @@ from eventkit.dead_letters import dead_letter_headers
 from eventkit.envelope import InvalidMessage, decode
 from eventkit.inbox import Inbox
 from eventkit.lifecycle import StopFlag
+from eventkit.position import position_of, reset_position, set_position
 from eventkit.metrics import DEAD_LETTERS, HANDLER_RETRIES, MESSAGES_HANDLED
 from eventkit.topics import dead_letter_topic
 
@@ -124,9 +125,11 @@ class ConsumerLoop:
             self._dead_letter(message, exc)
             return
         token = set_correlation_id(envelope["correlation_id"])
+        at = set_position(position_of(message))
         try:
             self._handle_envelope(message, envelope)
         finally:
+            reset_position(at)
             reset_correlation_id(token)
 
     def _handle_envelope(self, message, envelope: dict) -> None:

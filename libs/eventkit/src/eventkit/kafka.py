@@ -8,10 +8,10 @@ import logging
 import time
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
-from kafka.admin import NewTopic
+from kafka.admin import ConfigResource, ConfigResourceType, NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
-from eventkit.topics import DEFAULT_PARTITIONS
+from eventkit.topics import DEFAULT_PARTITIONS, topic_configs
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,8 @@ def make_admin(bootstrap_servers: str, client_id: str, timeout_ms: int = 5000) -
 
 def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: int = DEFAULT_PARTITIONS,
                   wait_seconds: float = 120.0) -> None:
-    """Create the topics that don't exist yet, waiting for the broker to come up first."""
+    """Create the topics that don't exist yet with the system's settings (eventkit.topics.topic_configs),
+    and correct the settings of those that exist with others, waiting for the broker to come up first."""
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
@@ -75,13 +76,34 @@ def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: int = D
             log.info("waiting for Kafka at %s: %s", bootstrap_servers, exc)
             time.sleep(1.0)
     try:
-        missing = [t for t in topics if t not in set(admin.list_topics())]
+        existing = set(admin.list_topics())
+        missing = [t for t in topics if t not in existing]
         if missing:
-            new = [NewTopic(name=t, num_partitions=partitions, replication_factor=1) for t in missing]
+            new = [NewTopic(name=t, num_partitions=partitions, replication_factor=1, topic_configs=topic_configs(t))
+                   for t in missing]
             try:
                 admin.create_topics(new, raise_errors=True)
                 log.info("created topics %s", missing)
             except TopicAlreadyExistsError:
                 pass  # another process created them first
+        correct_topic_configs(admin, [t for t in topics if t in existing])
     finally:
         admin.close()
+
+
+def topic_settings(admin: KafkaAdminClient, topic: str) -> dict[str, str]:
+    """The settings of `topic` that differ from the broker's defaults (name -> value)."""
+    described = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
+    return {name: entry["value"] for name, entry in described["topic"][topic].items()}
+
+
+def correct_topic_configs(admin: KafkaAdminClient, topics: list[str]) -> None:
+    """Set each topic's settings to the system's where they differ (a topic made before the rule, or by hand)."""
+    for topic in topics:
+        wanted = topic_configs(topic)
+        current = topic_settings(admin, topic)
+        wrong = {name: value for name, value in wanted.items() if current.get(name) != value}
+        if wrong:
+            admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, topic, configs=wrong)])
+            log.warning("corrected the settings of topic %s: %s (were %s)", topic, wrong,
+                        {name: current.get(name, "broker default") for name in wrong})
