@@ -1,13 +1,21 @@
 """A public listing: what the directory keeps of an approved freelancer — public fields only."""
 import datetime as dt
 
+APPROVED, REVOKED_EVENT = "ApplicationApproved", "RegistrationRevoked"
 VALID, EXPIRED, REVOKED, UNKNOWN, MISTYPED = "valid", "expired", "revoked", "unknown", "mistyped"
 PUBLIC_FIELDS = ("registration_number", "full_name", "city", "province", "skills", "platforms", "headline",
                  "status", "valid_until")
 
 
-def listing_from_approval(envelope: dict) -> dict:
-    """The read-model document for an ApplicationApproved event (the payload's `contact` is never read)."""
+class NotADecision(ValueError):
+    """The event lacks a field the projection needs."""
+
+
+def listing_from_approval(envelope: dict, source: dict | None = None) -> dict:
+    """The read-model document for an ApplicationApproved event (the payload's `contact` is never read).
+
+    `source` is the topic position of the event ({topic, partition, offset}); it is stored with
+    the listing so that a reader can follow the topic from there (see ListingRepository.positions)."""
     payload = envelope["payload"]
     profile = payload["profile"]
     return {
@@ -25,7 +33,41 @@ def listing_from_approval(envelope: dict) -> dict:
         "revoked": False,
         "application_id": envelope["key"],  # internal: which application it came from; never served
         "last_event_at": envelope["occurred_at"],
+        "source": source,
     }
+
+
+def registration_number_of(envelope: dict) -> str | None:
+    """The registration an event concerns, or None for events that change no listing (flagged, rejected)."""
+    if envelope["event_type"] in (APPROVED, REVOKED_EVENT):
+        try:
+            return envelope["payload"]["registration_number"]
+        except (KeyError, TypeError) as exc:
+            raise NotADecision(f"{envelope['event_type']} lacks {exc}") from exc
+    return None
+
+
+def apply_decision(current: dict | None, envelope: dict, source: dict | None = None) -> dict | None:
+    """The listing after `envelope` given the stored one (`current`), or None when it changes nothing.
+
+    Order-safe and repeatable: an event older than the one `current` comes from changes nothing,
+    and applying the same event again gives the same listing. A revocation of an unknown
+    registration changes nothing (its approval, on the same partition, always comes first)."""
+    event_type = envelope["event_type"]
+    try:
+        if event_type == APPROVED:
+            listing = listing_from_approval(envelope, source)
+            if current is not None and current["last_event_at"] > listing["last_event_at"]:
+                return None
+            return listing
+        if event_type == REVOKED_EVENT:
+            occurred_at = envelope["occurred_at"]
+            if current is None or current["last_event_at"] > occurred_at:
+                return None
+            return {**current, "revoked": True, "last_event_at": occurred_at, "source": source}
+    except (KeyError, TypeError) as exc:
+        raise NotADecision(f"{event_type} lacks {exc}") from exc
+    return None
 
 
 def status_of(listing: dict | None, today: dt.date) -> str:

@@ -16,7 +16,7 @@ def create_app(test_config: dict | None = None):
 
     def search_ready():
         if not feed.caught_up.is_set():
-            raise RuntimeError("the search index is still reading verification.events")
+            raise RuntimeError("the search index is still loading (listings, then verification.events from their positions)")
 
     app, api = create_service_app(
         "directory", config, test_config=test_config, title="Freelancer Registry — Directory",

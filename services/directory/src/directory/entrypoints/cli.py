@@ -1,23 +1,32 @@
 """Directory's operator commands: `python -m directory.entrypoints.cli --help`.
 
-    rebuild               rebuild the listings from verification.events, from the beginning
+    rebuild               rebuild the listings from verification.events without losing any (see service_layer/rebuild.py)
     replay-dead-letters   re-run dead-lettered decision events
     settings              the settings in force
 """
+from directory.bootstrap import decision_log_for, listings_for
 from directory.config import Config
 from directory.service_layer.handlers import GROUP, decision_handler
 from directory.service_layer.rebuild import rebuild
+
+STAGING = "listings_rebuild"
 from servicekit.process import operator_cli
 
 
 def add_rebuild(commands) -> None:
-    commands.add_parser("rebuild", help="rebuild the public listings from verification.events (progress on stderr)")
+    commands.add_parser("rebuild", help="rebuild the public listings from verification.events: a complete "
+                                        "staging copy (keeping listings whose events the topic no longer holds), "
+                                        "then published into the live one (progress on stderr)")
 
 
 def run_rebuild(args, config: Config) -> None:
-    result = rebuild(config)
+    decisions = decision_log_for(config, "directory-rebuild").open(wait_seconds=30)
+    try:
+        result = rebuild(listings_for(config), listings_for(config, STAGING), decisions)
+    finally:
+        decisions.close()
     print(f"rebuilt {result['listings']} listings from {result['events']} events "
-          f"({result['skipped']} unreadable events skipped)")
+          f"({result['skipped']} unreadable events skipped; the topic holds offsets from {result['oldest_offsets']})")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
-"""Feeds each web process's in-memory SearchIndex from verification.events (DECISIONS_TOPIC).
+"""Keeps each web process's in-memory SearchIndex current: loaded from the `listings`
+collection at start, then following verification.events (DECISIONS_TOPIC) from the
+positions stored with the listings — never from the topic's beginning, so a process is
+ready in seconds however large the directory and however little of the topic is retained.
 
 A background thread, started in the process that serves requests (after gunicorn's fork),
-reads the topic from the beginning without a consumer group (every process needs every
-event) and keeps following it. Until it has read what the topic held when it started,
-the process reports not ready and search answers 503. Requests and the thread share the
-index under one lock.
+does both. Until it has loaded the collection and read what the topic held past those
+positions, the process reports not ready and search answers 503. Requests and the thread
+share the index under one lock.
 """
 import logging
 import os
@@ -12,13 +14,12 @@ import threading
 import time
 from collections import Counter
 
-from kafka.structs import TopicPartition
-
+from directory.adapters.listings import ListingRepository
+from directory.bootstrap import decision_log_for, listings_for
 from directory.config import Config
-from directory.domain.listing import listing_from_approval
+from directory.domain.listing import NotADecision, apply_decision, registration_number_of
 from directory.domain.search_index import SearchIndex
-from eventkit.envelope import InvalidMessage, decode
-from eventkit.kafka import make_consumer
+from eventkit.position import Position
 
 log = logging.getLogger(__name__)
 
@@ -29,37 +30,51 @@ class SearchFeed:
         self.index = SearchIndex()
         self.lock = threading.Lock()
         self.caught_up = threading.Event()
-        self.event_times: dict[str, str] = {}  # registration number -> time of the event its state comes from
+        self.loaded_in: float | None = None  # seconds from start to ready, for the logs and the benchmark
+        self.states: dict[str, dict] = {}  # registration number -> its listing (listed or not, revoked or not)
         self.approved_months: dict[str, str] = {}  # registration number -> "YYYY-MM" of approval
+        self.positions: dict[int, int] = {}  # partition -> next offset to read
+        self.loaded = False  # the collection has been loaded; after a broker error only the topic is re-read
         self._thread = threading.Thread(target=self._run, name="search-feed", daemon=True)
 
     def start(self) -> "SearchFeed":
         self._thread.start()
         return self
 
-    def apply(self, envelope: dict) -> None:
-        """The directory's projection rules, applied to the index (order-safe, like the listings collection)."""
-        event_type = envelope["event_type"]
-        try:
-            if event_type == "ApplicationApproved":
-                listing = listing_from_approval(envelope)
-                number, at = listing["_id"], listing["last_event_at"]
-            elif event_type == "RegistrationRevoked":
-                number, at = envelope["payload"]["registration_number"], envelope["occurred_at"]
-                listing = None
-            else:
-                return
-        except (KeyError, TypeError):
-            return
+    # -- filling the index ------------------------------------------------------------------
+    def load(self, listings: ListingRepository, partitions: list[int]) -> int:
+        """Positions first, then the listings: whatever a listing written during the scan came from
+        lies past those positions and is read again from the topic (order-safe, so harmless)."""
+        positions = listings.positions(self.config.decisions_topic, partitions)
+        loaded = []
+        for listing in listings.all():
+            self.states[listing["_id"]] = listing
+            self.approved_months.setdefault(listing["_id"], listing.get("approved_at", "")[:7])
+            loaded.append(listing)
         with self.lock:
-            if self.event_times.get(number, "") >= at:
+            self.index.load(loaded)
+            self.positions = positions
+        return len(loaded)
+
+    def apply(self, position: Position | None, envelope: dict) -> None:
+        """The directory's projection rules (domain.listing.apply_decision), applied to the index."""
+        try:
+            number = registration_number_of(envelope)
+            if not number:
                 return
-            self.event_times[number] = at
-            if listing is None:
-                self.index.remove(number)
-                return
-            self.approved_months.setdefault(number, listing["approved_at"][:7])
-            self.index.put(listing)
+            with self.lock:
+                listing = apply_decision(self.states.get(number), envelope,
+                                         position.as_document() if position else None)
+                if listing is None:
+                    return
+                self.states[number] = listing
+                self.approved_months.setdefault(number, listing.get("approved_at", "")[:7])
+                self.index.put(listing)  # only a listed, unrevoked listing stays searchable
+        except NotADecision:
+            return
+        finally:
+            if position is not None:
+                self.positions[position.partition] = position.offset + 1
 
     def stats(self) -> dict:
         with self.lock:
@@ -68,35 +83,34 @@ class SearchFeed:
         return {"listed": len(self.index), **{f"by_{facet}": counts for facet, counts in facets.items()},
                 "registrations_per_month": dict(sorted(months.items()))}
 
+    # -- the thread -----------------------------------------------------------------------------
     def _run(self) -> None:
+        started = time.monotonic()
         while True:
             try:
-                self._follow()
-            except Exception:  # noqa: BLE001 - keep following through broker restarts
-                log.exception("search feed interrupted; reading again in 2 s")
+                self._follow(started)
+            except Exception:  # noqa: BLE001 - keep going through database and broker restarts
+                log.exception("search feed interrupted; trying again in 2 s")
                 time.sleep(2)
 
-    def _follow(self) -> None:
-        consumer = make_consumer(self.config.kafka_bootstrap_servers, None, f"directory-search-{os.getpid()}")
+    def _follow(self, started: float) -> None:
+        decisions = decision_log_for(self.config, f"directory-search-{os.getpid()}")
         try:
-            partitions = None
-            while not partitions:
-                topic = self.config.decisions_topic
-                partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
-                if not partitions:
-                    time.sleep(1)
-            consumer.assign(partitions)
-            consumer.seek_to_beginning(*partitions)
-            ends = consumer.end_offsets(partitions)
+            while not decisions.open(wait_seconds=1).partitions:
+                pass
+            if not self.loaded:
+                count = self.load(listings_for(self.config), [tp.partition for tp in decisions.partitions])
+                self.loaded = True
+                log.info("search index loaded %d listings from the collection in %.1f s", count,
+                         time.monotonic() - started)
+            decisions.seek(self.positions)
+            ends = decisions.ends()
             while True:
-                for messages in consumer.poll(timeout_ms=500).values():
-                    for message in messages:
-                        try:
-                            self.apply(decode(message.value))
-                        except InvalidMessage:
-                            continue
-                if not self.caught_up.is_set() and all(consumer.position(tp) >= end for tp, end in ends.items()):
-                    log.info("search index caught up: %d listings", len(self.index))
+                for position, envelope in decisions.poll(timeout_ms=500):
+                    self.apply(position, envelope)
+                if not self.caught_up.is_set() and decisions.reached(ends):
+                    self.loaded_in = time.monotonic() - started
+                    log.info("search index ready: %d listings, %.1f s after start", len(self.index), self.loaded_in)
                     self.caught_up.set()
         finally:
-            consumer.close(autocommit=False)
+            decisions.close()

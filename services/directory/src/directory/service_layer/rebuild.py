@@ -1,62 +1,107 @@
-"""Rebuilding the listings from verification.events, from the beginning, with a progress bar.
+"""Rebuilding the listings from verification's decisions without ever losing one.
 
-Reads every partition up to its end at the start into a fresh collection, then swaps it
-in with renameCollection, so the live read model is never half-built. (FerretDB cannot
-rename onto an existing collection, so the old one is dropped first: lookups in that
-moment find nothing.)
+1. A staging collection starts as a copy of the live listings, so a registration whose
+   events the topic no longer holds (retention, DeleteRecords) is carried over, never lost.
+2. Every event the topic still holds, from its oldest to its end at the start, is projected
+   onto the staging copy with the projection rules of today (an event re-derives the listing
+   it produced; only a newer event is ever kept over it).
+3. Only when the copy is complete is it published into the live collection, listing by
+   listing and order-safe: the live collection is never empty or half-built, so verification
+   of a registered number never answers `unknown`, and the worker keeps writing newer events
+   meanwhile (a listing it stored after the rebuild's snapshot is kept, not overwritten).
+The staging copy is dropped at the end. (A rename onto the live collection would be one step,
+but FerretDB v1 has no `dropTarget`, and a rename would drop what the worker wrote meanwhile.)
 """
 import sys
 import time
 
-from kafka.structs import TopicPartition
+from directory.adapters.decision_log import DecisionLog
+from directory.adapters.listings import ListingRepository
+from directory.domain.listing import NotADecision, apply_decision, registration_number_of
+from eventkit.position import Position
 
-from directory.adapters.listings import COLLECTION, ListingRepository
-from directory.config import Config
-from directory.service_layer.handlers import project
-from eventkit.envelope import InvalidMessage, decode
-from eventkit.kafka import make_consumer
-from eventkit.mongo import get_database
+BATCH = 1000
 
 
-def progress(done: int, total: int, started: float, out=sys.stderr) -> None:
-    width = 30
-    filled = int(width * done / total) if total else width
-    rate = done / max(time.monotonic() - started, 1e-6)
-    out.write(f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total} events  {rate:,.0f}/s")
-    out.flush()
+class Progress:
+    """A one-line progress bar on stderr for one phase of the rebuild."""
+
+    def __init__(self, label: str, total: int, out=sys.stderr):
+        self.label, self.total, self.out = label, total, out
+        self.done, self.started = 0, time.monotonic()
+
+    def advance(self, n: int) -> None:
+        self.done += n
+        width = 30
+        filled = int(width * min(self.done, self.total) / self.total) if self.total else width
+        rate = self.done / max(time.monotonic() - self.started, 1e-6)
+        self.out.write(f"\r  {self.label:<22} [{'#' * filled}{'.' * (width - filled)}] "
+                       f"{self.done:,}/{self.total:,}  {rate:,.0f}/s")
+        self.out.flush()
+
+    def finish(self) -> None:
+        self.advance(0)
+        self.out.write("\n")
 
 
-def rebuild(config: Config, out=sys.stderr) -> dict:
-    db = get_database(config.mongodb_uri, config.mongodb_database)
-    staging = f"{COLLECTION}_rebuild"
-    db.drop_collection(staging)
-    listings = ListingRepository(db, staging)
-    consumer = make_consumer(config.kafka_bootstrap_servers, None, "directory-rebuild", enable_auto_commit=False)
-    topic = config.decisions_topic
-    partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
-    consumer.assign(partitions)
-    consumer.seek_to_beginning(*partitions)
-    ends = consumer.end_offsets(partitions)
-    total = sum(ends.values()) - sum(consumer.beginning_offsets(partitions).values())
-    done = skipped = 0
-    started = time.monotonic()
-    try:
-        while any(consumer.position(tp) < end for tp, end in ends.items()):
-            for tp, messages in consumer.poll(timeout_ms=1000, max_records=500).items():
-                for message in messages:
-                    if message.offset >= ends[tp]:
-                        continue
-                    try:
-                        project(listings, decode(message.value))
-                    except InvalidMessage:
-                        skipped += 1
-                    done += 1
-            progress(done, total, started, out)
-    finally:
-        consumer.close(autocommit=False)
-    out.write("\n")
-    count = listings.collection.count_documents({})
-    db.drop_collection(COLLECTION)
-    if count:
-        listings.collection.rename(COLLECTION)
-    return {"events": done, "skipped": skipped, "listings": count}
+def project_batch(staging: ListingRepository, records: list[tuple[Position, dict]]) -> int:
+    """Apply a batch of events to the staging copy; returns how many of them were unreadable."""
+    skipped = 0
+    numbers = set()
+    for _, envelope in records:
+        try:
+            number = registration_number_of(envelope)
+        except NotADecision:
+            continue
+        if number:
+            numbers.add(number)
+    current = staging.get_many(numbers)
+    changed = set()
+    for position, envelope in records:
+        try:
+            number = registration_number_of(envelope)
+            if not number:
+                continue
+            listing = apply_decision(current.get(number), envelope, position.as_document())
+        except NotADecision:
+            skipped += 1
+            continue
+        if listing is not None:
+            current[number] = listing
+            changed.add(number)
+    staging.replace_all([current[n] for n in changed])
+    return skipped
+
+
+def copy_batches(source: ListingRepository, write, progress: Progress) -> None:
+    batch = []
+    for listing in source.all():
+        batch.append(listing)
+        if len(batch) >= BATCH:
+            write(batch)
+            progress.advance(len(batch))
+            batch = []
+    write(batch)
+    progress.advance(len(batch))
+    progress.finish()
+
+
+def rebuild(live: ListingRepository, staging: ListingRepository, log: DecisionLog, out=sys.stderr) -> dict:
+    """Rebuild `live` through `staging` (an empty or leftover collection of the rebuild's own) from `log`."""
+    staging.drop()
+    copy_batches(live, staging.replace_all, Progress("carry over listings", live.count(), out))
+
+    log.seek({})  # from the oldest record the topic still holds
+    beginnings, ends = log.beginnings(), log.ends()
+    events = Progress("replay events", sum(ends.values()) - sum(beginnings.values()), out)
+    skipped = 0
+    for records in log.read_until(ends, batch=BATCH):
+        skipped += project_batch(staging, records)
+        events.advance(len(records))
+    events.finish()
+
+    copy_batches(staging, live.store_all_unless_newer, Progress("publish", staging.count(), out))
+    listings = staging.count()
+    staging.drop()
+    return {"events": events.done, "skipped": skipped, "listings": listings,
+            "oldest_offsets": beginnings, "end_offsets": ends}

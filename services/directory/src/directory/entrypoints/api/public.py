@@ -7,17 +7,16 @@ from marshmallow import Schema, fields
 from werkzeug.exceptions import NotFound
 
 from directory.adapters.listings import ListingRepository
+from directory.bootstrap import listings_for
 from directory.domain.listing import MISTYPED, UNKNOWN, VALID, public_view, status_of
 from domainkit.registration import parse_registration_number
-from eventkit.mongo import get_database
 from servicekit.rate_limit import rate_limited
 
 blp = Blueprint("public", __name__, url_prefix="/api/v1", description="Public profiles and verification")
 
 
 def listings() -> ListingRepository:
-    config = current_app.config["SERVICE_CONFIG"]
-    return ListingRepository(get_database(config.mongodb_uri, config.mongodb_database))
+    return listings_for(current_app.config["SERVICE_CONFIG"])
 
 
 def today() -> dt.date:
