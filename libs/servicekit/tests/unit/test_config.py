@@ -31,7 +31,8 @@ def test_bad_values_name_the_variable(env):
 
 def test_every_variable_is_declared():
     assert set(ExampleConfig.env_var_names()) == {"PORT", "MONGODB_URI", "MONGODB_DATABASE", "KAFKA_BOOTSTRAP_SERVERS",
-                                                  "LOG_LEVEL", "TRUSTED_PROXY_HOPS", "EXAMPLE_WORKERS", "EXAMPLE_STRICT"}
+                                                  "LOG_LEVEL", "TRUSTED_PROXY_HOPS",
+                                                  "EXAMPLE_WORKERS", "EXAMPLE_STRICT"}
 
 
 def test_printable_settings_mask_uri_passwords():

@@ -5,7 +5,7 @@ from servicekit.rate_limit import install_rate_limits
 from servicekit.web import create_service_app
 from verification.bootstrap import check_settings
 from verification.config import Config
-from verification.entrypoints.api import reviews
+from verification.entrypoints.api import reviewers, reviews
 from verification.entrypoints.console import pages
 
 
@@ -20,6 +20,7 @@ def create_app(test_config: dict | None = None):
     app.config.update(SECRET_KEY=config.secret_key, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       SESSION_COOKIE_SECURE=config.cookie_secure, PERMANENT_SESSION_LIFETIME=8 * 3600)
     api.register_blueprint(reviews.blp)
+    api.register_blueprint(reviewers.blp)
     app.register_blueprint(pages.bp)
     install_csrf(app)
     install_rate_limits(app, lambda: get_database(config.mongodb_uri, config.mongodb_database),

@@ -1,4 +1,7 @@
-"""Who is calling: a reviewer's bearer token (API) or login session (console), and their role."""
+"""Who is calling: a reviewer's bearer token (API) or login session (console), and their role.
+
+Both are checked against the account on every request: a deactivated account, or one whose
+password was reset, is refused at once; the role is the account's current one."""
 import functools
 
 from flask import current_app, g, redirect, request, session, url_for
@@ -6,7 +9,7 @@ from werkzeug.exceptions import Forbidden, Unauthorized
 
 from servicekit.requests import bearer_token
 from verification.bootstrap import verification_for
-from verification.service_layer.reviewers import resolve_token
+from verification.service_layer.reviewers import resolve_token, session_reviewer
 
 
 def verification():
@@ -31,13 +34,17 @@ def requires_role(*roles: str):
 
 
 def console_login_required(*roles: str):
-    """Console pages: to the login page without a session; 403 for the wrong role."""
+    """Console pages: to the login page without a live session (none, or its account deactivated or
+    its password reset since); 403 for the wrong role."""
     def decorate(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            who = session.get("reviewer")
-            if not who:
+            who = session_reviewer(verification(), session.get("reviewer"))
+            if who is None:
+                session.clear()
                 return redirect(url_for("console.login", next=request.path))
+            if session["reviewer"] != who:
+                session["reviewer"] = who  # the page header shows the current role
             if roles and who["role"] not in roles:
                 raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.")
             g.reviewer = who

@@ -32,6 +32,11 @@ class ReviewerSchema(Schema):
     role = fields.String()
 
 
+class NewPasswordSchema(StrictSchema):
+    password = fields.String(required=True, validate=validate.Length(min=12, max=256),
+                             metadata={"description": "at least 12 characters"})
+
+
 class QueueQuerySchema(StrictSchema):
     state = fields.String(load_default="pending", validate=validate.OneOf(["pending", "decided", "all"]))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
@@ -63,6 +68,16 @@ class AuditEntrySchema(Schema):
     actor = fields.String()
     action = fields.String()
     detail = fields.String()
+
+
+class ReviewerAccountSchema(Schema):
+    username = fields.String(required=True)
+    role = fields.String(required=True)
+    active = fields.Boolean(required=True, metadata={"description": "false: deactivated, cannot sign in"})
+    created_at = fields.DateTime(allow_none=True)
+    audit = fields.List(fields.Nested(AuditEntrySchema),
+                        metadata={"description": "who created, deactivated, reactivated the account or reset its "
+                                                 "password, and when"})
 
 
 class CaseSchema(Schema):

@@ -7,8 +7,8 @@ from werkzeug.exceptions import BadGateway, Conflict, NotFound, Unauthorized
 from servicekit.rate_limit import rate_limited
 from servicekit.requests import json_body
 from verification.entrypoints.auth import requires_role, verification
-from verification.entrypoints.schemas import (AuditSchema, CaseSchema, DecisionSchema, LoginSchema, NewReviewerSchema,
-                                              QueueQuerySchema, QueueSchema, ReviewerSchema, TokenSchema)
+from verification.entrypoints.schemas import (AuditSchema, CaseSchema, DecisionSchema, LoginSchema, QueueQuerySchema,
+                                              QueueSchema, TokenSchema)
 from verification.service_layer import decisions, reviewers, views
 
 blp = Blueprint("reviews", __name__, url_prefix="/api/v1", description="Reviewers work the queue of flagged cases")
@@ -27,20 +27,6 @@ def token(credentials):
         raise Unauthorized("Wrong username or password.")
     access_token, expires_at = reviewers.issue_token(verification(), account)
     return {"access_token": access_token, "token_type": "Bearer", "expires_at": expires_at, "role": account["role"]}
-
-
-@blp.route("/reviewers", methods=["POST"])
-@requires_role("admin")
-@json_body()
-@blp.arguments(NewReviewerSchema)
-@blp.response(201, ReviewerSchema)
-def add_reviewer(account):
-    """Create a reviewer account (admins only)."""
-    try:
-        reviewers.create_reviewer(verification(), account["username"], account["password"], account["role"])
-    except reviewers.InvalidAccount as exc:
-        raise Conflict(str(exc)) from None
-    return {"username": account["username"], "role": account["role"]}
 
 
 @blp.route("/reviews")

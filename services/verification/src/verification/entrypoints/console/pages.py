@@ -27,7 +27,7 @@ def login_submit():
     if account is None:
         return render_template("login.html", error="Wrong username or password.", next=request.form.get("next")), 401
     session.clear()
-    session["reviewer"] = {"username": account["_id"], "role": account["role"]}
+    session["reviewer"] = reviewers.session_of(account)
     target = request.form.get("next", "")
     return redirect(target if target.startswith("/console") else url_for("console.queue"))
 
