@@ -13,13 +13,24 @@ OUTAGE_SECONDS = 180
 RETRY_CAP_SECONDS = 120
 
 
+def keep_stopped(stack, processes, seconds: float) -> None:
+    """Hold the outage for `seconds`, stopping the sink again if anything else (a `make up`, another
+    test's clean-up) starts it meanwhile."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if "STOPPED" not in stack.supervisorctl("status", SMTP):
+            print(f"[drill] {SMTP} was started by something else during the outage; stopping it again", flush=True)
+            processes.stop(SMTP)
+        time.sleep(min(2.0, max(0.0, deadline - time.monotonic())))
+
+
 def test_smtp_sink_stopped_for_three_minutes_then_started(stack, steady, processes):
     deliveries = get_database(stack.servers.mongodb_uri, "notification")["notifications"]
     with steady(rate=3) as stream:
         time.sleep(5)
         processes.stop(SMTP)
         try:
-            time.sleep(OUTAGE_SECONDS)
+            keep_stopped(stack, processes, OUTAGE_SECONDS)
             waiting = deliveries.count_documents({"status": "retrying", "channel": "email"})
         finally:
             processes.start(SMTP)

@@ -14,19 +14,14 @@ class SmtpSender:
         self.username, self.password, self.mail_from, self.timeout = username, password, mail_from, timeout
 
     def send(self, to: str, subject: str, text: str, html: str, language: str, message_key: str,
-             attachments: list[tuple[str, str, bytes]] = ()) -> str:
-        """Send one message; returns its Message-ID (derived from `message_key`, the same on every try)."""
-        msg = EmailMessage()
-        msg["From"], msg["To"], msg["Subject"] = self.mail_from, to, subject
-        msg["Content-Language"] = language
-        msg["Message-ID"] = make_msgid(idstring=message_key, domain="registry.example.pk")
-        msg.set_content(text, charset="utf-8")
-        msg.add_alternative(html, subtype="html", charset="utf-8")
-        for filename, content_type, content in attachments:
-            maintype, subtype = content_type.split("/", 1)
-            msg.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
+             attachments=()) -> str:
+        """Send one message; returns its Message-ID (derived from `message_key`, the same on every try).
+        `attachments`: (filename, content type, bytes) tuples, or a function returning them, called only
+        once the server has answered (a certificate is not rendered for every try while it is down)."""
         try:
             with self._connect() as smtp:
+                msg = self._message(to, subject, text, html, language, message_key,
+                                    attachments() if callable(attachments) else attachments)
                 if self.username:
                     smtp.login(self.username, self.password)
                 smtp.send_message(msg)
@@ -42,6 +37,18 @@ class SmtpSender:
         except (OSError, smtplib.SMTPException) as exc:
             raise TransientFailure(f"{type(exc).__name__}: {exc}") from exc
         return msg["Message-ID"]
+
+    def _message(self, to, subject, text, html, language, message_key, attachments) -> EmailMessage:
+        msg = EmailMessage()
+        msg["From"], msg["To"], msg["Subject"] = self.mail_from, to, subject
+        msg["Content-Language"] = language
+        msg["Message-ID"] = make_msgid(idstring=message_key, domain="registry.example.pk")
+        msg.set_content(text, charset="utf-8")
+        msg.add_alternative(html, subtype="html", charset="utf-8")
+        for filename, content_type, content in attachments:
+            maintype, subtype = content_type.split("/", 1)
+            msg.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
+        return msg
 
     def _connect(self) -> smtplib.SMTP:
         if self.security == "tls":

@@ -60,6 +60,7 @@ class DeliveryLog:
     def __init__(self, db: Database):
         self.collection: Collection = db[COLLECTION]
         self.due: Collection = db[DUE_COLLECTION]
+        self._candidates: list[dict] = []  # due entries read but not yet tried (claim_due)
 
     def ensure_indexes(self) -> None:
         """What each query needs (FerretDB v1 ignores all but `_id`'s; MongoDB uses them)."""
@@ -131,11 +132,20 @@ class DeliveryLog:
 
     # --- the scheduler ---------------------------------------------------------------------------
 
-    def claim_due(self, at: dt.datetime, look_at: int = 20) -> dict | None:
+    def claim_due(self, at: dt.datetime, look_at: int = 50) -> dict | None:
         """The earliest due retry, claimed (retrying → sending) in one atomic conditional update;
         None when nothing is due. Safe with several schedulers: a record claimed by one is not
-        retrying any more, so the others' conditions do not match it."""
-        for entry in self.due.find({"at": {"$lte": at}}).sort([("at", ASCENDING)]).limit(look_at):
+        retrying any more, so the others' conditions do not match it.
+
+        The due entries are read `look_at` at a time and remembered: reading them costs a scan of
+        `notifications_due` on FerretDB, and a backlog after an outage must not pay it per record.
+        A remembered entry that went stale meanwhile simply fails its claim's condition."""
+        while True:
+            if not self._candidates:
+                self._candidates = list(self.due.find({"at": {"$lte": at}}).sort([("at", ASCENDING)]).limit(look_at))
+                if not self._candidates:
+                    return None
+            entry = self._candidates.pop(0)
             record = self.collection.find_one_and_update(
                 {"_id": entry["_id"], "status": RETRYING, "next_attempt_at": {"$lte": at}},
                 {"$set": {"status": SENDING, "claimed_at": at, "updated_at": at}},
@@ -144,7 +154,6 @@ class DeliveryLog:
                 self.due.delete_one({"_id": entry["_id"], "at": entry["at"]})
                 return record
             self._tidy_due_entry(entry)
-        return None
 
     def _tidy_due_entry(self, entry: dict) -> None:
         """An entry whose record could not be claimed: follow a later due time, or drop it."""

@@ -195,12 +195,13 @@ def send(n: Notification, channel: str, draft: Draft, record_id: str) -> str:
     to, parts, context = draft.address(channel), draft.parts, draft.context
     if channel == SMS:
         return n.sms.send(to, parts["sms"], record_id)
-    attachments = []
-    if draft.message.certificate:
+    def attachments() -> list:  # rendered once the SMTP server answers, not on every refused try
+        if not draft.message.certificate:
+            return []
         pdf = render_certificate(draft.contact["full_name"], context["registration_number"],
                                  context["skills"], records.now().date().isoformat(),
                                  context["valid_until"], context["verify_url"])
-        attachments.append((f"certificate-{context['registration_number']}.pdf", "application/pdf", pdf))
+        return [(f"certificate-{context['registration_number']}.pdf", "application/pdf", pdf)]
     return n.email.send(to, parts["subject"], parts["text"], parts["html"], draft.contact["language"], record_id,
                         attachments)
 
