@@ -49,6 +49,14 @@ class Gunicorn:
         self.process.wait(timeout=60)
 
 
+def run_cli(service: str, *args: str, **env) -> str:
+    """Run `python -m <service>.entrypoints.cli ARGS` with the stack's settings plus `env`; its
+    progress goes to the benchmark's stderr. Returns what it printed on stdout."""
+    result = subprocess.run([sys.executable, "-m", f"{service}.entrypoints.cli", *args], cwd=ROOT,
+                            stdout=subprocess.PIPE, text=True, env=stack_env(**env), check=True)
+    return result.stdout
+
+
 def start_worker(service: str, log_name: str, profile_to: Path | None = None, **env) -> subprocess.Popen:
     """A worker process of `service` (optionally under cProfile, written when it stops)."""
     command = [sys.executable]

@@ -1,6 +1,6 @@
 """`make bench`: measure the running stack and write reports/bench.{json,md} with PNG charts.
 
-    python -m bench.run [--quick] [--only intake,latency,pipeline,search] [--listings 10000 100000]
+    python -m bench.run [--quick] [--only intake,latency,pipeline,search] [--listings 10000 100000] [--reports DIR]
 
 Order: bare Flask baseline, intake throughput (then waits for the backlog it made to drain),
 submit-to-searchable latency at a steady offered load, pipeline throughput with one and with two
@@ -34,7 +34,10 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="short runs (a smoke test of the benchmark itself)")
     parser.add_argument("--only", default=",".join(STEPS), help="comma-separated steps (default: all)")
     parser.add_argument("--listings", type=int, nargs="+", default=[10_000, 100_000], help="directory sizes")
+    parser.add_argument("--reports", type=Path, default=REPORTS, help="where the report goes (default %(default)s)")
     args = parser.parse_args()
+    reports = args.reports
+    reports.mkdir(parents=True, exist_ok=True)  # a fresh clone has no reports/ (it is not in git)
     steps = set(args.only.split(","))
     seconds = 5 if args.quick else 20
     results: dict = {}
@@ -61,9 +64,9 @@ def main() -> None:
         for workers in (1, 2):
             idle()
             say(f"pipeline throughput: {count} queued applications, {workers} verification worker(s)")
-            results["pipeline"].append(scenarios.pipeline(workers, count, REPORTS))
+            results["pipeline"].append(scenarios.pipeline(workers, count, reports))
         results["profile"] = {"stage": "verification worker", **report.profile_summary(
-            REPORTS / "verification-worker-1.prof")}
+            reports / "verification-worker-1.prof")}
     if "search" in steps:
         idle()
         results["directory_search"] = []
@@ -71,7 +74,7 @@ def main() -> None:
             say(f"directory search over HTTP at {size:,} listings")
             results["directory_search"].append(scenarios.directory_search(size, seconds, clients=8, port=8094 + n))
 
-    path = report.write(results, REPORTS)
+    path = report.write(results, reports)
     print(path.read_text())
     say(f"report: {path} (and bench.json, charts beside it)")
 

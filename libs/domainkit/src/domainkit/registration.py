@@ -1,4 +1,4 @@
-"""Registration numbers: PSEB-<year>-<6-digit sequence>-<check letter>, e.g. PSEB-2026-000123-K.
+"""Registration numbers: PSEB-<year>-<6-digit sequence>-<check letter>, e.g. PSEB-2026-000123-W.
 
 The check letter is the 10-digit number <year><sequence> modulo 23, as a letter. Because
 23 is prime and larger than any digit difference, changing one digit or swapping two
