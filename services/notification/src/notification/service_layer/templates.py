@@ -28,6 +28,6 @@ SAMPLE = {
     "full_name": "Ayesha Khan", "application_id": "k3j9x2m4p7q8r5t6",
     "status_url": "http://127.0.0.1:8001/status?application_id=k3j9x2m4p7q8r5t6",
     "apply_url": "http://127.0.0.1:8001/", "reasons": ["Your CNIC was issued in a different province."],
-    "registration_number": "PSEB-2026-000123-K", "valid_until": "2027-11-29",
-    "verify_url": "http://127.0.0.1:8004/verify/PSEB-2026-000123-K",
+    "registration_number": "PSEB-2026-000123-W", "valid_until": "2027-11-29",
+    "verify_url": "http://127.0.0.1:8004/verify/PSEB-2026-000123-W",
 }
