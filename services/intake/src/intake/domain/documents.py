@@ -1,7 +1,6 @@
 """Which documents an applicant uploads, and how a file's content (not its name) says what it is."""
 
-KINDS = ("cnic_front", "cnic_back", "ntn_certificate")
-REQUIRED_KINDS = ("cnic_front", "cnic_back")
+from domainkit.documents import KINDS, REQUIRED_KINDS  # noqa: F401 - the kinds are shared with verification
 
 _SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),

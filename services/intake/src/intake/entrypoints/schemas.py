@@ -11,13 +11,13 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from domainkit.geography import PROVINCES
 from domainkit.identity import normalise_cnic, normalise_mobile
+from domainkit.people import ADULT_AGE, age_on
 from domainkit.platforms import PLATFORMS, profile_url_problem
 from domainkit.skills import SKILLS_BY_SLUG
 
 GENDERS = ("male", "female", "other")
 EDUCATION_LEVELS = ("none", "matric", "intermediate", "diploma", "bachelors", "masters", "mphil", "phd")
 LANGUAGES = ("en", "ur")
-ADULT_AGE = 18
 
 # Latin and Arabic-script letters (Urdu), spaces and the punctuation names carry.
 _NAME = re.compile(r"^[A-Za-z\u00C0-\u024F\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF\u200C .'\-]+$")
@@ -82,8 +82,7 @@ class HttpsUrl(Text):
 
 
 def _adult(born: dt.date) -> None:
-    today = dt.date.today()
-    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    age = age_on(born, dt.date.today())
     if born.year < 1900 or age > 120:
         raise ValidationError("Enter a real date of birth.")
     if age < ADULT_AGE:

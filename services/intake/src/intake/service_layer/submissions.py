@@ -10,7 +10,8 @@ import base64
 from intake.bootstrap import Intake
 from intake.domain import application as lifecycle
 from intake.domain import events
-from servicekit.crypto import blind_index, new_token, token_hash, token_matches
+from domainkit.people import cnic_index
+from servicekit.crypto import new_token, token_hash, token_matches
 
 PUBLIC_FIELDS = ("full_name", "city", "province", "skills", "platforms", "headline", "listed", "education",
                  "experience_years")
@@ -46,8 +47,8 @@ def submit(intake: Intake, data: dict) -> tuple[str, str]:
     """Store a validated application with its ApplicationSubmitted event; returns (id, access token)."""
     application_id, token = new_application_id(), new_token()
     public, private = _split(data)
-    cnic_index = blind_index(intake.keys.cnic_index, private["cnic"])
-    if not intake.applications.claim_cnic(cnic_index, application_id, lifecycle.HOLDS_CNIC):
+    claim_index = cnic_index(intake.keys.cnic_index, private["cnic"])
+    if not intake.applications.claim_cnic(claim_index, application_id, lifecycle.HOLDS_CNIC):
         raise DuplicateCnic()
     now = dt.datetime.now(dt.timezone.utc)
     event = events.application_event(events.APPLICATION_SUBMITTED, application_id, public,
@@ -59,7 +60,7 @@ def submit(intake: Intake, data: dict) -> tuple[str, str]:
             "submitted_at": now,
             "updated_at": now,
             "token_hash": token_hash(token),
-            "cnic_index": cnic_index,
+            "cnic_index": claim_index,
             "language": data["language"],
             "public": public,
             "pii": intake.keys.at_rest.seal(private),
@@ -68,7 +69,7 @@ def submit(intake: Intake, data: dict) -> tuple[str, str]:
             "documents": {},
         }, [event])
     except Exception:
-        intake.applications.release_cnic(cnic_index, application_id)
+        intake.applications.release_cnic(claim_index, application_id)
         raise
     return application_id, token
 

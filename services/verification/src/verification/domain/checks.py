@@ -11,12 +11,12 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from domainkit.identity import cnic_gender, cnic_province, normalise_cnic
+from domainkit.people import ADULT_AGE, age_on
 from domainkit.platforms import profile_url_problem
 from verification.domain.facts import ApplicationFacts
 
 PASS, FLAG, FAIL = "pass", "flag", "fail"
 APPROVE, REVIEW, REJECT = "approve", "review", "reject"
-ADULT_AGE = 18
 
 
 @dataclasses.dataclass(frozen=True)
@@ -95,8 +95,7 @@ def cnic_matches_gender(facts, context):
 
 @check("age")
 def adult(facts, context):
-    born, today = facts.date_of_birth, context.today
-    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    age = age_on(facts.date_of_birth, context.today)
     if age < ADULT_AGE:
         return CheckResult("age", FAIL, f"Applicants must be at least {ADULT_AGE} years old.", f"age {age}")
     return CheckResult("age", PASS)

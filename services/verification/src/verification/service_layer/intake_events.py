@@ -3,7 +3,8 @@ from cryptography.exceptions import InvalidTag
 
 from eventkit.envelope import InvalidMessage
 from eventkit.inbox import apply_once
-from servicekit.crypto import blind_index
+from domainkit.documents import KINDS
+from domainkit.people import cnic_index, email_index, mobile_index
 from verification.bootstrap import Verification
 from verification.domain import case as states
 from verification.domain.case import SYSTEM, audit_entry
@@ -18,9 +19,9 @@ def unseal_application(v: Verification, payload: dict) -> tuple[ApplicationFacts
         facts = ApplicationFacts.from_event(payload, private)
     except (KeyError, TypeError, ValueError, InvalidTag) as exc:
         raise InvalidMessage(f"unreadable application payload: {type(exc).__name__}: {exc}") from exc
-    indexes = {"cnic": blind_index(v.index_key, "cnic:" + facts.cnic),
-               "email": blind_index(v.index_key, "email:" + facts.email.lower()),
-               "mobile": blind_index(v.index_key, "mobile:" + facts.mobile)}
+    indexes = {"cnic": cnic_index(v.index_key, facts.cnic),
+               "email": email_index(v.index_key, facts.email),
+               "mobile": mobile_index(v.index_key, facts.mobile)}
     return facts, indexes
 
 
@@ -71,7 +72,7 @@ def withdraw(v: Verification, envelope: dict) -> None:
 def record_document(v: Verification, envelope: dict) -> None:
     payload = envelope["payload"]
     kind = payload.get("kind")
-    if kind not in ("cnic_front", "cnic_back", "ntn_certificate"):
+    if kind not in KINDS:
         raise InvalidMessage(f"unknown document kind {kind!r}")
     info = {"kind": kind, "content_type": payload.get("content_type"), "size": payload.get("size"),
             "uploaded_at": envelope["occurred_at"]}
