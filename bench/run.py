@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bench import report, scenarios
+from bench import report, scenarios, wrk
 from bench.idle import wait_until_idle
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,17 +43,12 @@ def main() -> None:
     results: dict = {}
 
     if "intake" in steps:
-        say(f"bare Flask endpoint, {seconds} s closed loop")
-        results["bare_flask"] = scenarios.bare_flask_throughput(seconds, clients=8)
-        results["bare_flask"].pop("accepted_ids")
-        say(f"intake submissions, {seconds} s closed loop")
-        results["intake"] = scenarios.throughput(scenarios.INTAKE, seconds, clients=8)
-        accepted = results["intake"].pop("accepted_ids")
-        results["intake_vs_bare"] = results["intake"]["per_second"] / results["bare_flask"]["per_second"]
-        say(f"waiting for the pipeline to decide the {len(accepted)} applications just accepted")
-        results["backlog_drained_s"] = round(scenarios.wait_until_final(accepted), 1)
-        say("waiting until every service has caught up (notification last: it renders a certificate per approval)")
-        results["system_idle_after_s"] = round(results["backlog_drained_s"] + idle(), 1)
+        if not wrk.wrk_available():
+            sys.exit("bench: wrk is not installed (make install installs Debian's package)")
+        say(f"wrk: bare Flask endpoint, then intake, {seconds} s each, 8 connections")
+        results.update(wrk.side_by_side(seconds, connections=8))
+        say(f"waiting until every service has handled the {results['intake']['ok']} applications just accepted")
+        results["system_idle_after_s"] = round(idle(), 1)
     if "latency" in steps:
         idle()
         say("submit-to-searchable latency at 2 applications/s offered")

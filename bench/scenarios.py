@@ -20,7 +20,6 @@ INTAKE = "http://127.0.0.1:8001"
 DIRECTORY = "http://127.0.0.1:8004"
 KAFKA = "127.0.0.1:9092"
 MONGODB = "mongodb://127.0.0.1:27017"
-FINAL = {"approved", "rejected", "in_review"}
 
 
 def clean_application(name: str) -> dict:
@@ -30,44 +29,6 @@ def clean_application(name: str) -> dict:
 
 async def submit(client: httpx.AsyncClient, name: str) -> httpx.Response:
     return await client.post("/api/v1/applications", json=clean_application(name))
-
-
-def throughput(url: str, seconds: float, clients: int) -> dict:
-    """Accepted submissions per second and their latency, closed loop."""
-    accepted: list[str] = []
-
-    async def one(client):
-        response = await submit(client, f"Bench {latin_word()}")
-        if response.status_code == 202 and "application_id" in response.text:
-            accepted.append(response.json()["application_id"])
-        return response
-
-    samples, elapsed = asyncio.run(closed_loop(url, one, clients, seconds))
-    return {**summarise(samples, elapsed, ok=lambda s: s == 202).as_dict(), "clients": clients,
-            "accepted_ids": accepted}
-
-
-def bare_flask_throughput(seconds: float, clients: int, port: int = 8090) -> dict:
-    server = processes.Gunicorn("bench.bare_app:create_app()", port, "bench-bare-flask")
-    try:
-        server.wait_ready()
-        return throughput(server.url, seconds, clients)
-    finally:
-        server.stop()
-
-
-def wait_until_final(application_ids: list[str], timeout: float = 900) -> float:
-    """Seconds until intake shows every application decided (the backlog drained)."""
-    applications = get_database(MONGODB, "intake")["applications"]
-    started, pending = time.monotonic(), list(application_ids)
-    while pending and time.monotonic() - started < timeout:
-        pending = [a for a in pending if (applications.find_one({"_id": a}, {"status": 1}) or {}).get("status")
-                   not in FINAL]
-        if pending:
-            time.sleep(1)
-    if pending:
-        raise TimeoutError(f"{len(pending)} applications still undecided after {timeout}s")
-    return time.monotonic() - started
 
 
 def submit_to_searchable(rate: float, seconds: float) -> dict:

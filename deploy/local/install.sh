@@ -4,7 +4,7 @@
 #      local stack's and the tests' tools) and the project's own packages
 #   2. Apache Kafka's broker jars from Maven Central (deploy/local/kafka/pom.xml)
 #   3. FerretDB, built from its Go module with the machine's Go toolchain
-#   4. Chromium from Debian's packages, for the browser journeys (Playwright drives it)
+#   4. Chromium and wrk from Debian's packages (the browser journeys, the benchmark's load generator)
 # Java 17+, Maven and Go must be on the machine (they are on ours; see README).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -65,14 +65,18 @@ if [ ! -x "$LOCAL/bin/ferretdb" ] || [ ! -f "$ferret_stamp" ]; then
   rm -f "$LOCAL"/stamps/ferretdb-* && touch "$ferret_stamp"
 fi
 
-# 4. Chromium for the browser journeys: Playwright's own browser downloads are not reachable,
-#    so the tests drive Debian's build (CHROMIUM_PATH, default /usr/bin/chromium).
-if [ ! -x "$CHROMIUM_PATH" ]; then
-  step "Chromium from Debian's packages (apt-get)"
+# 4. Debian packages the tests and the benchmark use: Chromium for the browser journeys
+#    (Playwright's own browser downloads are not reachable, so the tests drive Debian's build,
+#    CHROMIUM_PATH, default /usr/bin/chromium) and wrk, the benchmark's HTTP load generator.
+missing=()
+[ -x "$CHROMIUM_PATH" ] || missing+=(chromium)
+command -v wrk >/dev/null || missing+=(wrk)
+if [ ${#missing[@]} -gt 0 ]; then
+  step "Debian packages: ${missing[*]} (apt-get)"
   if [ "$(id -u)" -ne 0 ]; then
-    echo "install.sh: $CHROMIUM_PATH is missing; install it with: sudo apt-get install chromium" >&2; exit 1
+    echo "install.sh: missing ${missing[*]}; install with: sudo apt-get install ${missing[*]}" >&2; exit 1
   fi
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   "$CHROMIUM_PATH" --version
 fi

@@ -1,0 +1,47 @@
+"""HTTP rates measured with wrk (Debian's package, a C load generator): it does not starve the
+servers the way a Python generator on the same two cores does, so the ratio of intake to a bare
+Flask endpoint, taken side by side in one run, is the figure that counts.
+
+Both servers are started here with the services' gunicorn settings; intake's instance trusts one
+proxy hop, so wrk's X-Forwarded-For gives every request a client address of its own (intake limits
+submissions per address) — the way it runs behind a load balancer in production.
+"""
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+from bench import processes
+
+SCRIPT = Path(__file__).with_name("wrk_submit.lua")
+
+
+def wrk_available() -> bool:
+    return shutil.which("wrk") is not None
+
+
+def run_wrk(url: str, seconds: float, connections: int, threads: int = 2) -> dict:
+    """wrk against POST /api/v1/applications; requests/s counts only 2xx answers."""
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, int(seconds))}s", "--latency",
+                          "-s", str(SCRIPT), url], capture_output=True, text=True, check=True).stdout
+    line = next(line for line in out.splitlines() if line.startswith("WRK_JSON "))
+    result = json.loads(line.removeprefix("WRK_JSON "))
+    ok = result["requests"] - result["non_2xx"]
+    return {**result, "ok": ok, "per_second": round(ok / result["seconds"], 1), "connections": connections,
+            "tool": "wrk"}
+
+
+def side_by_side(seconds: float, connections: int = 8, bare_port: int = 8090, intake_port: int = 8091) -> dict:
+    """The bare endpoint, then intake, each for `seconds` under the same wrk load."""
+    results = {}
+    for name, app, port, env in (("bare_flask", "bench.bare_app:create_app()", bare_port, {}),
+                                 ("intake", "intake.entrypoints.app:create_app()", intake_port,
+                                  {"TRUSTED_PROXY_HOPS": "1"})):
+        server = processes.Gunicorn(app, port, f"bench-wrk-{name}", **env)
+        try:
+            server.wait_ready()
+            results[name] = run_wrk(server.url, seconds, connections)
+        finally:
+            server.stop()
+    results["intake_vs_bare"] = results["intake"]["per_second"] / max(results["bare_flask"]["per_second"], 1e-9)
+    return results
