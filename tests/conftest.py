@@ -63,7 +63,7 @@ def servers():
         from testcontainers.community.kafka import KafkaContainer
         from testcontainers.community.mongodb import MongoDbContainer
 
-        with KafkaContainer("apache/kafka:4.1.1") as kafka, MongoDbContainer("mongo:7.0") as mongo:
+        with KafkaContainer("apache/kafka:4.3.0") as kafka, MongoDbContainer("mongo:7.0.14") as mongo:
             yield Servers(kafka.get_bootstrap_server(), mongo.get_connection_url(), "127.0.0.1", 1025, "testcontainers")
     else:
         start_local_stack()
