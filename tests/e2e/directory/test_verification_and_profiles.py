@@ -9,7 +9,8 @@ import httpx
 
 from domainkit.registration import format_registration_number
 from eventkit.mongo import get_database
-from support.directory import PUBLIC, VERIFY
+from directory.domain.listing import listing_from_approval
+from support.directory import PUBLIC, VERIFY, latin_word, search
 
 
 def verify(stack, number: str) -> dict:
@@ -69,14 +70,30 @@ def test_expired_and_revoked_registrations_and_order_safety(publish_decision, st
     assert httpx.get(stack.url("directory", f"/api/v1/freelancers/{revoked}")).status_code == 404
 
 
-def test_rebuild_reproduces_the_read_model(approve, stack):
-    approve()
+def test_rebuild_restores_the_read_model_and_web_processes_reload_it(approve, stack, wait_for):
+    """A listing lost from the collection and one damaged in it are re-derived from their events;
+    one whose events the topic does not hold is kept; the web processes reload what the rebuild made."""
+    lost, damaged = approve(), approve()
     listings = get_database(stack.servers.mongodb_uri, "directory")["listings"]
     before = {d["_id"]: d for d in listings.find()}
+    listings.delete_one({"_id": lost})
+    listings.update_one({"_id": damaged}, {"$set": {"full_name": "Damaged Name", "city": "Nowhere"}})
+    surname = latin_word()
+    orphan = format_registration_number(2021, int.from_bytes(os.urandom(3), "big") % 999_999 + 1)
+    listings.insert_one(listing_from_approval({
+        "key": "app-orphan", "occurred_at": "2021-01-01T00:00:00+00:00",
+        "payload": {"registration_number": orphan, "valid_until": "2099-01-01", "listed": True,
+                    "profile": {"full_name": f"Orphan {surname}", "city": "Lahore", "province": "Punjab",
+                                "skills": ["python"], "platforms": [], "headline": "Kept"}}}))
+    assert search(stack, q=surname)["total"] == 0  # the running index never saw it
     env = {**os.environ, "LOG_LEVEL": "WARNING"}
     result = subprocess.run([sys.executable, "-m", "directory.entrypoints.cli", "rebuild"], env=env,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert "rebuilt" in result.stdout and "events" in result.stderr  # the progress bar
     after = {d["_id"]: d for d in listings.find()}
-    assert after == before
+    assert after[lost] == before[lost] and after[damaged] == before[damaged]
+    assert verify(stack, orphan)["status"] == "valid"
+    wait_for(lambda: search(stack, q=surname)["total"] == 1, timeout=90, message="the web processes to reload")
+    listings.delete_one({"_id": orphan})
+

@@ -91,6 +91,10 @@ def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: int = D
         admin.close()
 
 
+class TopicSettingsRefused(KafkaError):
+    """The broker would not give a topic the system's settings (a policy, or no permission)."""
+
+
 def topic_settings(admin: KafkaAdminClient, topic: str) -> dict[str, str]:
     """The settings of `topic` that differ from the broker's defaults (name -> value)."""
     described = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
@@ -104,6 +108,9 @@ def correct_topic_configs(admin: KafkaAdminClient, topics: list[str]) -> None:
         current = topic_settings(admin, topic)
         wrong = {name: value for name, value in wanted.items() if current.get(name) != value}
         if wrong:
-            admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, topic, configs=wrong)])
+            result = admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, topic, configs=wrong)])
+            outcome = result.get("topic", {}).get(topic)
+            if outcome != "OK":  # kafka-python reports a refusal in the result, it does not raise it
+                raise TopicSettingsRefused(f"Kafka refused to set {wrong} on topic {topic}: {outcome}")
             log.warning("corrected the settings of topic %s: %s (were %s)", topic, wrong,
                         {name: current.get(name, "broker default") for name in wrong})

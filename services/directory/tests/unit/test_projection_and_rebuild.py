@@ -67,6 +67,9 @@ class FakeListings:
     def drop(self):
         self.docs = {}
 
+    def mark_rebuilt(self, at):
+        self.rebuilt_at = at
+
 
 class FakeDecisionLog:
     """A one-partition topic whose records before `oldest` are gone (retention)."""
@@ -104,6 +107,7 @@ def test_rebuild_keeps_listings_whose_events_the_topic_no_longer_holds_and_reder
     assert live.docs["N2"]["revoked"] is True  # the revocation the topic still holds applied
     assert live.docs["N3"]["full_name"] == "New Name"  # re-derived from the event, by today's rules
     assert staging.docs == {}  # the staging copy is dropped at the end
+    assert live.rebuilt_at  # marked, so the web processes reload
 
 
 def test_rebuild_never_overwrites_what_the_worker_stored_meanwhile():

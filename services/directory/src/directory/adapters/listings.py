@@ -14,6 +14,7 @@ from pymongo.database import Database
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 COLLECTION = "listings"
+META = "listings_meta"  # small documents about the collection: when it was last rebuilt
 DUPLICATE_KEY = 11000
 
 
@@ -100,3 +101,12 @@ class ListingRepository:
 
     def drop(self) -> None:
         self.collection.drop()
+
+    # -- the rebuild's mark -------------------------------------------------------------------
+    def mark_rebuilt(self, at: str) -> None:
+        """Note that an operator's rebuild published into this collection (web processes reload)."""
+        self.db[META].update_one({"_id": f"{self.collection.name}:rebuilt"}, {"$set": {"at": at}}, upsert=True)
+
+    def last_rebuilt(self) -> str | None:
+        mark = self.db[META].find_one({"_id": f"{self.collection.name}:rebuilt"})
+        return mark["at"] if mark else None

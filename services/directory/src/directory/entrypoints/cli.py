@@ -8,9 +8,9 @@ from directory.bootstrap import decision_log_for, listings_for
 from directory.config import Config
 from directory.service_layer.handlers import GROUP, decision_handler
 from directory.service_layer.rebuild import rebuild
-
-STAGING = "listings_rebuild"
 from servicekit.process import operator_cli
+
+STAGING = "listings_rebuild"  # the rebuild's own collection, dropped when it ends
 
 
 def add_rebuild(commands) -> None:

@@ -25,16 +25,18 @@ log = logging.getLogger(__name__)
 
 
 class SearchFeed:
+    RELOAD_CHECK_SECONDS = 30  # how often a process asks whether an operator rebuilt the listings
+
     def __init__(self, config: Config):
         self.config = config
         self.index = SearchIndex()
         self.lock = threading.Lock()
         self.caught_up = threading.Event()
-        self.loaded_in: float | None = None  # seconds from start to ready, for the logs and the benchmark
         self.states: dict[str, dict] = {}  # registration number -> its listing (listed or not, revoked or not)
         self.approved_months: dict[str, str] = {}  # registration number -> "YYYY-MM" of approval
         self.positions: dict[int, int] = {}  # partition -> next offset to read
         self.loaded = False  # the collection has been loaded; after a broker error only the topic is re-read
+        self.rebuilt_at: str | None = None  # the listings' last rebuild when they were loaded
         self._thread = threading.Thread(target=self._run, name="search-feed", daemon=True)
 
     def start(self) -> "SearchFeed":
@@ -43,38 +45,41 @@ class SearchFeed:
 
     # -- filling the index ------------------------------------------------------------------
     def load(self, listings: ListingRepository, partitions: list[int]) -> int:
-        """Positions first, then the listings: whatever a listing written during the scan came from
+        """Fill a new index from the collection and swap it in (the old one serves meanwhile).
+
+        Positions first, then the listings: whatever a listing written during the scan came from
         lies past those positions and is read again from the topic (order-safe, so harmless)."""
+        rebuilt_at = listings.last_rebuilt()
         positions = listings.positions(self.config.decisions_topic, partitions)
-        loaded = []
+        states, months = {}, {}
         for listing in listings.all():
-            self.states[listing["_id"]] = listing
-            self.approved_months.setdefault(listing["_id"], listing.get("approved_at", "")[:7])
-            loaded.append(listing)
+            states[listing["_id"]] = listing
+            months[listing["_id"]] = listing.get("approved_at", "")[:7]
+        index = SearchIndex()
+        index.load(states.values())
         with self.lock:
-            self.index.load(loaded)
-            self.positions = positions
-        return len(loaded)
+            self.index, self.states, self.approved_months, self.positions = index, states, months, positions
+            self.rebuilt_at = rebuilt_at
+        return len(states)
 
     def apply(self, position: Position | None, envelope: dict) -> None:
         """The directory's projection rules (domain.listing.apply_decision), applied to the index."""
-        try:
-            number = registration_number_of(envelope)
-            if not number:
-                return
-            with self.lock:
-                listing = apply_decision(self.states.get(number), envelope,
-                                         position.as_document() if position else None)
-                if listing is None:
-                    return
-                self.states[number] = listing
-                self.approved_months.setdefault(number, listing.get("approved_at", "")[:7])
-                self.index.put(listing)  # only a listed, unrevoked listing stays searchable
-        except NotADecision:
-            return
-        finally:
+        with self.lock:
             if position is not None:
                 self.positions[position.partition] = position.offset + 1
+            try:
+                number = registration_number_of(envelope)
+                if not number:
+                    return
+                listing = apply_decision(self.states.get(number), envelope,
+                                         position.as_document() if position else None)
+            except NotADecision:
+                return
+            if listing is None:
+                return
+            self.states[number] = listing
+            self.approved_months.setdefault(number, listing.get("approved_at", "")[:7])
+            self.index.put(listing)  # only a listed, unrevoked listing stays searchable
 
     def stats(self) -> dict:
         with self.lock:
@@ -94,23 +99,34 @@ class SearchFeed:
                 time.sleep(2)
 
     def _follow(self, started: float) -> None:
+        """Load the collection (at start, or after an operator's rebuild), then follow the topic
+        from the loaded positions until the listings are rebuilt again."""
         decisions = decision_log_for(self.config, f"directory-search-{os.getpid()}")
+        listings = listings_for(self.config)
         try:
             while not decisions.open(wait_seconds=1).partitions:
                 pass
             if not self.loaded:
-                count = self.load(listings_for(self.config), [tp.partition for tp in decisions.partitions])
+                loading = time.monotonic()
+                count = self.load(listings, [tp.partition for tp in decisions.partitions])
                 self.loaded = True
                 log.info("search index loaded %d listings from the collection in %.1f s", count,
-                         time.monotonic() - started)
+                         time.monotonic() - loading)
             decisions.seek(self.positions)
             ends = decisions.ends()
+            next_check = time.monotonic() + self.RELOAD_CHECK_SECONDS
             while True:
                 for position, envelope in decisions.poll(timeout_ms=500):
                     self.apply(position, envelope)
                 if not self.caught_up.is_set() and decisions.reached(ends):
-                    self.loaded_in = time.monotonic() - started
-                    log.info("search index ready: %d listings, %.1f s after start", len(self.index), self.loaded_in)
+                    log.info("search index ready: %d listings, %.1f s after start", len(self.index),
+                             time.monotonic() - started)
                     self.caught_up.set()
+                if time.monotonic() >= next_check:
+                    next_check = time.monotonic() + self.RELOAD_CHECK_SECONDS
+                    if listings.last_rebuilt() != self.rebuilt_at:
+                        log.info("the listings were rebuilt: reloading the search index from them")
+                        self.loaded = False
+                        return
         finally:
             decisions.close()

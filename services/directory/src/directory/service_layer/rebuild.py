@@ -9,9 +9,12 @@
    listing and order-safe: the live collection is never empty or half-built, so verification
    of a registered number never answers `unknown`, and the worker keeps writing newer events
    meanwhile (a listing it stored after the rebuild's snapshot is kept, not overwritten).
-The staging copy is dropped at the end. (A rename onto the live collection would be one step,
+The staging copy is dropped at the end, and the rebuild is marked on the collection: each web
+process notices within half a minute and reloads its search index from the listings (the
+re-derived ones included) while the old index keeps serving. (A rename onto the live collection would be one step,
 but FerretDB v1 has no `dropTarget`, and a rename would drop what the worker wrote meanwhile.)
 """
+import datetime as dt
 import sys
 import time
 
@@ -103,5 +106,6 @@ def rebuild(live: ListingRepository, staging: ListingRepository, log: DecisionLo
     copy_batches(staging, live.store_all_unless_newer, Progress("publish", staging.count(), out))
     listings = staging.count()
     staging.drop()
+    live.mark_rebuilt(dt.datetime.now(dt.timezone.utc).isoformat())  # web processes reload their index from it
     return {"events": events.done, "skipped": skipped, "listings": listings,
             "oldest_offsets": beginnings, "end_offsets": ends}
