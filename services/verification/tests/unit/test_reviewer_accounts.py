@@ -5,6 +5,7 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+from argon2 import PasswordHasher
 
 from verification.service_layer import reviewers
 
@@ -30,8 +31,12 @@ class FakeReviewerRepository:
     def get(self, username):
         return copy.deepcopy(self.accounts.get(username))
 
-    def set_password_hash(self, username, password_hash):
-        self.accounts[username]["password_hash"] = password_hash
+    def upgrade_password_hash(self, username, old_hash, new_hash):
+        account = self.accounts.get(username)
+        if not account or account["password_hash"] != old_hash:
+            return False
+        account["password_hash"] = new_hash
+        return True
 
     def deactivate(self, username, audit):
         account = self.accounts.get(username)
@@ -177,3 +182,34 @@ def test_malformed_or_unknown_sessions_are_refused(v, session):
 def test_account_view_shows_no_password_hash(v):
     view = reviewers.account_view(v, "ayesha")
     assert view["active"] is True and view["role"] == "reviewer" and "password_hash" not in view
+
+
+def _with_an_old_parameter_hash(v, username="ayesha", password=PASSWORD):
+    """The account's hash made with weaker argon2 parameters than today's, as stored before an upgrade."""
+    weak = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash(password)
+    v.reviewers.accounts[username]["password_hash"] = weak
+    return weak
+
+
+def test_a_sign_in_rehashes_an_old_parameter_hash_and_the_password_still_works(v):
+    weak = _with_an_old_parameter_hash(v)
+    assert reviewers.authenticate(v, "ayesha", PASSWORD) is not None
+    assert v.reviewers.get("ayesha")["password_hash"] != weak
+    signed_in(v)
+
+
+def test_a_rehash_racing_a_password_reset_does_not_bring_the_old_password_back(v):
+    _with_an_old_parameter_hash(v)
+    repository = v.reviewers
+    upgrade = repository.upgrade_password_hash
+
+    def reset_lands_first(username, old_hash, new_hash):
+        # The admin's reset is written between the sign-in's password check and its re-hash.
+        reviewers.reset_password(v, "ayesha", NEW_PASSWORD, ADMIN)
+        return upgrade(username, old_hash, new_hash)
+
+    repository.upgrade_password_hash = reset_lands_first
+    reviewers.authenticate(v, "ayesha", PASSWORD)
+    del repository.upgrade_password_hash
+    assert reviewers.authenticate(v, "ayesha", PASSWORD) is None
+    signed_in(v, password=NEW_PASSWORD)

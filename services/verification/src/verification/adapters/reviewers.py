@@ -33,9 +33,13 @@ class ReviewerRepository:
     def get(self, username: str) -> dict | None:
         return self.accounts.find_one({"_id": username})
 
-    def set_password_hash(self, username: str, password_hash: str) -> None:
-        """Re-hash of the same password (stronger argon2 parameters): sign-ins stay valid."""
-        self.accounts.update_one({"_id": username}, {"$set": {"password_hash": password_hash}})
+    def upgrade_password_hash(self, username: str, old_hash: str, new_hash: str) -> bool:
+        """Replace the hash of the same password by a re-hash (stronger argon2 parameters), only while the
+        account still has `old_hash`: a password reset that landed meanwhile is never undone. Sign-ins stay
+        valid. False when the hash had changed (nothing written)."""
+        result = self.accounts.update_one({"_id": username, "password_hash": old_hash},
+                                          {"$set": {"password_hash": new_hash}})
+        return result.modified_count == 1
 
     def deactivate(self, username: str, audit: dict) -> bool:
         """Mark an active account inactive and end its sign-ins; False when there is no active account so named."""

@@ -100,7 +100,8 @@ def authenticate(v: Verification, username: str, password: str) -> dict | None:
     if account is None or not account.get("active", True):
         return None
     if _hasher.check_needs_rehash(account["password_hash"]):
-        v.reviewers.set_password_hash(username, _hasher.hash(password))
+        # Conditioned on the hash just verified: a reset that lands meanwhile wins, and the old password stays ended.
+        v.reviewers.upgrade_password_hash(username, account["password_hash"], _hasher.hash(password))
     return account
 
 
