@@ -12,6 +12,8 @@ import pytest
 
 SERVICES = ("intake", "verification", "notification", "directory")
 SECRET_WORDS = {"KEY", "TOKEN", "PASSWORD", "SECRET", "PASSPHRASE", "CREDENTIALS"}
+# Settings that are secrets though their names do not say so (gateway API keys go in them).
+SECRET_BY_CONTENT = {"notification": ("SMS_GATEWAY_URL", "SMS_REQUEST_TEMPLATE")}
 # Names with a secret-sounding word that are not secrets, each with the reason.
 NOT_SECRET = {"REVIEWER_TOKEN_TTL_HOURS": "a token's lifetime in hours, not a token"}
 
@@ -76,4 +78,30 @@ def test_cli_settings_shows_an_unset_secret_as_empty(service):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     printed = dict(line.split("=", 1) for line in result.stdout.splitlines())
-    assert all(printed[name] == "" for name in config.secret_env_var_names())
+    # A secret with a default of its own (SMS_REQUEST_TEMPLATE) is set even when its variable is not.
+    defaults = {f.metadata["env"]: f.default for f in dataclasses.fields(config)}
+    assert all(printed[name] == ("***" if defaults[name] else "") for name in config.secret_env_var_names())
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_settings_that_hold_secrets_without_saying_so_are_declared_secret(service):
+    secret = set(config_of(service).secret_env_var_names())
+    assert set(SECRET_BY_CONTENT.get(service, ())) <= secret
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_services_config_repr_shows_no_secret_and_no_uri_password(service):
+    """What a log line or a traceback would show of the config a service runs with."""
+    config_cls = config_of(service)
+    values = {name: f"{name.lower()}-{secrets.token_hex(12)}" for name in config_cls.secret_env_var_names()}
+    uri_password = "uri-password-" + secrets.token_hex(6)
+    config = config_cls.from_env({**values, "MONGODB_URI": f"mongodb://registry:{uri_password}@127.0.0.1:27017"})
+    shown = repr(config)
+    assert shown.startswith("Config(") and str(config) == shown
+    assert uri_password not in shown
+    assert "mongodb_uri='mongodb://registry:***@127.0.0.1:27017'" in shown
+    for name, value in values.items():
+        assert value not in shown, f"{service}'s repr shows {name}"
+    for field in dataclasses.fields(config_cls):
+        if field.metadata.get("secret"):
+            assert f"{field.name}='***'" in shown

@@ -3,7 +3,9 @@
 Every variable a service reads is declared in its `Config` (see `env_var_names`), so the
 compose file and the docs can be checked against the code. A setting declared
 `secret=True` (keys, tokens, passwords) is never shown: `printable()` gives `***` when it
-is set and nothing when it is not.
+is set and nothing when it is not, and a password inside a URI is masked. A config's repr
+(a log line, a traceback, a debugger) shows the same masked values as `printable()`, for
+BaseConfig and every subclass, whatever its own @dataclass decorator says.
 """
 import dataclasses
 import os
@@ -15,12 +17,12 @@ MASK = "***"
 
 def setting(env: str, default, help: str, *, secret: bool = False):
     """A dataclass field read from environment variable `env`; `secret` ones are masked by `printable()`
-    and left out of the config's repr, so neither a printout nor a logged object shows them."""
+    and in the config's repr, so neither a printout nor a logged object shows them."""
     return dataclasses.field(default=default, repr=not secret,
                              metadata={"env": env, "help": help, "secret": secret})
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, repr=False)
 class BaseConfig:
     """The settings every service has; a service's Config subclasses this and adds its own."""
 
@@ -58,6 +60,25 @@ class BaseConfig:
     def describe(cls) -> list[tuple[str, str, object, str]]:
         """(field, variable, default, help) for every setting, for `--help` and the docs."""
         return [(f.name, f.metadata["env"], f.default, f.metadata["help"]) for f in dataclasses.fields(cls)]
+
+    def __init_subclass__(cls, **kwargs):
+        # @dataclass (repr=True by default) would give each subclass its own generated __repr__, showing every
+        # value in clear; it never replaces a __repr__ the class already has, so every subclass gets the masked one
+        # here, when the class is created and before its decorator runs.
+        super().__init_subclass__(**kwargs)
+        if "__repr__" not in cls.__dict__:
+            cls.__repr__ = BaseConfig.__repr__
+
+    def __repr__(self) -> str:
+        """Field=value like a dataclass's repr, with the masked values of `printable()`."""
+        shown = self.printable()
+        parts = []
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            masked = shown[field.metadata["env"]]
+            parts.append(f"{field.name}={masked!r}" if field.metadata.get("secret") or isinstance(value, str)
+                         else f"{field.name}={value!r}")
+        return f"{type(self).__qualname__}({', '.join(parts)})"
 
     def printable(self) -> dict[str, str]:
         """Variable → value, for `cli settings`: secret settings as `***` (set) or empty (unset), and any

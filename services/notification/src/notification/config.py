@@ -17,9 +17,11 @@ class Config(BaseConfig):
     smtp_password: str = setting("SMTP_PASSWORD", "", "SMTP password", secret=True)
     smtp_security: str = setting("SMTP_SECURITY", "none", "none, starttls or tls")
     mail_from: str = setting("MAIL_FROM", "Freelancer Registry <no-reply@registry.example.pk>", "sender address")
-    sms_gateway_url: str = setting("SMS_GATEWAY_URL", "", "HTTP SMS gateway; empty keeps messages in SMS_SINK_DIR")
+    sms_gateway_url: str = setting("SMS_GATEWAY_URL", "", "HTTP SMS gateway; empty keeps messages in SMS_SINK_DIR",
+                                   secret=True)  # gateways take their API key in the URL
     sms_request_template: str = setting("SMS_REQUEST_TEMPLATE", '{"to": "{to}", "text": "{text}"}',
-                                        "JSON body posted to the gateway; {to} and {text} are filled in")
+                                        "JSON body posted to the gateway; {to} and {text} are filled in",
+                                        secret=True)  # or in the body
     sms_sink_dir: str = setting("SMS_SINK_DIR", ".local/sms", "where the local SMS sink keeps messages")
     intake_public_url: str = setting("INTAKE_PUBLIC_URL", "http://127.0.0.1:8001", "applicants' status pages")
     directory_public_url: str = setting("DIRECTORY_PUBLIC_URL", "http://127.0.0.1:8004",
