@@ -1,10 +1,11 @@
-"""Encryption of personal data at rest and in events, keyed hashes for lookups, secret tokens.
+"""Encryption of personal data at rest and in events, and secret tokens.
 
 - `Sealer` encrypts with AES-256-GCM: "v1:" + base64(nonce ‖ ciphertext ‖ tag). Tampering or
   a wrong key fails loudly. Keys are 32 random bytes, given base64-encoded in the environment.
-- `blind_index` is HMAC-SHA256 under its own key: equal inputs give equal indexes, so a
-  unique index finds duplicates without the value being stored in clear.
 - Access tokens are random and stored only as their SHA-256.
+
+The keyed hashes that find an identity again without storing it (blind indexes of CNICs,
+emails, mobiles) are a rule intake and verification share: domainkit.people.
 """
 import base64
 import binascii
@@ -58,10 +59,6 @@ class Sealer:
 
     def unseal(self, sealed: str) -> dict:
         return json.loads(self.unseal_bytes(sealed))
-
-
-def blind_index(key: bytes, value: str) -> str:
-    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
 
 def new_token() -> str:

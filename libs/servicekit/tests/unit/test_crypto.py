@@ -1,7 +1,7 @@
 import pytest
 from cryptography.exceptions import InvalidTag
 
-from servicekit.crypto import KeySettingError, Sealer, blind_index, decode_key, new_key, token_hash, token_matches
+from servicekit.crypto import KeySettingError, Sealer, decode_key, new_key, token_hash, token_matches
 
 
 def test_seal_round_trip_and_fresh_nonce():
@@ -23,12 +23,6 @@ def test_wrong_key_or_tampering_fails():
 def test_bad_keys_name_the_setting(value, message):
     with pytest.raises(KeySettingError, match=message):
         decode_key(value, "INTAKE_PII_KEY")
-
-
-def test_blind_index_is_keyed_and_stable():
-    key_a, key_b = decode_key(new_key(), "A"), decode_key(new_key(), "B")
-    assert blind_index(key_a, "3520212345671") == blind_index(key_a, "3520212345671")
-    assert blind_index(key_a, "3520212345671") != blind_index(key_b, "3520212345671")
 
 
 def test_tokens_are_stored_as_hashes():
