@@ -23,6 +23,7 @@ class FakeDeliveryLog:
         self.records: dict[str, dict] = {}
         self.events: list[dict] = []  # what the outbox would publish, in order
         self.claims = 0
+        self.crash_after_resend_record = False  # add_resend stops after its first write, as if it crashed
 
     def open(self, record_id, fields, envelope):
         if record_id not in self.records:
@@ -53,9 +54,9 @@ class FakeDeliveryLog:
                                                        "provider_id": provider_id}, [event],
                           unset=("envelope", "next_attempt_at"))
 
-    def mark_failed(self, record_id, error, event, at):
+    def mark_failed(self, record_id, error, event, at, attempted=True):
         return self._move(record_id, records.SENDING, {"status": records.FAILED, "last_error": error}, [event],
-                          unset=("next_attempt_at",))
+                          unset=("next_attempt_at",), inc_attempts=attempted)
 
     def reschedule(self, record_id, next_attempt_at, error):
         return self._move(record_id, records.SENDING, {"status": records.RETRYING, "last_error": error,
@@ -92,17 +93,28 @@ class FakeDeliveryLog:
     def get(self, record_id):
         return copy.deepcopy(self.records.get(record_id))
 
-    def add_resend(self, original, fields, at):
-        current = self.records[original["_id"]]
-        if current["status"] not in records.RESENDABLE or not current.get("envelope"):
-            raise records.NotResendable(current["status"])
-        new_id = f"{original['_id']}:resend-{len(current.get('resent_as', [])) + 1}"
-        current.setdefault("resent_as", []).append(new_id)
-        kept = {k: current[k] for k in ("application_id", "event_id", "event_type", "channel", "template",
-                                        "language", "to", "envelope")}
+    def resends_of(self, record_id):
+        found = []
+        while (r := self.records.get(records.resend_id(record_id, len(found) + 1))) is not None:
+            found.append(copy.deepcopy(r))
+        return found
+
+    def add_resend(self, original, number, fields, at):
+        """The real one's writes, in its order: the new record, then the original's `resent_as`
+        (`crash_after_resend_record` stops it after the first, as a crash would)."""
+        new_id = records.resend_id(original["_id"], number)
+        if new_id in self.records:
+            raise records.ResendNumberTaken(new_id)
+        kept = {k: original[k] for k in ("application_id", "event_id", "event_type", "channel", "template",
+                                         "language", "to", "envelope") if k in original}
         self.records[new_id] = {"_id": new_id, "status": records.RETRYING, "attempts": 0, "next_attempt_at": at,
                                 "created_at": at, "updated_at": at, "resend_of": original["_id"],
                                 **copy.deepcopy(kept), **fields}
+        if self.crash_after_resend_record:
+            raise ConnectionError("crashed after the re-send's record")
+        resent_as = self.records[original["_id"]].setdefault("resent_as", [])
+        resent_as.extend(i for i in [records.resend_id(original["_id"], k) for k in range(1, number + 1)]
+                         if i not in resent_as)
         return copy.deepcopy(self.records[new_id])
 
     def with_status(self, status, limit, cursor=None):
@@ -118,6 +130,7 @@ class FakeSender:
         self.sent: list[tuple[str, str]] = []  # (to, message key)
         self.failures: list[Exception] = []
         self.tries = 0
+        self.attachments: list[list] = []  # each email send's attachments, tried or not
 
     def _send(self, to, key):
         self.tries += 1
@@ -128,6 +141,8 @@ class FakeSender:
 
     def send(self, to, *args):
         # SmtpSender.send(to, subject, text, html, language, key, attachments); FileSmsSink.send(to, text, key)
+        if len(args) >= 5:
+            self.attachments.append(list(args[5]) if len(args) > 5 else [])
         return self._send(to, args[4] if len(args) >= 5 else args[1])
 
 

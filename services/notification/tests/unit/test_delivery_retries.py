@@ -1,17 +1,20 @@
 """The service layer's delivery rules with a fake delivery log, fake senders and a test clock:
 one attempt per channel per event, durable retries with capped backoff, the give-up horizon,
-sends cut short by a crash, and operators' re-sends."""
+sends cut short by a crash or broken off after the message was handed over, the certificate
+rendered before the send, and operators' re-sends (one at a time, none lost by a crash)."""
 import datetime as dt
 
 import pytest
 
 from notification.adapters import notifications as records
-from notification.domain.messages import PermanentFailure, TransientFailure
-from notification.service_layer import operations
+from eventkit.envelope import new_event
+from notification.domain.messages import PermanentFailure, TransientFailure, UncertainFailure
+from notification.service_layer import notify, operations
 from notification.service_layer.notify import (JITTER, SENDING_TIMEOUT, handle_event, retry_delay, retry_due,
                                                settle_stale_sends)
 
 EMAIL_ID = "{}:email"
+ADDRESS = "203.0.113.7"  # where the operator's request came from
 
 
 def transient():
@@ -157,7 +160,7 @@ def failed_delivery(n, submitted, email):
 def test_an_operator_resends_a_failed_delivery_as_an_audited_delivery_of_its_own(n, submitted, email, clock):
     record_id = failed_delivery(n, submitted, email)
     clock.advance(minutes=3)
-    resent = operations.resend(n, record_id, "zara", "mailbox fixed")
+    resent = operations.resend(n, record_id, "zara", "mailbox fixed", ADDRESS)
     assert resent["_id"] == f"{record_id}:resend-1" and resent["status"] == "retrying"
     assert (resent["resend_of"], resent["requested_by"], resent["reason"], resent["requested_at"]) == (
         record_id, "zara", "mailbox fixed", clock.now)
@@ -167,13 +170,13 @@ def test_an_operator_resends_a_failed_delivery_as_an_audited_delivery_of_its_own
     assert email.sent == [("ayesha@example.pk", resent["_id"])]
     assert n.log.records[resent["_id"]]["status"] == "sent"
     with pytest.raises(operations.ResendRefused, match="is sent"):
-        operations.resend(n, resent["_id"], "zara", "again")
-    assert operations.resend(n, record_id, "omar", "once more")["_id"] == f"{record_id}:resend-2"
+        operations.resend(n, resent["_id"], "zara", "again", ADDRESS)
+    assert operations.resend(n, record_id, "omar", "once more", ADDRESS)["_id"] == f"{record_id}:resend-2"
 
 
 def test_a_resend_fails_over_to_retries_like_any_delivery(n, submitted, email, clock):
     record_id = failed_delivery(n, submitted, email)
-    resent = operations.resend(n, record_id, "zara", "mailbox fixed")
+    resent = operations.resend(n, record_id, "zara", "mailbox fixed", ADDRESS)
     email.failures = [transient()]
     assert retry_due(n)
     assert n.log.records[resent["_id"]]["status"] == "retrying"
@@ -186,13 +189,13 @@ def test_a_resend_of_a_delivery_still_on_its_way_or_sent_is_refused(n, submitted
     record_id = failed_delivery(n, submitted, email)
     n.log.records[record_id]["status"] = status
     with pytest.raises(operations.ResendRefused, match=f"is {status}"):
-        operations.resend(n, record_id, "zara", "why not")
+        operations.resend(n, record_id, "zara", "why not", ADDRESS)
     assert "resent_as" not in n.log.records[record_id]
 
 
 def test_a_resend_of_an_unknown_delivery_is_not_found(n):
     with pytest.raises(operations.DeliveryNotFound):
-        operations.resend(n, "nope:email", "zara", "typo")
+        operations.resend(n, "nope:email", "zara", "typo", ADDRESS)
 
 
 def test_only_failed_and_uncertain_deliveries_are_listed(n, submitted, email):
@@ -209,3 +212,147 @@ def test_cursors_round_trip_and_garbage_is_refused():
     for garbage in ("", "!!!", "bm9waXBl", "MTIz"):
         with pytest.raises(ValueError):
             records.decode_cursor(garbage)
+
+
+def test_a_send_broken_off_after_the_message_was_handed_over_is_uncertain_and_never_repeated(n, submitted, email,
+                                                                                               clock):
+    email.failures = [UncertainFailure("no answer to the message, which the server may have taken: timed out")]
+    handle_event(n, submitted)
+    record = n.log.records[EMAIL_ID.format(submitted["event_id"])]
+    assert record["status"] == "uncertain" and record["attempts"] == 1 and "timed out" in record["last_error"]
+    assert record["envelope"] == submitted  # kept for an operator's re-send
+    assert ("NotificationFailed", "email", "uncertain") in event_types(n)
+    run_scheduler(n, clock, dt.timedelta(minutes=30), step=dt.timedelta(seconds=30))
+    handle_event(n, submitted)
+    assert email.tries == 1
+    assert operations.resend(n, record["_id"], "zara", "the applicant did not get it", ADDRESS)["status"] == "retrying"
+
+
+def test_a_retry_broken_off_after_the_message_was_handed_over_is_uncertain_too(n, submitted, email, clock):
+    email.failures = [transient(), UncertainFailure("SMTPServerDisconnected: Connection unexpectedly closed")]
+    handle_event(n, submitted)
+    run_scheduler(n, clock, dt.timedelta(minutes=30), step=dt.timedelta(seconds=30))
+    record = n.log.records[EMAIL_ID.format(submitted["event_id"])]
+    assert record["status"] == "uncertain" and record["attempts"] == 2 and email.tries == 2
+
+
+def test_a_retry_found_due_after_the_horizon_fails_as_expired_without_being_sent(n, submitted, email, clock):
+    email.failures = [transient()]
+    handle_event(n, submitted)
+    record_id = EMAIL_ID.format(submitted["event_id"])
+    clock.advance(hours=30)  # the scheduler was down for more than a day
+    assert retry_due(n)
+    record = n.log.records[record_id]
+    assert record["status"] == "failed" and email.tries == 1 and email.sent == []
+    assert record["attempts"] == 1  # counts sends tried: none was made for the expiry
+    assert "DELIVERY_GIVE_UP_HOURS" in record["last_error"] and "451" in record["last_error"]
+    assert record["envelope"] == submitted
+    assert event_types(n)[-1] == ("NotificationFailed", "email", "expired")
+
+
+def test_a_retry_due_before_the_horizon_is_still_sent(n, submitted, email, clock):
+    email.failures = [transient()]
+    handle_event(n, submitted)
+    clock.advance(hours=23, minutes=59)
+    assert retry_due(n) and n.log.records[EMAIL_ID.format(submitted["event_id"])]["status"] == "sent"
+
+
+@pytest.fixture
+def approved(n):
+    """An ApplicationApproved envelope (the email carries the certificate)."""
+    contact = n.events_sealer.seal({"full_name": "Ayesha Khan", "email": "ayesha@example.pk",
+                                    "mobile": "+923001234567"})
+    return new_event("ApplicationApproved", "app123", {
+        "application_id": "app123", "contact": contact, "language": "en",
+        "registration_number": "PSEB-2026-000123-K", "valid_until": "2027-11-30",
+        "profile": {"skills": ["python"]}}, source="verification")
+
+
+def test_the_certificate_is_rendered_before_the_send_even_when_the_send_then_fails(n, approved, email, sms):
+    email.failures = [transient()]
+    handle_event(n, approved)
+    [attachments] = email.attachments
+    [(filename, content_type, pdf)] = attachments
+    assert filename == "certificate-PSEB-2026-000123-K.pdf" and pdf.startswith(b"%PDF")
+    assert sms.attachments == []  # SMS sends take none
+
+
+def test_a_certificate_that_cannot_be_rendered_fails_that_delivery_at_once(n, approved, email, sms, clock,
+                                                                          monkeypatch, caplog):
+    def broken(*args):
+        raise ValueError("bad glyph")
+    monkeypatch.setattr(notify, "render_certificate", broken)
+    handle_event(n, approved)
+    record = n.log.records[EMAIL_ID.format(approved["event_id"])]
+    assert record["status"] == "failed" and record["attempts"] == 0 and email.tries == 0
+    assert record["last_error"] == "certificate not rendered: ValueError: bad glyph"
+    assert record["envelope"] == approved  # an operator re-sends it once the renderer is fixed
+    assert ("NotificationFailed", "email", "permanent") in event_types(n)
+    assert n.log.records[f"{approved['event_id']}:sms"]["status"] == "sent"  # the SMS needs no certificate
+    assert any(r.exc_info and "could not be rendered" in r.getMessage() for r in caplog.records)
+    run_scheduler(n, clock, dt.timedelta(minutes=10))
+    assert email.tries == 0
+
+
+def test_a_second_resend_is_refused_while_the_first_is_still_under_way(n, submitted, email, clock):
+    record_id = failed_delivery(n, submitted, email)
+    first = operations.resend(n, record_id, "zara", "mailbox fixed", ADDRESS)
+    with pytest.raises(operations.ResendRefused, match=f"still under way: {first['_id']} is retrying"):
+        operations.resend(n, record_id, "omar", "mailbox fixed", ADDRESS)
+    n.log.claim_due(clock())  # the scheduler is sending it
+    with pytest.raises(operations.ResendRefused, match="still under way.*is sending"):
+        operations.resend(n, record_id, "omar", "mailbox fixed", ADDRESS)
+    assert [r for r in n.log.records if ":resend-" in r] == [first["_id"]]
+    assert n.log.records[record_id]["resent_as"] == [first["_id"]]
+
+
+def test_a_resend_that_ended_failed_or_uncertain_may_be_resent_as_the_original_s_next_resend(n, submitted, email,
+                                                                                              clock):
+    record_id = failed_delivery(n, submitted, email)
+    first = operations.resend(n, record_id, "zara", "mailbox fixed", ADDRESS)
+    email.failures = [PermanentFailure("recipient refused: [550]")]
+    assert retry_due(n) and n.log.records[first["_id"]]["status"] == "failed"
+    # asked for the newest failed one (as the listing shows it): the original's next re-send
+    second = operations.resend(n, first["_id"], "omar", "really fixed now", ADDRESS)
+    assert (second["_id"], second["resend_of"]) == (f"{record_id}:resend-2", record_id)
+    with pytest.raises(operations.ResendRefused, match="still under way"):
+        operations.resend(n, first["_id"], "zara", "again", ADDRESS)  # resend-2 is on its way
+    email.failures = [UncertainFailure("no answer to the message")]
+    assert retry_due(n) and n.log.records[second["_id"]]["status"] == "uncertain"
+    third = operations.resend(n, record_id, "zara", "did it arrive?", ADDRESS)
+    assert third["_id"] == f"{record_id}:resend-3"
+    assert n.log.records[record_id]["resent_as"] == [first["_id"], second["_id"], third["_id"]]
+    assert n.log.records[record_id]["status"] == "failed"
+
+
+def test_two_resend_requests_at_once_let_one_through(n, submitted, email, monkeypatch):
+    record_id = failed_delivery(n, submitted, email)
+    first = operations.resend(n, record_id, "zara", "mailbox fixed", ADDRESS)
+    # the second request read the re-sends before the first created its record
+    monkeypatch.setattr(n.log, "resends_of", lambda _: [])
+    with pytest.raises(operations.ResendRefused, match=f"still under way: {first['_id']} was just made"):
+        operations.resend(n, record_id, "omar", "mailbox fixed", ADDRESS)
+    assert n.log.records[first["_id"]]["requested_by"] == "zara"
+
+
+def test_a_resend_is_not_lost_by_a_crash_before_the_original_lists_it(n, submitted, email, clock):
+    record_id = failed_delivery(n, submitted, email)
+    n.log.crash_after_resend_record = True
+    with pytest.raises(ConnectionError):
+        operations.resend(n, record_id, "zara", "mailbox fixed", ADDRESS)
+    n.log.crash_after_resend_record = False
+    assert "resent_as" not in n.log.records[record_id]
+    with pytest.raises(operations.ResendRefused, match=f"{record_id}:resend-1 is retrying"):
+        operations.resend(n, record_id, "omar", "it did not answer", ADDRESS)  # found by its id
+    assert retry_due(n) and email.sent == [("ayesha@example.pk", f"{record_id}:resend-1")]  # the request stands
+    again = operations.resend(n, record_id, "omar", "once more", ADDRESS)
+    assert again["_id"] == f"{record_id}:resend-2"
+    assert n.log.records[record_id]["resent_as"] == [f"{record_id}:resend-1", again["_id"]]  # filled in
+
+
+def test_a_resend_records_the_client_address_and_the_time(n, submitted, email, clock):
+    record_id = failed_delivery(n, submitted, email)
+    clock.advance(minutes=7)
+    resent = operations.resend(n, record_id, "zara", "mailbox fixed", "198.51.100.4")
+    assert (resent["requested_from"], resent["requested_at"], resent["requested_by"]) == (
+        "198.51.100.4", clock.now, "zara")

@@ -1,10 +1,42 @@
-"""Email over SMTP: a plain-text part, an HTML part, attachments; TLS and login when configured."""
+"""Email over SMTP: a plain-text part, an HTML part, attachments; TLS and login when configured.
+
+An attempt's outcome is decided by where the session stopped:
+- before the DATA command was answered with 354 (connect, TLS, login, EHLO, MAIL, RCPT, or a
+  refused DATA): the server has not got the message — TransientFailure or PermanentFailure by
+  its reply code;
+- after the message was handed over: the server's reply to it decides; if no reply came (a
+  timeout, a dropped connection) it may have taken the message — UncertainFailure, so it is
+  never sent again automatically;
+- once the server accepted it (250), it is sent: closing the session (QUIT) cannot undo that,
+  and its errors are ignored.
+That is why the session's steps are made one by one here rather than through
+smtplib's send_message, which does them all and hides where an error struck.
+"""
+import re
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import parseaddr
 
-from notification.domain.messages import PermanentFailure, TransientFailure
+from notification.domain.messages import PermanentFailure, TransientFailure, UncertainFailure
+
+MESSAGE_ID_DOMAIN = "registry.example.pk"
+# What RFC 5322 allows in a Message-ID's left part (dot-atom text) besides the dots between atoms.
+_ATEXT = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-/=?^_`{|}~") - {"="}
+
+
+def message_id(message_key: str, domain: str = MESSAGE_ID_DOMAIN) -> str:
+    """`<message_key@domain>`, the same for every try of one delivery, so a receiving server or mail
+    client can recognise a repeat. ':' (the separator in delivery ids "<event id>:<channel>…")
+    becomes '.', any other character a Message-ID may not hold becomes =XX per UTF-8 byte, so
+    two keys never share a Message-ID."""
+    def escaped(char: str) -> str:
+        return "".join(f"={byte:02X}" for byte in char.encode())
+
+    left = "".join(c if c in _ATEXT else "." if c == ":" else escaped(c) for c in message_key)
+    if "" in left.split("."):  # a leading, trailing or doubled ':' would make an empty atom
+        left = "".join(c if c in _ATEXT else escaped(c) for c in message_key)
+    return f"<{left}@{domain}>"
 
 
 class SmtpSender:
@@ -15,16 +47,17 @@ class SmtpSender:
 
     def send(self, to: str, subject: str, text: str, html: str, language: str, message_key: str,
              attachments=()) -> str:
-        """Send one message; returns its Message-ID (derived from `message_key`, the same on every try).
-        `attachments`: (filename, content type, bytes) tuples, or a function returning them, called only
-        once the server has answered (a certificate is not rendered for every try while it is down)."""
+        """Send one message; returns its Message-ID, `message_id(message_key)` — the same on every try
+        of one delivery. `attachments`: (filename, content type, bytes) tuples, made by the caller
+        before the session starts. Raises TransientFailure, PermanentFailure or UncertainFailure
+        (see the module's docstring)."""
+        msg = self._message(to, subject, text, html, language, message_key, attachments)
+        smtp = None
         try:
-            with self._connect() as smtp:
-                msg = self._message(to, subject, text, html, language, message_key,
-                                    attachments() if callable(attachments) else attachments)
-                if self.username:
-                    smtp.login(self.username, self.password)
-                smtp.send_message(msg)
+            smtp = self._connect()
+            if self.username:
+                smtp.login(self.username, self.password)
+            self._hand_over(smtp, msg, to)
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             if all(500 <= code < 600 for code in codes):
@@ -36,13 +69,48 @@ class SmtpSender:
             raise TransientFailure(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}") from exc
         except (OSError, smtplib.SMTPException) as exc:
             raise TransientFailure(f"{type(exc).__name__}: {exc}") from exc
+        finally:
+            if smtp is not None:
+                _close_quietly(smtp)
         return msg["Message-ID"]
+
+    def _hand_over(self, smtp: smtplib.SMTP, msg: EmailMessage, to: str) -> None:
+        """EHLO, MAIL, RCPT, DATA and the message, as smtplib's sendmail does them, but with the
+        moment the message is handed over kept apart: an error after it raises UncertainFailure."""
+        smtp.ehlo_or_helo_if_needed()
+        sender = parseaddr(self.mail_from)[1]
+        options = []
+        international = not (sender + to).isascii()
+        if international:
+            if not smtp.has_extn("smtputf8"):
+                raise smtplib.SMTPNotSupportedError("a non-ASCII address needs SMTPUTF8, which the server lacks")
+            options += ["SMTPUTF8", "BODY=8BITMIME"]
+        payload = msg.as_bytes(policy=msg.policy.clone(linesep="\r\n", utf8=international))
+        if smtp.does_esmtp and smtp.has_extn("size"):
+            options.append(f"SIZE={len(payload)}")
+        code, reply = smtp.mail(sender, options)
+        if code != 250:
+            raise smtplib.SMTPSenderRefused(code, reply, sender)
+        code, reply = smtp.rcpt(to)
+        if code not in (250, 251):
+            raise smtplib.SMTPRecipientsRefused({to: (code, reply)})
+        code, reply = smtp.docmd("DATA")
+        if code != 354:
+            raise smtplib.SMTPDataError(code, reply)  # refused before the message: nothing handed over
+        try:
+            smtp.send(_dot_stuffed(payload))
+            code, reply = smtp.getreply()
+        except (OSError, smtplib.SMTPException) as exc:
+            raise UncertainFailure(f"no answer to the message, which the server may have taken: "
+                                   f"{type(exc).__name__}: {exc}") from exc
+        if code != 250:
+            raise smtplib.SMTPDataError(code, reply)  # the server said it did not take it
 
     def _message(self, to, subject, text, html, language, message_key, attachments) -> EmailMessage:
         msg = EmailMessage()
         msg["From"], msg["To"], msg["Subject"] = self.mail_from, to, subject
         msg["Content-Language"] = language
-        msg["Message-ID"] = make_msgid(idstring=message_key, domain="registry.example.pk")
+        msg["Message-ID"] = message_id(message_key)
         msg.set_content(text, charset="utf-8")
         msg.add_alternative(html, subtype="html", charset="utf-8")
         for filename, content_type, content in attachments:
@@ -55,5 +123,28 @@ class SmtpSender:
             return smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=ssl.create_default_context())
         smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
         if self.security == "starttls":
-            smtp.starttls(context=ssl.create_default_context())
+            try:
+                smtp.starttls(context=ssl.create_default_context())
+            except BaseException:
+                smtp.close()
+                raise
         return smtp
+
+
+def _dot_stuffed(payload: bytes) -> bytes:
+    """The message as DATA sends it: lines starting with '.' get another, then the closing '.' line."""
+    stuffed = re.sub(rb"(?m)^\.", b"..", payload)
+    if not stuffed.endswith(b"\r\n"):
+        stuffed += b"\r\n"
+    return stuffed + b".\r\n"
+
+
+def _close_quietly(smtp: smtplib.SMTP) -> None:
+    """QUIT and close. The attempt's outcome was settled before this (a message the server accepted
+    is sent even if QUIT then fails or times out), so errors here are ignored."""
+    try:
+        smtp.quit()
+    except (OSError, smtplib.SMTPException):
+        pass
+    finally:
+        smtp.close()

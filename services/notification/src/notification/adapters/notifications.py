@@ -5,8 +5,11 @@ record and sends nothing. `status` moves
 
     pending ──claim──▶ sending ──▶ sent
                           │ ├────▶ failed      (refused for good, or past the give-up horizon)
-                          │ └────▶ retrying ──claim_due──▶ sending ──▶ …
+                          │ ├────▶ retrying ──claim_due──▶ sending ──▶ …
+                          │ └────▶ uncertain   (the send broke off after the message was handed over)
                           └──(claimed too long ago: a process died mid-send)──▶ uncertain
+
+An operator's re-send is a record of its own, "<id>:resend-<n>", created as retrying (add_resend).
 
 Every move is one conditional update on (id, status), so two processes can never both
 claim a record, and a record moved on by one cannot be moved again by another.
@@ -24,8 +27,9 @@ is written before the record is rescheduled and dropped once the record is claim
 found to need it no longer, so an entry is never missing for a record waiting to be
 retried, except where a crash falls between a claim and its outcome — which the stale
 sweep (`mark_stale_sending_uncertain`) settles — or where a reschedule's write lands after
-the scheduler already dropped the entry for a record still sending; `resignal_retrying`
-(a full scan, run by the scheduler now and then) puts such entries back.
+the scheduler already dropped the entry for a record still sending, or between a re-send's
+record and its entry (add_resend); `resignal_retrying` (a full scan, run by the scheduler now
+and then) puts such entries back.
 """
 import base64
 import binascii
@@ -52,8 +56,8 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-class NotResendable(Exception):
-    """Only a failed or uncertain delivery whose event was kept can be re-sent."""
+class ResendNumberTaken(Exception):
+    """Another request created the re-send with this number first (two re-sends asked at once)."""
 
 
 class DeliveryLog:
@@ -99,12 +103,15 @@ class DeliveryLog:
         self._drop_due(record_id)
         return moved
 
-    def mark_failed(self, record_id: str, error: str, event: dict, at: dt.datetime) -> bool:
-        """sending → failed, with NotificationFailed in the outbox; the event is kept for a re-send."""
-        moved = outbox.update_with_events(
-            self.collection, {"_id": record_id, "status": SENDING},
-            {"$set": {"status": FAILED, "updated_at": at, "last_error": error[:500]},
-             "$unset": {"next_attempt_at": ""}, "$inc": {"attempts": 1}}, [event])
+    def mark_failed(self, record_id: str, error: str, event: dict, at: dt.datetime, attempted: bool = True) -> bool:
+        """sending → failed, with NotificationFailed in the outbox; the event is kept for a re-send.
+        `attempted=False` when it was given up without a send (past the horizon, or nothing to
+        send), so `attempts` still counts only sends tried."""
+        update = {"$set": {"status": FAILED, "updated_at": at, "last_error": error[:500]},
+                  "$unset": {"next_attempt_at": ""}}
+        if attempted:
+            update["$inc"] = {"attempts": 1}
+        moved = outbox.update_with_events(self.collection, {"_id": record_id, "status": SENDING}, update, [event])
         self._drop_due(record_id)
         return moved
 
@@ -166,11 +173,6 @@ class DeliveryLog:
     def _drop_due(self, record_id: str) -> None:
         self.due.delete_one({"_id": record_id})
 
-    def next_due_at(self) -> dt.datetime | None:
-        """When the earliest waiting retry is due (for the scheduler's sleep)."""
-        entry = self.due.find_one({}, sort=[("at", ASCENDING)])
-        return entry["at"] if entry else None
-
     def stale_sending(self, claimed_before: dt.datetime) -> list[dict]:
         """Records claimed before `claimed_before` and still sending (a full scan on FerretDB)."""
         return list(self.collection.find({"status": SENDING, "$or": [
@@ -207,54 +209,83 @@ class DeliveryLog:
     def get(self, record_id: str) -> dict | None:
         return self.collection.find_one({"_id": record_id})
 
-    def add_resend(self, original: dict, fields: dict, at: dt.datetime) -> dict:
-        """Record an operator's re-send of `original` (failed or uncertain): the original gets the new
-        record's id appended to `resent_as`, and the new record "<original id>:resend-<n>" is created
-        as a retry due now, so the scheduler sends it like any other. Raises NotResendable when the
-        original is not (or no longer) failed or uncertain, or kept no event."""
-        if original["status"] not in RESENDABLE or not original.get("envelope"):
-            raise NotResendable(original["status"] if original["status"] not in RESENDABLE else "no event kept")
-        count = original.get("resend_count", 0)
-        new_id = f"{original['_id']}:resend-{count + 1}"
-        same_count = {"resend_count": count} if count else {"resend_count": {"$exists": False}}
-        if not self._move(original["_id"], {"$in": list(RESENDABLE)}, {"updated_at": at}, query=same_count,
-                          push={"resent_as": new_id}, inc={"resend_count": 1}):
-            raise NotResendable("changed meanwhile; look again")
+    def resends_of(self, record_id: str) -> list[dict]:
+        """The re-sends of `record_id`, oldest first, found by their ids "<id>:resend-1", "-2", … up to
+        the first missing one. Re-sends are numbered without gaps (add_resend), and a lookup by `_id`
+        uses the only index FerretDB v1 uses — unlike a query on `resend_of`, a full scan — and
+        it does not depend on the original's `resent_as`, the last write of a re-send."""
+        found = []
+        while (record := self.collection.find_one({"_id": resend_id(record_id, len(found) + 1)}, _HIDDEN)) is not None:
+            found.append(record)
+        return found
+
+    def add_resend(self, original: dict, number: int, fields: dict, at: dt.datetime) -> dict:
+        """Create re-send `number` of `original` ("<original id>:resend-<number>", the event and
+        addressing copied, plus `fields`) as a retry due now, which the scheduler sends like any
+        other; returns it. Raises ResendNumberTaken when that re-send exists already (another
+        request made it first). Three writes, in an order a crash cannot turn into a lost request:
+        the new record (its unique id is what serialises two requests), then its due entry (a
+        crash before it: `resignal_retrying` puts it back), then the original's `resent_as` (a
+        crash before it: `resends_of` and the listings find the re-send by its id anyway)."""
+        new_id = resend_id(original["_id"], number)
         kept = {k: original[k] for k in ("application_id", "event_id", "event_type", "channel", "template",
                                          "language", "to", "envelope") if k in original}
-        # the due entry first, as in reschedule()
+        try:
+            outbox.insert_with_events(self.collection, {
+                "_id": new_id, "status": RETRYING, "attempts": 0, "next_attempt_at": at, "created_at": at,
+                "updated_at": at, "resend_of": original["_id"], **kept, **fields}, [])
+        except DuplicateKeyError:
+            raise ResendNumberTaken(new_id) from None
         self.due.update_one({"_id": new_id}, {"$set": {"at": at}}, upsert=True)
-        outbox.insert_with_events(self.collection, {
-            "_id": new_id, "status": RETRYING, "attempts": 0, "next_attempt_at": at, "created_at": at,
-            "updated_at": at, "resend_of": original["_id"], **kept, **fields}, [])
+        earlier = [resend_id(original["_id"], k) for k in range(1, number)]
+        self.collection.update_one({"_id": original["_id"]}, {
+            "$addToSet": {"resent_as": {"$each": [*earlier, new_id]}}, "$set": {"updated_at": at}})
         return self.get(new_id)
 
     def for_application(self, application_id: str) -> list[dict]:
-        return list(self.collection.find({"application_id": application_id}, _HIDDEN)
-                    .sort([("created_at", DESCENDING)]))
+        """Every record of an application, newest first; each original's `resent_as` lists all its
+        re-sends found among them (so a crash before `resent_as` was written hides none)."""
+        items = list(self.collection.find({"application_id": application_id}, _HIDDEN)
+                     .sort([("created_at", DESCENDING)]))
+        found: dict[str, list[str]] = {}
+        for item in items:
+            if item.get("resend_of"):
+                found.setdefault(item["resend_of"], []).append(item["_id"])
+        for item in items:
+            _list_resends(item, found.get(item["_id"], []))
+        return items
 
     def with_status(self, status: str, limit: int, cursor: str | None = None) -> tuple[list[dict], str | None]:
-        """Records in `status`, newest first, `limit` at a time; returns them and the next page's cursor."""
+        """Records in `status`, newest first, `limit` at a time; returns them and the next page's cursor.
+        Each record's `resent_as` is completed from `resends_of` (one lookup by id per record)."""
         query: dict = {"status": status}
         if cursor:
             created_at, record_id = decode_cursor(cursor)
             query["$or"] = [{"created_at": {"$lt": created_at}}, {"created_at": created_at, "_id": {"$lt": record_id}}]
         items = list(self.collection.find(query, _HIDDEN).sort([("created_at", DESCENDING), ("_id", DESCENDING)])
                      .limit(limit + 1))
-        if len(items) <= limit:
-            return items, None
-        last = items[limit - 1]
-        return items[:limit], encode_cursor(last["created_at"], last["_id"])
+        next_cursor = None
+        if len(items) > limit:
+            items = items[:limit]
+            next_cursor = encode_cursor(items[-1]["created_at"], items[-1]["_id"])
+        for item in items:
+            _list_resends(item, [r["_id"] for r in self.resends_of(item["_id"])])
+        return items, next_cursor
 
-    def _move(self, record_id: str, from_status, fields: dict, query: dict | None = None,
-              push: dict | None = None, inc: dict | None = None) -> bool:
-        update = {"$set": {"updated_at": now(), **fields}}
-        if push:
-            update["$push"] = push
-        if inc:
-            update["$inc"] = inc
-        return self.collection.update_one({"_id": record_id, "status": from_status, **(query or {})},
-                                          update).matched_count == 1
+    def _move(self, record_id: str, from_status: str, fields: dict) -> bool:
+        return self.collection.update_one({"_id": record_id, "status": from_status},
+                                          {"$set": {"updated_at": now(), **fields}}).matched_count == 1
+
+
+def resend_id(record_id: str, number: int) -> str:
+    return f"{record_id}:resend-{number}"
+
+
+def _list_resends(record: dict, found: list[str]) -> None:
+    """Set `record["resent_as"]` to the ids it lists and those `found`, in re-send order."""
+    ids = set(record.get("resent_as", [])) | set(found)
+    if ids:
+        record["resent_as"] = sorted(ids, key=lambda i: int(i.rsplit("-", 1)[1]))
 
 
 def encode_cursor(created_at: dt.datetime, record_id: str) -> str:

@@ -28,3 +28,8 @@ class TransientFailure(Exception):
 
 class PermanentFailure(Exception):
     """Trying again cannot help: the address is refused or malformed."""
+
+
+class UncertainFailure(Exception):
+    """The send broke off after the server may already have taken the message (its answer to the
+    message never came): it may have been delivered, so it is never tried again automatically."""

@@ -2,7 +2,9 @@
 
 Besides the common ones: `deliveries --status failed|uncertain` lists deliveries that did not
 go out, and `resend ID --operator NAME --reason TEXT` sends one again on purpose (audited: a new
-delivery record that names the operator and the reason; see service_layer/operations.py)."""
+delivery record that names the operator, this host, the time and the reason; see
+service_layer/operations.py)."""
+import socket
 import sys
 
 from notification.bootstrap import notification_for
@@ -40,12 +42,13 @@ def run_resend(args, config: Config) -> None:
     if not args.operator.strip() or not args.reason.strip():
         sys.exit("--operator and --reason must not be blank")
     try:
-        record = operations.resend(notification_for(config), args.id, args.operator.strip(), args.reason.strip())
+        record = operations.resend(notification_for(config), args.id, args.operator.strip(), args.reason.strip(),
+                                   f"cli@{socket.gethostname()}")
     except operations.DeliveryNotFound:
         sys.exit(f"no delivery {args.id}")
     except operations.ResendRefused as exc:
         sys.exit(str(exc))
-    print(f"queued {record['_id']} (re-send of {args.id}); the scheduler sends it within moments")
+    print(f"queued {record['_id']} (re-send of {record['resend_of']}); the scheduler sends it within moments")
 
 
 EXTRA = {"deliveries": (add_deliveries, run_deliveries), "resend": (add_resend, run_resend)}

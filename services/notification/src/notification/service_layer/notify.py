@@ -5,16 +5,24 @@ Use cases, one function each:
 - `handle_event` (the worker): for each channel, the delivery log record (id
   "<event id>:<channel>") is opened with the event kept in it, and ONE attempt is made.
   A record found in any other state than pending means the event was handled before.
-- `retry_due` (the scheduler): claim one due retry and make one attempt.
+- `retry_due` (the scheduler): claim one due retry and make one attempt — or none, when the
+  give-up horizon passed while it waited (the scheduler was down): it fails as expired unsent.
 - `settle_stale_sends` (the scheduler): records left `sending` by a process that died during
   the send become `uncertain` — the message may have gone out, so it is never sent again.
 
 An attempt ends in one of: sent (NotificationSent); refused for good (failed, reason
-permanent); failed for a passing reason, which reschedules it (`retrying`, next attempt after
-an exponential pause from DELIVERY_RETRY_SECONDS capped at DELIVERY_RETRY_MAX_SECONDS, with
-a little jitter so a backlog does not come due at one instant), or, once DELIVERY_GIVE_UP_HOURS
-have passed since the record was created, failed with reason expired. Nothing here sleeps:
+permanent); broken off after the message was handed over, so it may have gone out
+(uncertain, with NotificationFailed(uncertain); never tried again automatically, an operator
+may re-send it); failed for a passing reason, which reschedules it (`retrying`, next attempt
+after an exponential pause from DELIVERY_RETRY_SECONDS capped at DELIVERY_RETRY_MAX_SECONDS,
+with a little jitter so a backlog does not come due at one instant), or, once
+DELIVERY_GIVE_UP_HOURS have passed since the record was created, failed with reason expired. Nothing here sleeps:
 the consumer's partition is never held while a mail server is down.
+
+The approval's certificate is rendered before the SMTP session starts. Rendering is a pure
+function of the event (and this code): if it fails it would fail the same way on every retry,
+so the delivery fails at once (reason permanent, the error logged with its traceback) and keeps
+its event — an operator re-sends it once the cause is fixed — instead of retrying for a day.
 """
 import datetime as dt
 import logging
@@ -29,7 +37,8 @@ from eventkit.envelope import InvalidMessage, new_event
 from notification.adapters import notifications as records
 from notification.adapters.certificate import render_certificate
 from notification.bootstrap import Notification
-from notification.domain.messages import BY_EVENT, EMAIL, SMS, Message, PermanentFailure, TransientFailure
+from notification.domain.messages import (BY_EVENT, EMAIL, SMS, Message, PermanentFailure, TransientFailure,
+                                          UncertainFailure)
 from notification.service_layer.templates import render
 
 log = logging.getLogger(__name__)
@@ -130,21 +139,30 @@ def first_attempt(n: Notification, draft: Draft, channel: str) -> None:
 
 
 def retry_due(n: Notification) -> bool:
-    """The scheduler's use case: claim the earliest due retry, if any, and make one attempt.
+    """The scheduler's use case: claim the earliest due retry, if any, and make one attempt — unless
+    the give-up horizon has passed meanwhile (the scheduler was down, or behind): then it fails as
+    expired without a send, rather than reaching the applicant days late.
     Returns whether there was one (the scheduler asks again at once when there was)."""
     record = n.log.claim_due(n.clock())
     if record is None:
         return False
-    message = BY_EVENT[record["event_type"]]
+    message, channel = BY_EVENT[record["event_type"]], record["channel"]
+    now = n.clock()
+    if now >= give_up_at(n, record):
+        give_up(n, record, record["envelope"], channel, message.template,
+                f"not sent within DELIVERY_GIVE_UP_HOURS: due since {record['next_attempt_at']:%Y-%m-%d %H:%M:%S}Z, "
+                f"claimed at {now:%Y-%m-%d %H:%M:%S}Z (last error: {record.get('last_error')})", "expired",
+                attempted=False)
+        return True
     try:
         draft = Draft(n, record["envelope"], message)
     except InvalidMessage as exc:  # the key changed since: no attempt can succeed
-        n.log.mark_failed(record["_id"], str(exc), failed_event(record["envelope"], record["channel"], "permanent"),
+        n.log.mark_failed(record["_id"], str(exc), failed_event(record["envelope"], channel, "permanent"),
                           n.clock())
-        FAILED_TOTAL.labels(record["channel"], message.template, "permanent").inc()
-        log.error("%s for %s given up: %s", record["channel"], record["application_id"], exc)
+        FAILED_TOTAL.labels(channel, message.template, "permanent").inc()
+        log.error("%s for %s given up: %s", channel, record["application_id"], exc)
         return True
-    attempt(n, record, draft, record["channel"])
+    attempt(n, record, draft, channel)
     return True
 
 
@@ -169,9 +187,21 @@ def attempt(n: Notification, record: dict, draft: Draft, channel: str) -> None:
     """One send of a claimed (`sending`) record, and the record moved on by its outcome."""
     record_id, envelope, template = record["_id"], draft.envelope, draft.message.template
     try:
-        provider_id = send(n, channel, draft, record_id)
+        attachments = attachments_for(n, draft, channel)
+    except Exception as exc:  # noqa: BLE001 - whatever the renderer raised, it would raise on every retry
+        log.exception("%s %s: the certificate could not be rendered", channel, record_id)
+        give_up(n, record, envelope, channel, template,
+                f"certificate not rendered: {type(exc).__name__}: {exc}", "permanent", attempted=False)
+        return
+    try:
+        provider_id = send(n, channel, draft, record_id, attachments)
     except PermanentFailure as exc:
         give_up(n, record, envelope, channel, template, str(exc), "permanent")
+        return
+    except UncertainFailure as exc:
+        if n.log.mark_uncertain(record_id, str(exc), failed_event(envelope, channel, "uncertain"), n.clock()):
+            FAILED_TOTAL.labels(channel, template, "uncertain").inc()
+        log.error("%s %s may have gone out: marked uncertain, not repeated: %s", channel, record_id, exc)
         return
     except TransientFailure as exc:
         failures = record["attempts"] + 1
@@ -191,24 +221,28 @@ def attempt(n: Notification, record: dict, draft: Draft, channel: str) -> None:
         log.error("%s %s was sent after it had been marked uncertain", channel, record_id)
 
 
-def send(n: Notification, channel: str, draft: Draft, record_id: str) -> str:
-    to, parts, context = draft.address(channel), draft.parts, draft.context
+def attachments_for(n: Notification, draft: Draft, channel: str) -> list[tuple[str, str, bytes]]:
+    """The email's attachments, (filename, content type, bytes): the approval's certificate, rendered
+    here, before the SMTP session (a render error must not look like a failed or broken-off send)."""
+    if channel != EMAIL or not draft.message.certificate:
+        return []
+    context = draft.context
+    pdf = render_certificate(draft.contact["full_name"], context["registration_number"], context["skills"],
+                             n.clock().date().isoformat(), context["valid_until"], context["verify_url"])
+    return [(f"certificate-{context['registration_number']}.pdf", "application/pdf", pdf)]
+
+
+def send(n: Notification, channel: str, draft: Draft, record_id: str, attachments: list) -> str:
+    to, parts = draft.address(channel), draft.parts
     if channel == SMS:
         return n.sms.send(to, parts["sms"], record_id)
-    def attachments() -> list:  # rendered once the SMTP server answers, not on every refused try
-        if not draft.message.certificate:
-            return []
-        pdf = render_certificate(draft.contact["full_name"], context["registration_number"],
-                                 context["skills"], records.now().date().isoformat(),
-                                 context["valid_until"], context["verify_url"])
-        return [(f"certificate-{context['registration_number']}.pdf", "application/pdf", pdf)]
     return n.email.send(to, parts["subject"], parts["text"], parts["html"], draft.contact["language"], record_id,
                         attachments)
 
 
 def give_up(n: Notification, record: dict, envelope: dict, channel: str, template: str, error: str,
-            reason: str) -> None:
-    n.log.mark_failed(record["_id"], error, failed_event(envelope, channel, reason), n.clock())
+            reason: str, attempted: bool = True) -> None:
+    n.log.mark_failed(record["_id"], error, failed_event(envelope, channel, reason), n.clock(), attempted=attempted)
     FAILED_TOTAL.labels(channel, template, reason).inc()
     log.error("%s for %s given up (%s): %s", channel, envelope["key"], reason, error)
 

@@ -3,7 +3,7 @@ their re-sending, and template previews."""
 import functools
 import hmac
 
-from flask import current_app
+from flask import current_app, request as http_request
 from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 from werkzeug.exceptions import Conflict, NotFound, Unauthorized
@@ -58,7 +58,12 @@ class RecordSchema(Schema):
     sent_at = fields.DateTime(allow_none=True)
     next_attempt_at = fields.DateTime(allow_none=True, metadata={"description": "when a retrying delivery is due"})
     resend_of = fields.String(allow_none=True, metadata={"description": "the delivery this one re-sends"})
-    requested_by = fields.String(allow_none=True, metadata={"description": "the operator who asked for the re-send"})
+    requested_by = fields.String(allow_none=True, metadata={
+        "description": "the operator who asked for the re-send, as they named themselves (self-declared: all "
+                       "operators share one token)"})
+    requested_from = fields.String(allow_none=True, metadata={
+        "description": "where the re-send was asked from: the API client's address (after TRUSTED_PROXY_HOPS) "
+                       "or `cli@<host>`"})
     reason = fields.String(allow_none=True, metadata={"description": "why the operator asked for it"})
     requested_at = fields.DateTime(allow_none=True)
     resent_as = fields.List(fields.String(), metadata={"description": "re-sends of this delivery, oldest first"})
@@ -95,7 +100,10 @@ class ResendSchema(Schema):
         unknown = RAISE
 
     operator = fields.String(required=True, validate=validate.Length(min=1, max=64),
-                             metadata={"description": "who asks (kept with the new delivery)"})
+                             metadata={"description": "who asks, kept with the new delivery as `requested_by`. "
+                                                      "Self-declared: every operator uses the same token, so "
+                                                      "it is not checked; the client's address and the time "
+                                                      "are recorded with it"})
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500),
                            metadata={"description": "why, e.g. the applicant's mailbox is fixed"})
 
@@ -142,12 +150,17 @@ def deliveries(query):
 @blp.arguments(ResendSchema)
 @blp.response(202, RecordSchema)
 @blp.alt_response(404, description="No delivery with that id")
-@blp.alt_response(409, description="The delivery is not failed or uncertain")
-def resend(request, record_id):
-    """Send a failed or uncertain delivery again, on purpose: a new delivery "<id>:resend-<n>" that
-    records who asked and why, sent by the scheduler within moments; the original lists it in `resent_as`."""
+@blp.alt_response(409, description="The delivery is not failed or uncertain, kept no event, or a re-send of it is "
+                                    "still under way")
+def resend(body, record_id):
+    """Send a failed or uncertain delivery again, on purpose: a new delivery "<original id>:resend-<n>"
+    that records who asked (`operator`, self-declared: all operators share one token), from which
+    address (the client's, after TRUSTED_PROXY_HOPS), when and why, sent by the scheduler within
+    moments; the original lists it in `resent_as`. Asked for a re-send, it re-sends that one's
+    original. Refused (409) while an earlier re-send of the delivery is still under way."""
     try:
-        return operations.resend(notification(), record_id, request["operator"].strip(), request["reason"].strip())
+        return operations.resend(notification(), record_id, body["operator"].strip(), body["reason"].strip(),
+                                 http_request.remote_addr or "unknown")
     except operations.DeliveryNotFound:
         raise NotFound("No delivery with that id.") from None
     except operations.ResendRefused as exc:
