@@ -1,6 +1,9 @@
 """An SMTP server of a test's own that refuses for a while: it answers the first `refuse`
 messages' DATA with `code` (451 by default, "try again later"), then accepts and keeps them.
-For driving notification's retry path without touching the local stack's SMTP sink."""
+It can also misbehave after taking a message: `stall_after_data` seconds before answering it
+(a client with a shorter timeout never hears that it was taken), or `quit_reply` instead of
+221 to QUIT. For driving notification's retry path without touching the local stack's SMTP sink."""
+import asyncio
 import email
 import socket
 import threading
@@ -16,8 +19,10 @@ def free_port() -> int:
 
 
 class FlakySmtpServer:
-    def __init__(self, refuse: int = 0, code: str = "451 4.3.0 Try again later"):
+    def __init__(self, refuse: int = 0, code: str = "451 4.3.0 Try again later", stall_after_data: float = 0,
+                 quit_reply: str | None = None):
         self.refuse, self.code = refuse, code
+        self.stall_after_data, self.quit_reply = stall_after_data, quit_reply
         self.refused = 0
         self.messages: list = []
         self._lock = threading.Lock()
@@ -30,7 +35,12 @@ class FlakySmtpServer:
                 self.refused += 1
                 return self.code
             self.messages.append(email.message_from_bytes(envelope.original_content, policy=policy.default))
+        if self.stall_after_data:
+            await asyncio.sleep(self.stall_after_data)
         return "250 Message accepted for delivery"
+
+    async def handle_QUIT(self, server, session, envelope):
+        return self.quit_reply or "221 Bye"
 
     def message_ids(self) -> list[str]:
         with self._lock:

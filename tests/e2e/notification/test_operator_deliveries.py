@@ -50,6 +50,7 @@ def test_operator_lists_a_failed_delivery_and_resends_it_as_an_audited_delivery(
     assert resent["id"] == f"{record_id}:resend-1" and resent["resend_of"] == record_id
     assert (resent["requested_by"], resent["reason"]) == ("zara", "the applicant fixed the address")
     assert resent["requested_at"] and resent["status"] in ("retrying", "sending", "failed")
+    assert resent["requested_from"] == "127.0.0.1"  # the client's address (the stack trusts no proxy)
     # the scheduler sends it like any delivery: the sink refuses this domain again, for good
     again = wait_for(lambda: deliveries.find_one({"_id": resent["id"], "status": "failed"}), timeout=60,
                      message="the re-send attempted")
@@ -111,6 +112,7 @@ def test_operator_cli_lists_and_resends(apply, wait_for, deliveries):
     assert f"{failed['_id']}:resend-1" in resend.stdout
     record = deliveries.find_one({"_id": f"{failed['_id']}:resend-1"})
     assert (record["requested_by"], record["reason"], record["resend_of"]) == ("zara", "from the CLI", failed["_id"])
+    assert record["requested_from"].startswith("cli@")
     sent = deliveries.find_one({"application_id": failed["application_id"], "channel": "sms", "template": "receipt"})
     refused = subprocess.run([*CLI, "resend", sent["_id"], "--operator", "zara", "--reason", "no"], env=env,
                              capture_output=True, text=True, timeout=60)

@@ -1,10 +1,13 @@
 """Durable retries against real servers: deliveries the SMTP server defers wait in the delivery
 log and the scheduler process sends them later — once each, even with two schedulers — or gives
-them up after the horizon; a scheduler stops cleanly on SIGTERM.
+them up after the horizon (also when the horizon passed while no scheduler ran: then unsent);
+a message the server took without saying so is uncertain and never sent again, one it took
+before a failing QUIT is sent; a scheduler stops cleanly on SIGTERM.
 
 Each test has its own database and its own SMTP server (support/flaky_smtp.py), and starts the
 scheduler processes it needs with SMTP_PORT and MONGODB_DATABASE pointing at them, so the
 running stack's notification service and SMTP sink are untouched."""
+import dataclasses
 import os
 import signal
 import subprocess
@@ -13,6 +16,7 @@ import time
 
 import pytest
 
+from notification.adapters.email import SmtpSender
 from notification.adapters.notifications import DeliveryLog
 from notification.bootstrap import notification_for
 from notification.config import Config
@@ -124,12 +128,67 @@ def test_a_message_deferred_past_the_horizon_is_given_up_and_kept_for_a_resend(d
         record_id = f"{event['event_id']}:email"
         failed = wait_for(lambda: (r := n.log.get(record_id))["status"] == "failed" and r, timeout=60,
                           message="the delivery given up")
-        assert failed["attempts"] >= 3 and "451" in failed["last_error"]
+        assert failed["attempts"] >= 2 and "451" in failed["last_error"]
         assert failed["envelope"]["event_id"] == event["event_id"]  # kept, so an operator can re-send
         [published] = [e["event"] for e in failed["outbox"]]
         assert (published["event_type"], published["payload"]["reason"]) == ("NotificationFailed", "expired")
         assert published["causation_id"] == event["event_id"]
         assert smtp.messages == []
+
+
+def test_a_retry_due_after_the_horizon_while_no_scheduler_ran_is_given_up_unsent(database, servers, schedulers,
+                                                                                  tmp_path, wait_for):
+    with FlakySmtpServer(refuse=1) as smtp:
+        env = settings_for(database, smtp, tmp_path / "sms", DELIVERY_GIVE_UP_HOURS=str(3 / 3600))  # 3 seconds
+        n = notification_for(config_of(env, servers))
+        event = submitted_event()
+        handle_event(n, event)  # deferred; due in half a second
+        record_id = f"{event['event_id']}:email"
+        time.sleep(4)  # no scheduler runs until the horizon has passed
+        schedulers(env)
+        failed = wait_for(lambda: (r := n.log.get(record_id))["status"] == "failed" and r, timeout=60,
+                          message="the late retry given up")
+        assert failed["attempts"] == 1 and "DELIVERY_GIVE_UP_HOURS" in failed["last_error"]
+        [published] = [e["event"] for e in failed["outbox"]]
+        assert (published["event_type"], published["payload"]["reason"]) == ("NotificationFailed", "expired")
+        time.sleep(2)
+        assert smtp.messages == [] and smtp.refused == 1  # nothing sent after the horizon
+
+
+def quick_to_give_up(n, smtp: FlakySmtpServer, timeout: float = 1.0):
+    """`n` with an SmtpSender that waits `timeout` seconds for each answer (10 s in service)."""
+    return dataclasses.replace(n, email=SmtpSender("127.0.0.1", smtp.port, mail_from=n.config.mail_from,
+                                                   timeout=timeout))
+
+
+def test_a_message_taken_without_an_answer_is_uncertain_and_never_sent_again(database, servers, schedulers,
+                                                                             tmp_path):
+    with FlakySmtpServer(stall_after_data=3) as smtp:
+        env = settings_for(database, smtp, tmp_path / "sms")
+        n = quick_to_give_up(notification_for(config_of(env, servers)), smtp)
+        event = submitted_event()
+        handle_event(n, event)  # the server takes the message, then stays silent past the client's timeout
+        record_id = f"{event['event_id']}:email"
+        record = n.log.get(record_id)
+        assert record["status"] == "uncertain" and record["attempts"] == 1, record
+        assert "may have taken" in record["last_error"] and record["envelope"]  # kept for a re-send
+        [published] = [e["event"] for e in record["outbox"]]
+        assert (published["event_type"], published["payload"]["reason"]) == ("NotificationFailed", "uncertain")
+        schedulers(env)
+        handle_event(n, event)  # redelivered
+        time.sleep(5)
+        assert len(smtp.messages) == 1 and n.log.get(record_id)["status"] == "uncertain"
+
+
+def test_a_message_taken_before_quit_failed_is_sent_once(database, servers, tmp_path):
+    with FlakySmtpServer(quit_reply="421 4.3.2 Shutting down") as smtp:
+        env = settings_for(database, smtp, tmp_path / "sms")
+        n = quick_to_give_up(notification_for(config_of(env, servers)), smtp)
+        event = submitted_event()
+        handle_event(n, event)
+        record = n.log.get(f"{event['event_id']}:email")
+        assert record["status"] == "sent" and record["attempts"] == 1, record
+        assert smtp.message_ids() == [f"<{event['event_id']}.email@registry.example.pk>"] == [record["provider_id"]]
 
 
 def test_due_retries_are_found_through_their_due_entries(database):
