@@ -1,7 +1,34 @@
-"""Intake's operator commands: `python -m intake.entrypoints.cli --help`."""
+"""Intake's operator commands: `python -m intake.entrypoints.cli --help`.
+
+    rekey-cnic-index      re-key CNIC claims and applications' cnic_index to the current recipe
+                          (service_layer/cnic_index.py)
+    replay-dead-letters   re-run dead-lettered decision events
+    settings              the settings in force
+"""
+from intake.bootstrap import intake_for
 from intake.config import Config
+from intake.service_layer.cnic_index import CURRENT_RECIPE, rekey_cnic_indexes
 from intake.service_layer.handlers import GROUP, decision_handler
 from servicekit.process import operator_cli
 
+
+def add_rekey(commands) -> None:
+    commands.add_parser("rekey-cnic-index",
+                        help=f"re-key every application's CNIC claim and cnic_index to recipe {CURRENT_RECIPE} "
+                             "(domainkit.people.cnic_index), then stamp the database so intake is ready again; "
+                             "safe to run again and while intake runs (progress on stderr)")
+
+
+def run_rekey(args, config: Config) -> None:
+    result = rekey_cnic_indexes(intake_for(config))
+    print(f"{result['applications']} applications: {result['rekeyed']} re-keyed "
+          f"({result['claims_moved']} claims moved), {result['current']} current already; "
+          f"CNIC indexes are recipe {CURRENT_RECIPE}")
+    if result["conflicts"]:
+        print(f"{len(result['conflicts'])} applications share their CNIC with another active application (their old "
+              f"claims are left; withdraw or reject the duplicate): {', '.join(result['conflicts'])}")
+
+
 if __name__ == "__main__":
-    operator_cli("intake", Config, GROUP, decision_handler(Config.from_env()))
+    operator_cli("intake", Config, GROUP, decision_handler(Config.from_env()),
+                 extra={"rekey-cnic-index": (add_rekey, run_rekey)})

@@ -10,6 +10,7 @@ import base64
 from intake.bootstrap import Intake
 from intake.domain import application as lifecycle
 from intake.domain import events
+from intake.service_layer.cnic_index import require_current_recipe
 from domainkit.people import cnic_index
 from servicekit.crypto import new_token, token_hash, token_matches
 
@@ -44,7 +45,9 @@ def _split(data: dict) -> tuple[dict, dict]:
 
 
 def submit(intake: Intake, data: dict) -> tuple[str, str]:
-    """Store a validated application with its ApplicationSubmitted event; returns (id, access token)."""
+    """Store a validated application with its ApplicationSubmitted event; returns (id, access token).
+    Refused (CnicIndexRecipeOutdated) while stored CNIC claims are of an older recipe than `cnic_index` computes."""
+    require_current_recipe(intake.applications)
     application_id, token = new_application_id(), new_token()
     public, private = _split(data)
     claim_index = cnic_index(intake.keys.cnic_index, private["cnic"])
