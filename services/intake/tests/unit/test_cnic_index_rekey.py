@@ -1,6 +1,7 @@
 """Re-keying intake's CNIC claims to the current blind-index recipe, against an in-memory repository:
 every claim and `cnic_index` moves, a CNIC with an active application cannot apply again afterwards,
 a second run changes nothing, and until the database is stamped submissions are refused."""
+import base64
 import copy
 import datetime as dt
 import hashlib
@@ -220,3 +221,25 @@ def test_batches_cover_every_application(intake, monkeypatch):
         stored_before_the_upgrade(intake, f"a{n}", f"35202{n:08d}")
     result, _ = rekey(intake)
     assert result["applications"] == 5 and result["rekeyed"] == 5
+
+
+def test_readyz_says_not_ready_naming_the_command_until_the_recipe_is_current(intake, monkeypatch):
+    import servicekit.web
+    from intake.entrypoints import app as intake_app
+
+    monkeypatch.setattr(servicekit.web, "check_mongodb", lambda uri: None)
+    monkeypatch.setattr(servicekit.web, "check_kafka", lambda servers: None)
+    monkeypatch.setattr(intake_app, "intake_for", lambda config: intake)
+    key = base64.b64encode(bytes(32)).decode()
+    client = intake_app.create_app({"TESTING": True, "SETTINGS": {
+        "pii_key": key, "event_pii_key": key, "cnic_index_key": key, "secret_key": "s"}}).test_client()
+    stored_before_the_upgrade(intake, "a1", CNICS[0])
+
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert "CnicIndexRecipeOutdated" in response.json["checks"]["cnic_index_recipe"]
+    assert "rekey-cnic-index" in response.json["checks"]["cnic_index_recipe"]
+
+    rekey(intake)
+    response = client.get("/readyz")
+    assert response.status_code == 200 and response.json["checks"]["cnic_index_recipe"] == "ok"

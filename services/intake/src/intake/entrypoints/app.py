@@ -9,7 +9,7 @@ from intake.bootstrap import intake_for, load_keys
 from intake.config import Config
 from intake.entrypoints.api import applications, documents, skills
 from intake.entrypoints.web import pages
-from intake.service_layer.cnic_index import check_recipe
+from intake.service_layer.cnic_index import require_current_recipe
 from servicekit.csrf import install_csrf
 from servicekit.rate_limit import install_rate_limits
 from servicekit.web import create_service_app
@@ -25,8 +25,9 @@ def create_app(test_config: dict | None = None):
     app, api = create_service_app(
         "intake", config, test_config=test_config, title="Freelancer Registry — Intake",
         description="Applicants submit their registration and track its status.",
-        # Not ready while stored CNIC claims are of an older recipe (the message names the command to run).
-        extra_checks={"cnic_index_recipe": lambda: check_recipe(intake_for(config).applications)})
+        # Not ready while stored CNIC claims are of an older recipe (the message names the command to run);
+        # once current it is remembered, so the check adds no database call (nor wait, in an outage) after that.
+        extra_checks={"cnic_index_recipe": lambda: require_current_recipe(intake_for(config).applications)})
     app.config.update(
         SECRET_KEY=config.secret_key or None,
         MAX_CONTENT_LENGTH=3 * config.document_max_bytes + 256 * 1024,  # the form carries up to three documents
