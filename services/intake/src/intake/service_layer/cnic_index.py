@@ -8,8 +8,9 @@ that holds an active application under recipe 1 could apply again under recipe 2
 - `rekey_cnic_indexes` (`python -m intake.entrypoints.cli rekey-cnic-index`) reads every
   application's CNIC from its sealed personal data, moves its claim to the new index and sets
   its `cnic_index`, then stamps the database with recipe 2. It is safe to repeat (what is
-  re-keyed already is left alone) and to run while intake serves (a claim is inserted under the
-  new index before the old one is deleted, each conditioned on its owner);
+  re-keyed already is left alone) and to run while this version of intake serves (a claim is
+  inserted under the new index before the old one is deleted, each conditioned on its owner; an
+  older version still running would go on writing recipe-1 claims, so stop it first);
 - until the stamp says recipe 2, intake's /readyz says not ready and submissions are refused
   (`require_current_recipe`), naming the command. A database without applications is stamped
   recipe 2 the first time it is checked.
