@@ -3,7 +3,9 @@
 # once its PostgreSQL answers. Before that it writes the gateway's config from the environment
 # (gateway/gateway.json) and sets the login role's password from MONGODB_PASSWORD.
 # Clients: mongodb://$MONGODB_USERNAME:$MONGODB_PASSWORD@127.0.0.1:$MONGODB_PORT/?authSource=admin
-# (SCRAM-SHA-256; plain TCP: EnforceSslTcp is false, TLS is offered but not required).
+# (SCRAM-SHA-256 only). The port speaks either plain TCP or only TLS, never both: plain TCP by default
+# (EnforceSslTcp false: a TLS client gets no answer); DOCUMENTDB_GATEWAY_TLS=true makes it TLS-only
+# with the self-signed certificate (clients: tls=true&tlsCAFile=.../gateway/cert.pem).
 # The gateway reconnects by itself when PostgreSQL restarts.
 set -euo pipefail
 source "$(dirname "$0")/../env.sh"
@@ -20,7 +22,7 @@ as_db_user tee "$DOCUMENTDB_GW/gateway.json" >/dev/null <<JSON
   "BlockedRolePrefixes": ["documentdb", "citus", "pg", "internal_role"],
   "GatewayListenPort": $MONGODB_PORT,
   "UseLocalHost": true,
-  "EnforceSslTcp": false,
+  "EnforceSslTcp": ${DOCUMENTDB_GATEWAY_TLS:-false},
   "PostgresSystemUser": "postgres",
   "PostgresHostName": "$DOCUMENTDB_SOCKET",
   "PostgresPort": $DOCUMENTDB_PG_PORT,
