@@ -39,7 +39,7 @@ fi
 
 # db_psql [psql args...]: psql as the superuser `postgres` over the Unix socket.
 db_psql() {
-  as_db_user "$PG_BIN/psql" -h "$DOCUMENTDB_SOCKET" -p "$DOCUMENTDB_PG_PORT" -U postgres -d postgres -X -q -v ON_ERROR_STOP=1 "$@"
+  PGOPTIONS="-c client_min_messages=warning" as_db_user "$PG_BIN/psql" -h "$DOCUMENTDB_SOCKET" -p "$DOCUMENTDB_PG_PORT" -U postgres -d postgres -X -q -v ON_ERROR_STOP=1 "$@"
 }
 
 db_ready() { "$PG_BIN/pg_isready" -q -h "$DOCUMENTDB_SOCKET" -p "$DOCUMENTDB_PG_PORT" -U postgres -d postgres; }
@@ -54,7 +54,6 @@ wait_for_postgres() {
 ensure_gateway_role() {
   [ -n "${MONGODB_PASSWORD:-}" ] || { echo "documentdb: MONGODB_PASSWORD is not set (see deploy/local/make_secrets.py)" >&2; return 1; }
   MONGODB_USERNAME="$MONGODB_USERNAME" MONGODB_PASSWORD="$MONGODB_PASSWORD" db_psql <<'SQL'
-SET client_min_messages = warning;
 \getenv user MONGODB_USERNAME
 \getenv pass MONGODB_PASSWORD
 SELECT format('CREATE ROLE %I WITH LOGIN INHERIT IN ROLE documentdb_admin_role', :'user')
