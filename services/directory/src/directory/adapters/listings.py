@@ -13,6 +13,10 @@ from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+# Bulk updates go in chunks this small: FerretDB v1 holds a database connection for every update
+# of one command until the command ends, and its pool has 100 — a rebuild's bulk of 975 updates
+# hung it, every database included (seen in a CI run). Inserts and finds are not affected.
+UPDATE_CHUNK = 50
 COLLECTION = "listings"
 META = "listings_meta"  # small documents about the collection: when it was last rebuilt
 DUPLICATE_KEY = 11000
@@ -80,24 +84,25 @@ class ListingRepository:
     # -- a rebuild's writes -------------------------------------------------------------------
     def replace_all(self, listings: list[dict]) -> None:
         """Write these listings as they are (a staging copy, which only the rebuild writes)."""
-        if listings:
-            self.collection.bulk_write([ReplaceOne({"_id": doc["_id"]}, doc, upsert=True) for doc in listings],
+        for chunk in _chunks(listings):
+            self.collection.bulk_write([ReplaceOne({"_id": doc["_id"]}, doc, upsert=True) for doc in chunk],
                                        ordered=False)
 
     def store_all_unless_newer(self, listings: list[dict]) -> int:
         """`store_unless_newer` for many at once; returns how many were written."""
-        if not listings:
-            return 0
-        requests = [ReplaceOne({"_id": doc["_id"], "last_event_at": {"$lte": doc["last_event_at"]}}, doc,
-                               upsert=True) for doc in listings]
-        try:
-            result = self.collection.bulk_write(requests, ordered=False)
-            return result.matched_count + result.upserted_count
-        except BulkWriteError as exc:
-            # a newer listing is stored: its upsert collided with it, which is the wanted outcome
-            if any(error["code"] != DUPLICATE_KEY for error in exc.details["writeErrors"]):
-                raise
-            return exc.details["nMatched"] + exc.details["nUpserted"]
+        written = 0
+        for chunk in _chunks(listings):
+            requests = [ReplaceOne({"_id": doc["_id"], "last_event_at": {"$lte": doc["last_event_at"]}}, doc,
+                                   upsert=True) for doc in chunk]
+            try:
+                result = self.collection.bulk_write(requests, ordered=False)
+                written += result.matched_count + result.upserted_count
+            except BulkWriteError as exc:
+                # a newer listing is stored: its upsert collided with it, which is the wanted outcome
+                if any(error["code"] != DUPLICATE_KEY for error in exc.details["writeErrors"]):
+                    raise
+                written += exc.details["nMatched"] + exc.details["nUpserted"]
+        return written
 
     def drop(self) -> None:
         self.collection.drop()
@@ -110,3 +115,8 @@ class ListingRepository:
     def last_rebuilt(self) -> str | None:
         mark = self.db[META].find_one({"_id": f"{self.collection.name}:rebuilt"})
         return mark["at"] if mark else None
+
+
+def _chunks(items: list, size: int = UPDATE_CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
