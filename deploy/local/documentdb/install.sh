@@ -10,7 +10,7 @@
 # loads extensions from. So this needs root (we are root on our machines); everything else it
 # builds or downloads stays under .local/ (build trees are removed once installed).
 #
-# Sources: the tarballs in ../shared/vendor/ next to the repository when that folder exists,
+# Sources: the tarballs in the vendor folder of the shared/ folder beside the checkout, when it exists,
 # otherwise downloaded (GitHub's archive of the pinned commit; Debian's pgvector orig tarball).
 # The SHA-256 is always checked before a source is used: the tarball's for the vendored files and
 # pgvector, and for a downloaded DocumentDB archive every file against source-files.sha256 (GitHub's
@@ -47,7 +47,8 @@ APT_PACKAGES=(build-essential pkg-config curl openssl util-linux
   postgresql-$PG_MAJOR-postgis-3 postgresql-$PG_MAJOR-rum
   libbson-dev libintelrdfpmath-dev libpcre2-dev libicu-dev libkrb5-dev libssl-dev)
 # Debian 12's libbson is 1.23 (upstream pins 1.28) and there is no LLVM bitcode toolchain: these
-# flags build against it (see ../shared/vendor/README.md).
+# flags build against it: its BSON_SUBTYPE_SENSITIVE is defined here, the switch over subtypes
+# may miss the newer ones, and with_llvm=no skips the bitcode.
 EXT_MAKE_ARGS=(with_llvm=no "COPT=-DBSON_SUBTYPE_SENSITIVE=0x08 -Wno-error=switch")
 BUILD="$LOCAL/build/documentdb"
 GW_TARGET="$LOCAL/build/documentdb-gateway-target"

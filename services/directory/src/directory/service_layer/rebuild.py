@@ -16,35 +16,14 @@ but FerretDB v1 has no `dropTarget`, and a rename would drop what the worker wro
 """
 import datetime as dt
 import sys
-import time
 
 from directory.adapters.decision_log import DecisionLog
 from directory.adapters.listings import ListingRepository
 from directory.domain.listing import NotADecision, apply_decision, registration_number_of
 from eventkit.position import Position
+from servicekit.progress import Progress
 
 BATCH = 1000
-
-
-class Progress:
-    """A one-line progress bar on stderr for one phase of the rebuild."""
-
-    def __init__(self, label: str, total: int, out=sys.stderr):
-        self.label, self.total, self.out = label, total, out
-        self.done, self.started = 0, time.monotonic()
-
-    def advance(self, n: int) -> None:
-        self.done += n
-        width = 30
-        filled = int(width * min(self.done, self.total) / self.total) if self.total else width
-        rate = self.done / max(time.monotonic() - self.started, 1e-6)
-        self.out.write(f"\r  {self.label:<22} [{'#' * filled}{'.' * (width - filled)}] "
-                       f"{self.done:,}/{self.total:,}  {rate:,.0f}/s")
-        self.out.flush()
-
-    def finish(self) -> None:
-        self.advance(0)
-        self.out.write("\n")
 
 
 def project_batch(staging: ListingRepository, records: list[tuple[Position, dict]]) -> int:

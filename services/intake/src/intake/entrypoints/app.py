@@ -1,7 +1,7 @@
 """Intake's web app: `create_app()` is what gunicorn serves (deploy/gunicorn.conf.py)."""
 from pathlib import Path
 
-from flask import request
+from flask import jsonify, request
 from flask_babel import Babel, get_locale
 
 from eventkit.mongo import get_database
@@ -9,7 +9,7 @@ from intake.bootstrap import intake_for, load_keys
 from intake.config import Config
 from intake.entrypoints.api import applications, documents, skills
 from intake.entrypoints.web import pages
-from intake.service_layer.cnic_index import require_current_recipe
+from intake.service_layer.cnic_index import CnicIndexRecipeOutdated, require_current_recipe
 from servicekit.csrf import install_csrf
 from servicekit.rate_limit import install_rate_limits
 from servicekit.web import create_service_app
@@ -45,6 +45,17 @@ def create_app(test_config: dict | None = None):
           else request.accept_languages.best_match(LANGUAGES, "en"))
     app.jinja_env.globals["get_locale"] = get_locale
     install_csrf(app)
+
+    @app.errorhandler(CnicIndexRecipeOutdated)
+    def submissions_paused(exc: CnicIndexRecipeOutdated):
+        """Until the operator's re-key has run, a duplicate CNIC could slip through: refuse for now (503)."""
+        app.logger.error("submission refused: %s", exc)
+        response = jsonify({"code": 503, "status": "Service Unavailable",
+                            "message": "Applications are paused for maintenance. Try again later."})
+        response.status_code = 503
+        response.headers["Retry-After"] = "300"
+        return response
+
     install_rate_limits(app, lambda: get_database(config.mongodb_uri, config.mongodb_database), {
         "submit": (config.submit_limit_per_hour, 3600),
         "status": (config.status_limit_per_minute, 60),
