@@ -49,20 +49,19 @@ def _account_command(name: str, help: str):
     return add
 
 
-def run_deactivate_reviewer(args, config: Config) -> None:
-    try:
-        account = reviewers.deactivate_reviewer(verification_for(config), args.username, reviewers.CLI_ACTOR)
-    except reviewers.AccountNotFound:
-        sys.exit(f"deactivate-reviewer: no reviewer named {args.username}")
-    print(f"deactivated {account['role']} {args.username}")
+def _switch_account(command: str, change, done: str):
+    """A command that deactivates or reactivates an account (`change` is the service-layer function)."""
+    def run(args, config: Config) -> None:
+        try:
+            account = change(verification_for(config), args.username, reviewers.CLI_ACTOR)
+        except reviewers.AccountNotFound:
+            sys.exit(f"{command}: no reviewer named {args.username}")
+        print(f"{done} {account['role']} {args.username}")
+    return run
 
 
-def run_reactivate_reviewer(args, config: Config) -> None:
-    try:
-        account = reviewers.reactivate_reviewer(verification_for(config), args.username, reviewers.CLI_ACTOR)
-    except reviewers.AccountNotFound:
-        sys.exit(f"reactivate-reviewer: no reviewer named {args.username}")
-    print(f"reactivated {account['role']} {args.username}")
+run_deactivate_reviewer = _switch_account("deactivate-reviewer", reviewers.deactivate_reviewer, "deactivated")
+run_reactivate_reviewer = _switch_account("reactivate-reviewer", reviewers.reactivate_reviewer, "reactivated")
 
 
 def run_reset_password(args, config: Config) -> None:
