@@ -68,6 +68,8 @@ def test_flagged_applicant_is_approved_by_a_reviewer_in_the_console(page, stack,
     page.fill("#username", reviewer)
     page.fill("#password", PASSWORD)
     page.click("button:has-text('Sign in')")
+    page.fill("#q", applicant.full_name)  # the queue may hold hundreds of cases: find this applicant's
+    page.click("button:has-text('Find')")
     page.click(f"a:has-text('{applicant.full_name}')")
     assert page.inner_text("#state").strip() == "in review"
     assert "cnic province" in page.content()

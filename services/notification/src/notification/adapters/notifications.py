@@ -31,8 +31,6 @@ the scheduler already dropped the entry for a record still sending, or between a
 record and its entry (add_resend); `resignal_retrying` (a full scan, run by the scheduler now
 and then) puts such entries back.
 """
-import base64
-import binascii
 import datetime as dt
 from collections.abc import Callable
 
@@ -42,13 +40,13 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from eventkit import outbox
+from servicekit.cursors import decode_cursor, encode_cursor  # noqa: F401 - the operators' API decodes with it
 
 COLLECTION = "notifications"
 DUE_COLLECTION = "notifications_due"
 PENDING, SENDING, RETRYING, SENT, FAILED, UNCERTAIN = "pending", "sending", "retrying", "sent", "failed", "uncertain"
 FINAL = (SENT, FAILED, UNCERTAIN)
 RESENDABLE = (FAILED, UNCERTAIN)
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 _HIDDEN = {"outbox": 0, "revision": 0, "outbox_pending": 0, "envelope": 0}
 
 
@@ -286,21 +284,3 @@ def _list_resends(record: dict, found: list[str]) -> None:
     ids = set(record.get("resent_as", [])) | set(found)
     if ids:
         record["resent_as"] = sorted(ids, key=lambda i: int(i.rsplit("-", 1)[1]))
-
-
-def encode_cursor(created_at: dt.datetime, record_id: str) -> str:
-    created_ms = round(created_at.timestamp() * 1000)  # MongoDB keeps milliseconds
-    return base64.urlsafe_b64encode(f"{created_ms}|{record_id}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[dt.datetime, str]:
-    """(created_at, id) of the last record of the previous page; ValueError for anything else."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        created_ms, record_id = raw.split("|", 1)
-        created_at = EPOCH + dt.timedelta(milliseconds=int(created_ms))
-    except (binascii.Error, UnicodeDecodeError, ValueError, OverflowError, OSError) as exc:
-        raise ValueError("not a cursor from a previous page") from exc
-    if not record_id:
-        raise ValueError("not a cursor from a previous page")
-    return created_at, record_id

@@ -1,6 +1,7 @@
 """Verification cases: one document per application in `cases`, with its checks, decision,
 append-only audit log and outbox. Every change is one conditional update of that document."""
 import datetime as dt
+import re
 
 from pymongo import ASCENDING
 from pymongo.collection import Collection
@@ -77,8 +78,20 @@ class CaseRepository:
                 if other is not None:
                     yield other
 
-    def queue(self, states_wanted: list[str], limit: int) -> list[dict]:
-        return list(self.collection.find({"state": {"$in": states_wanted}},
+    def queue(self, states_wanted: list[str], limit: int, after: tuple | None = None,
+              name_or_id: str | None = None) -> list[dict]:
+        """Cases in these states, oldest first; `after` = (received_at, id) of the previous page's last;
+        `name_or_id` keeps the case with that application id and those whose applicant's name contains it."""
+        conditions: list[dict] = [{"state": {"$in": states_wanted}}]
+        if name_or_id:
+            conditions.append({"$or": [{"_id": name_or_id},
+                                       {"public.full_name": {"$regex": re.escape(name_or_id), "$options": "i"}}]})
+        if after is not None:
+            received_at, case_id = after
+            conditions.append({"$or": [{"received_at": {"$gt": received_at}},
+                                       {"received_at": received_at, "_id": {"$gt": case_id}}]})
+        wanted = conditions[0] if len(conditions) == 1 else {"$and": conditions}
+        return list(self.collection.find(wanted,
                                          {"public": 1, "state": 1, "reasons": 1, "received_at": 1, "updated_at": 1})
                     .sort([("received_at", ASCENDING), ("_id", ASCENDING)]).limit(limit))
 

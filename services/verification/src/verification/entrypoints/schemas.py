@@ -1,6 +1,7 @@
 """Verification's API shapes."""
 from marshmallow import RAISE, Schema, fields, validate, validates_schema, ValidationError
 
+from servicekit.cursors import decode_cursor
 from verification.service_layer.reviewers import ROLES
 
 
@@ -40,6 +41,10 @@ class NewPasswordSchema(StrictSchema):
 class QueueQuerySchema(StrictSchema):
     state = fields.String(load_default="pending", validate=validate.OneOf(["pending", "decided", "all"]))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    cursor = fields.String(load_default=None, validate=[validate.Length(min=1, max=200), lambda c: _is_cursor(c)],
+                           metadata={"description": "next_cursor of the previous page"})
+    q = fields.String(load_default=None, validate=validate.Length(min=1, max=120),
+                      metadata={"description": "an application id, or part of the applicant's name"})
 
 
 class QueueItemSchema(Schema):
@@ -54,6 +59,7 @@ class QueueItemSchema(Schema):
 
 class QueueSchema(Schema):
     items = fields.List(fields.Nested(QueueItemSchema))
+    next_cursor = fields.String(allow_none=True, metadata={"description": "for the next page; null at the end"})
 
 
 class CheckSchema(Schema):
@@ -106,3 +112,10 @@ class DecisionSchema(StrictSchema):
 class AuditSchema(Schema):
     application_id = fields.String()
     entries = fields.List(fields.Nested(AuditEntrySchema))
+
+
+def _is_cursor(value: str) -> None:
+    try:
+        decode_cursor(value)
+    except ValueError:
+        raise ValidationError("Not a cursor from a previous page.") from None

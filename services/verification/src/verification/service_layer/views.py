@@ -1,4 +1,5 @@
 """What reviewers see of a case; each look is written to the case's audit log."""
+from servicekit.cursors import decode_cursor, encode_cursor
 from verification.adapters.intake_documents import DocumentUnavailable
 from verification.bootstrap import Verification
 from verification.domain.case import audit_entry
@@ -8,10 +9,16 @@ PENDING_STATES = {"pending": ["in_review"], "decided": ["approved", "rejected"],
                   "all": ["checking", "in_review", "approved", "rejected", "withdrawn"]}
 
 
-def queue(v: Verification, state: str, limit: int) -> list[dict]:
-    return [{"application_id": c["_id"], "full_name": c["public"]["full_name"], "province": c["public"]["province"],
-             "city": c["public"]["city"], "state": c["state"], "reasons": c.get("reasons", []),
-             "received_at": c["received_at"]} for c in v.cases.queue(PENDING_STATES[state], limit)]
+def queue(v: Verification, state: str, limit: int, cursor: str | None = None, q: str | None = None) -> dict:
+    """One page of the queue, oldest first, and the cursor of the next page (None at the end); `q`
+    finds an application id or a part of the applicant's name. ValueError for a cursor not handed out here."""
+    after = decode_cursor(cursor) if cursor else None
+    cases = v.cases.queue(PENDING_STATES[state], limit + 1, after, (q or "").strip() or None)
+    page = cases[:limit]
+    return {"items": [{"application_id": c["_id"], "full_name": c["public"]["full_name"],
+                       "province": c["public"]["province"], "city": c["public"]["city"], "state": c["state"],
+                       "reasons": c.get("reasons", []), "received_at": c["received_at"]} for c in page],
+            "next_cursor": encode_cursor(page[-1]["received_at"], page[-1]["_id"]) if len(cases) > limit else None}
 
 
 def case_view(v: Verification, application_id: str, reviewer: str, audited: bool = True) -> dict:

@@ -34,8 +34,8 @@ def token(credentials):
 @blp.arguments(QueueQuerySchema, location="query", unknown=RAISE)
 @blp.response(200, QueueSchema)
 def queue(query):
-    """Cases by state, oldest first: `pending` (waiting for a reviewer), `decided`, or `all`."""
-    return {"items": views.queue(verification(), query["state"], query["limit"])}
+    """Cases by state, oldest first: `pending` (waiting for a reviewer), `decided`, or `all`; paged with `cursor`."""
+    return views.queue(verification(), query["state"], query["limit"], query["cursor"], query["q"])
 
 
 @blp.route("/reviews/<application_id>")

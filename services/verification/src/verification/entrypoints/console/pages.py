@@ -13,7 +13,7 @@ from verification.service_layer import decisions, reviewers, views
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates", static_folder="static",
                static_url_path="/static")
 DECIDERS = reviewers.DECIDERS
-
+QUEUE_PAGE = 100  # cases per page of the console's queue
 
 @bp.get("/login")
 def login():
@@ -44,7 +44,12 @@ def queue():
     state = request.args.get("state", "pending")
     if state not in views.PENDING_STATES:
         state = "pending"
-    return render_template("queue.html", items=views.queue(verification(), state, 200), state=state)
+    q = request.args.get("q", "").strip()[:120]
+    try:
+        page = views.queue(verification(), state, QUEUE_PAGE, request.args.get("after") or None, q)
+    except ValueError:  # a cursor that is not ours: start from the first page
+        page = views.queue(verification(), state, QUEUE_PAGE, None, q)
+    return render_template("queue.html", items=page["items"], next_cursor=page["next_cursor"], state=state, q=q)
 
 
 @bp.get("/cases/<application_id>")
