@@ -8,7 +8,7 @@ PYTEST := $(VENV)/bin/pytest
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
 
-install:  ## install everything the stack needs into .local/ (Python packages, Kafka jars, FerretDB)
+install:  ## install everything the stack needs into .local/ (Python packages, Kafka jars, DocumentDB, Chromium, wrk)
 	@deploy/local/install.sh
 
 up:  ## start the whole system in the background and wait until it is healthy

@@ -25,14 +25,20 @@ def machine() -> dict:
             "kernel": platform.release(), "python": platform.python_version()}
 
 
+def documentdb_commit() -> str:
+    """The pinned DocumentDB source the local stack was built from (deploy/local/documentdb/install.sh)."""
+    script = (ROOT / "deploy/local/documentdb/install.sh").read_text()
+    return next(line.split("=", 1)[1][:8] for line in script.splitlines() if line.startswith("DOCUMENTDB_COMMIT="))
+
+
 def versions() -> dict:
     jars = sorted((ROOT / ".local" / "kafka" / "libs").glob("kafka-server-*.jar"))
-    ferretdb = subprocess.run([str(ROOT / ".local" / "bin" / "ferretdb"), "--version"], capture_output=True,
-                              text=True).stdout.split("\n", 1)[0].replace("version: ", "")
+    postgres = subprocess.run(["/usr/lib/postgresql/15/bin/postgres", "--version"], capture_output=True,
+                              text=True).stdout.strip().replace("postgres (PostgreSQL) ", "")
     packages = {name: importlib.metadata.version(name)
                 for name in ("flask", "gunicorn", "kafka-python", "pymongo", "marshmallow", "httpx")}
     return {"kafka": jars[0].stem.removeprefix("kafka-server-") if jars else "unknown",
-            "ferretdb": f"{ferretdb} (SQLite backend, patched: deploy/local/ferretdb/patch_source.py)", **packages,
+            "documentdb": f"DocumentDB {documentdb_commit()} on PostgreSQL {postgres}", **packages,
             "gunicorn_settings": "deploy/gunicorn.conf.py: 2 sync workers per web app"}
 
 
@@ -151,7 +157,7 @@ def markdown(r: dict, images: list[str]) -> str:
     lines = ["# Freelancer Registry — benchmark", "",
              f"Run {r['generated_at']} on {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, Linux {m['kernel']}, "
              f"Python {m['python']}. Load generator, servers and services share the machine.", "",
-             f"Servers: Apache Kafka {v['kafka']}, FerretDB {v['ferretdb']}. Flask {v['flask']}, gunicorn "
+             f"Servers: Apache Kafka {v['kafka']}, {v['documentdb']}. Flask {v['flask']}, gunicorn "
              f"{v['gunicorn']} ({v['gunicorn_settings']}), kafka-python {v['kafka-python']}, pymongo {v['pymongo']}.", ""]
     if "intake" in r:
         i, b = r["intake"], r["bare_flask"]

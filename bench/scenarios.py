@@ -14,12 +14,12 @@ from bench.seed_directory import seed, topic_for
 from eventkit.mongo import get_database
 from support.directory import latin_word
 from support.intake import valid_application
-from support.local_stack import supervisorctl
+from support.local_stack import mongodb_uri, supervisorctl
 
 INTAKE = "http://127.0.0.1:8001"
 DIRECTORY = "http://127.0.0.1:8004"
 KAFKA = "127.0.0.1:9092"
-MONGODB = "mongodb://127.0.0.1:27017"
+MONGODB = mongodb_uri()  # the local stack's DocumentDB, with its generated login
 
 
 def clean_application(name: str) -> dict:

@@ -67,7 +67,7 @@ def servers():
             yield Servers(kafka.get_bootstrap_server(), mongo.get_connection_url(), "127.0.0.1", 1025, "testcontainers")
     else:
         start_local_stack()
-        yield Servers("127.0.0.1:9092", "mongodb://127.0.0.1:27017", "127.0.0.1", 1025, "local stack")
+        yield Servers("127.0.0.1:9092", local_stack.mongodb_uri(), "127.0.0.1", 1025, "local stack")
     close_clients()
 
 

@@ -7,9 +7,9 @@ export ROOT LOCAL VENV
 export KAFKA_PORT="${KAFKA_PORT:-9092}"
 export KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 export MONGODB_PORT="${MONGODB_PORT:-27017}"
-export FERRETDB_DEBUG_PORT="${FERRETDB_DEBUG_PORT:-8088}"
+export DOCUMENTDB_PG_PORT="${DOCUMENTDB_PG_PORT:-5433}"  # DocumentDB's PostgreSQL (not 5432: leave a system one alone)
+export MONGODB_USERNAME="${MONGODB_USERNAME:-registry}"
 export SMTP_PORT="${SMTP_PORT:-1025}"
-export FERRETDB_VERSION=v1.24.2
 export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"  # the browser the journeys drive
 SUPERVISOR_CONF="$ROOT/deploy/local/supervisord.conf"
 supervisorctl_() { "$VENV/bin/supervisorctl" -c "$SUPERVISOR_CONF" "$@"; }
@@ -21,3 +21,5 @@ export NOTIFICATION_PORT="${NOTIFICATION_PORT:-8003}" DIRECTORY_PORT="${DIRECTOR
 SECRETS_FILE="$LOCAL/secrets.env"
 python3 "$ROOT/deploy/local/make_secrets.py" "$SECRETS_FILE"
 source "$SECRETS_FILE"
+# The services and tools reach DocumentDB's gateway with the generated password (SCRAM-SHA-256).
+export MONGODB_URI="${MONGODB_URI:-mongodb://$MONGODB_USERNAME:$MONGODB_PASSWORD@127.0.0.1:$MONGODB_PORT/?authSource=admin}"

@@ -3,15 +3,15 @@
 #   1. a Python virtualenv with the pinned packages (requirements-dev.txt: the run-time ones plus the
 #      local stack's and the tests' tools) and the project's own packages
 #   2. Apache Kafka's broker jars from Maven Central (deploy/local/kafka/pom.xml)
-#   3. FerretDB, built from its Go module with the machine's Go toolchain
+#   3. DocumentDB: PostgreSQL 15 from Debian with the DocumentDB extension and gateway built from source
 #   4. Chromium and wrk from Debian's packages (the browser journeys, the benchmark's load generator)
-# Java 17+, Maven and Go must be on the machine (they are on ours; see README).
+# Java 17+, Maven and Rust's cargo must be on the machine (they are on ours; see README).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 mkdir -p "$LOCAL/bin" "$LOCAL/stamps"
 step() { printf '\n==> %s\n' "$*"; }
 
-for tool in java mvn go python3; do
+for tool in java mvn cargo python3; do
   command -v "$tool" >/dev/null || { echo "install.sh: '$tool' is not on PATH (see README: prerequisites)" >&2; exit 1; }
 done
 
@@ -48,22 +48,10 @@ if [ ! -f "$kafka_stamp" ]; then
   rm -f "$LOCAL"/stamps/kafka-* && touch "$kafka_stamp"
 fi
 
-# 3. FerretDB, built from its module source with two changes:
-#    - build/version/version.txt written in: a plain `go install ...@v1.24.2` builds a binary
-#      that panics at start (the file comes from FerretDB's release tooling, not the module);
-#    - single-document updates made atomic, and _id lookups indexed (ferretdb/patch_source.py says why).
-ferret_stamp="$LOCAL/stamps/ferretdb-$(sha256sum "$ROOT/deploy/local/ferretdb/patch_source.py" | cut -c1-16)"
-if [ ! -x "$LOCAL/bin/ferretdb" ] || [ ! -f "$ferret_stamp" ]; then
-  step "FerretDB $FERRETDB_VERSION built with Go into $LOCAL/bin"
-  src_dir="$(go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')"
-  build="$LOCAL/build/ferretdb"
-  rm -rf "$build" && mkdir -p "$(dirname "$build")" && cp -r "$src_dir" "$build" && chmod -R u+w "$build"
-  echo "$FERRETDB_VERSION" > "$build/build/version/version.txt"
-  python3 "$ROOT/deploy/local/ferretdb/patch_source.py" "$build"
-  (cd "$build" && CGO_ENABLED=0 go build -trimpath -o "$LOCAL/bin/ferretdb" ./cmd/ferretdb)
-  rm -rf "$build"
-  rm -f "$LOCAL"/stamps/ferretdb-* && touch "$ferret_stamp"
-fi
+# 3. DocumentDB (PostgreSQL 15 with Microsoft's DocumentDB extension, and its Rust gateway that
+#    speaks the MongoDB wire protocol): Debian packages, then built from the pinned source.
+#    documentdb/install.sh says how; it skips every step already done.
+"$ROOT/deploy/local/documentdb/install.sh"
 
 # 4. Debian packages the tests and the benchmark use: Chromium for the browser journeys
 #    (Playwright's own browser downloads are not reachable, so the tests drive Debian's build,

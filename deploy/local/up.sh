@@ -13,6 +13,7 @@ else
   echo "==> Starting the local stack (logs in .local/logs/)"
   rm -rf "$LOCAL/run/metrics"
   for svc in intake verification notification directory; do mkdir -p "$LOCAL/run/metrics/$svc"; done
+  "$ROOT/deploy/local/documentdb/init.sh"  # its cluster, extension and login role, when missing
   "$VENV/bin/supervisord" -c "$SUPERVISOR_CONF"
 fi
 
@@ -27,7 +28,7 @@ The Freelancer Registry is up:
   notification  http://127.0.0.1:$NOTIFICATION_PORT/
   directory     http://127.0.0.1:$DIRECTORY_PORT/
   Kafka         127.0.0.1:$KAFKA_PORT
-  MongoDB wire  mongodb://127.0.0.1:$MONGODB_PORT (FerretDB)
+  MongoDB wire  mongodb://$MONGODB_USERNAME:***@127.0.0.1:$MONGODB_PORT (DocumentDB; password in .local/secrets.env)
   SMTP          127.0.0.1:$SMTP_PORT (messages kept in .local/mail/)
 Every service also answers /healthz, /readyz and /metrics.
 Logs: make logs (or .local/logs/).  Processes: make ps.  Stop: make down.

@@ -2,7 +2,7 @@
 
     python deploy/local/wait_ready.py [--timeout 300]
 
-Kafka must answer as a 4.x broker, the MongoDB-protocol server must answer `hello`, the
+Kafka must answer as a 4.x broker, the MongoDB-protocol server must answer `hello` and, logged in, `listDatabases`, the
 SMTP server must greet, and each service's /readyz must say ready.
 """
 import argparse
@@ -33,9 +33,10 @@ def kafka_ok() -> str:
 
 
 def mongodb_ok() -> str:
-    with MongoClient(f"mongodb://127.0.0.1:{os.environ.get('MONGODB_PORT', 27017)}",
-                     serverSelectionTimeoutMS=2000) as client:
+    uri = os.environ.get("MONGODB_URI", f"mongodb://127.0.0.1:{os.environ.get('MONGODB_PORT', 27017)}")
+    with MongoClient(uri, serverSelectionTimeoutMS=2000) as client:
         hello = client.admin.command("hello")
+        client.admin.command("listDatabases", nameOnly=True)  # authenticated, and the engine behind answers
         return f"MongoDB protocol, wire version {hello['maxWireVersion']}"
 
 

@@ -108,7 +108,7 @@ def test_local_supervisor_runs_the_same_processes():
     parser = configparser.RawConfigParser()
     parser.read(ROOT / "deploy/local/supervisord.conf")
     programs = {s.split(":", 1)[1] for s in parser.sections() if s.startswith("program:")}
-    assert programs == {"kafka", "ferretdb", "smtp", *PROCESSES}
+    assert programs == {"kafka", "documentdb-postgres", "documentdb-gateway", "documentdb-indexer", "smtp", *PROCESSES}
 
 
 def test_every_entrypoint_module_exists():

@@ -3,6 +3,8 @@ import time
 
 from support.audit import audit
 
+DOCUMENTDB = ("infra:documentdb-gateway", "infra:documentdb-postgres")  # the MongoDB-protocol server
+
 
 def test_kafka_stopped_and_restarted_mid_stream(stack, steady, processes):
     with steady(rate=3) as stream:
@@ -19,11 +21,13 @@ def test_kafka_stopped_and_restarted_mid_stream(stack, steady, processes):
 def test_mongodb_protocol_server_stopped_and_restarted_mid_stream(stack, steady, processes):
     with steady(rate=3) as stream:
         time.sleep(5)
-        processes.stop("infra:ferretdb")
+        for program in DOCUMENTDB:  # the gateway first, then PostgreSQL under it
+            processes.stop(program)
         time.sleep(12)
         refused_during_outage = len(stream.refused)
-        processes.start("infra:ferretdb")
-        processes.wait_running("infra:ferretdb")
+        for program in reversed(DOCUMENTDB):
+            processes.start(program)
+            processes.wait_running(program)
         time.sleep(10)
         accepted_at_the_end = len(stream.accepted)
     # with its database gone intake says so (503) instead of accepting what it cannot keep

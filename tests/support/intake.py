@@ -5,7 +5,7 @@ import random
 import re
 import uuid
 
-from support.local_stack import LOCAL
+from support.local_stack import LOCAL, mongodb_uri
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF" + bytes(500)
@@ -13,9 +13,10 @@ PDF = b"%PDF-1.7\n" + b"1 0 obj <<>> endobj\n" * 20
 
 
 def secrets_env() -> dict:
-    """The local stack's keys (.local/secrets.env), to check what was sealed with them."""
+    """The local stack's keys and credentials (.local/secrets.env), to check what was sealed with them
+    or to start one of its processes (with MONGODB_URI, as deploy/local/env.sh gives it to them)."""
     text = (LOCAL / "secrets.env").read_text()
-    return dict(re.findall(r'^export (\w+)="\$\{\w+:-(.*)\}"$', text, re.M))
+    return {**dict(re.findall(r'^export (\w+)="\$\{\w+:-(.*)\}"$', text, re.M)), "MONGODB_URI": mongodb_uri()}
 
 
 def random_cnic(province_digit: str = "3", gender: str = "female") -> str:

@@ -1,4 +1,6 @@
-"""The local stack on this machine (`make up`): where it keeps its files, and its process supervisor."""
+"""The local stack on this machine (`make up`): where it keeps its files, its credentials and its process supervisor."""
+import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -11,3 +13,15 @@ def supervisorctl(*args: str) -> str:
     command = 'source deploy/local/env.sh && supervisorctl_ "$@"'
     return subprocess.run(["bash", "-c", command, "supervisorctl", *args], cwd=ROOT,
                           capture_output=True, text=True).stdout
+
+
+def mongodb_uri() -> str:
+    """How to reach the local stack's DocumentDB gateway: the login and password deploy/local/env.sh gives
+    the services (MONGODB_USERNAME, MONGODB_PASSWORD from .local/secrets.env), unless MONGODB_URI is set."""
+    if os.environ.get("MONGODB_URI"):
+        return os.environ["MONGODB_URI"]
+    text = (LOCAL / "secrets.env").read_text()
+    password = re.search(r'^export MONGODB_PASSWORD="\$\{MONGODB_PASSWORD:-(.*)\}"$', text, re.M).group(1)
+    user = os.environ.get("MONGODB_USERNAME", "registry")
+    port = os.environ.get("MONGODB_PORT", "27017")
+    return f"mongodb://{user}:{password}@127.0.0.1:{port}/?authSource=admin"
