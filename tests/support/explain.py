@@ -1,0 +1,77 @@
+"""Does a query use an index? Asks the server's own planner (`explain`), so the answer is the engine's.
+
+A query is a *full scan* when its plan has a COLLSCAN stage, or (DocumentDB's way of showing one) an
+IXSCAN with no bounds: DocumentDB walks the `_id_` index from end to end and filters each document
+("runtimeFilterSet"). An IXSCAN with `indexFilterSet` is bounded by the filter; an IXSCAN of `_id_`
+for a filter on `_id` is the primary-key lookup. Updates and deletes cannot be explained through
+the gateway ("Unrecognized explain command"), so their filters are explained as the finds they are.
+
+    assert_uses_index(db["cases"], {"state": "pending"}, sort=[("created_at", 1)])
+"""
+from pymongo.collection import Collection
+
+
+def plan_of(collection: Collection, filter_: dict, sort: list | None = None, limit: int | None = None) -> dict:
+    command = {"find": collection.name, "filter": filter_}
+    if sort:
+        command["sort"] = dict(sort)
+    if limit:
+        command["limit"] = limit
+    return collection.database.command("explain", command, verbosity="queryPlanner")
+
+
+def pipeline_plan_of(collection: Collection, pipeline: list) -> dict:
+    return collection.database.command("explain", {"aggregate": collection.name, "pipeline": pipeline, "cursor": {}},
+                                       verbosity="queryPlanner")
+
+
+def stages(plan) -> list[dict]:
+    """Every stage of a plan, nested or not (find and aggregate plans alike)."""
+    found = []
+    if isinstance(plan, dict):
+        if "stage" in plan:
+            found.append(plan)
+        for value in plan.values():
+            found.extend(stages(value))
+    elif isinstance(plan, list):
+        for item in plan:
+            found.extend(stages(item))
+    return found
+
+
+def full_scans(plan: dict, filter_on_id: bool) -> list[dict]:
+    """The stages of `plan` that read the whole collection."""
+    scans = []
+    for stage in stages(plan):
+        if stage["stage"] == "COLLSCAN":
+            scans.append(stage)
+        elif stage["stage"] == "IXSCAN" and not stage.get("indexFilterSet"):
+            if not (filter_on_id and stage.get("indexName") == "_id_"):
+                scans.append(stage)
+    return scans
+
+
+def constrains_id(filter_: dict) -> bool:
+    if "_id" in filter_:
+        return True
+    return any(constrains_id(part) for key in ("$and",) for part in filter_.get(key, []))
+
+
+def assert_uses_index(collection: Collection, filter_: dict, sort: list | None = None, limit: int | None = None,
+                      index: str | None = None) -> dict:
+    """Fail unless the filter is answered through an index (that index, when named). Returns the plan."""
+    plan = plan_of(collection, filter_, sort, limit)
+    scans = full_scans(plan, constrains_id(filter_))
+    assert not scans, f"{collection.name} {filter_}: full scan {scans} in {plan.get('queryPlanner', plan)}"
+    if index:
+        used = {s.get("indexName") for s in stages(plan) if s["stage"] == "IXSCAN"}
+        assert index in used, f"{collection.name} {filter_}: used {used}, expected {index}"
+    return plan
+
+
+def assert_pipeline_uses_index(collection: Collection, pipeline: list) -> dict:
+    plan = pipeline_plan_of(collection, pipeline)
+    first_match = next((stage["$match"] for stage in pipeline if "$match" in stage), {})
+    scans = full_scans(plan, constrains_id(first_match))
+    assert not scans, f"{collection.name} {pipeline}: full scan {scans} in {plan}"
+    return plan
