@@ -5,9 +5,9 @@ import os
 
 from eventkit.runners import run_consumer
 from eventkit.topics import INTAKE_EVENTS
-from verification.bootstrap import check_settings
+from verification.bootstrap import application_event_handler, check_settings
 from verification.config import Config
-from verification.service_layer.handlers import GROUP, application_event_handler
+from verification.service_layer.handlers import GROUP
 
 config = Config.from_env()
 check_settings(config)

@@ -1,26 +1,52 @@
 """The composition root: directory's parts built from its config, once per process, on first use
-(after gunicorn's fork, never at import time)."""
+(after gunicorn's fork, never at import time). The indexes (adapters/indexes.py) are made then,
+before the process serves or consumes."""
+import dataclasses
 import os
 
 from directory.adapters.decision_log import DecisionLog
-from directory.adapters.listings import COLLECTION, ListingRepository
+from directory.adapters.indexes import INDEXES
+from directory.adapters.listings import ListingRepository
 from directory.config import Config
+from directory.service_layer.handlers import handle_decision
+from eventkit.indexes import ensure_indexes
 from eventkit.mongo import get_database
+from eventkit.position import current_position
 
-_ready: set[tuple[int, Config, str]] = set()
+STAGING = "listings_rebuild"  # the rebuild's own collection, dropped when it ends
 
 
-def listings_for(config: Config, collection: str = COLLECTION) -> ListingRepository:
-    """The listings repository of this process, its indexes created on first use
-    (`collection` names another copy: the rebuild's staging one)."""
-    listings = ListingRepository(get_database(config.mongodb_uri, config.mongodb_database), collection)
-    key = (os.getpid(), config, collection)
-    if key not in _ready:
-        listings.ensure_indexes()
-        _ready.add(key)
-    return listings
+@dataclasses.dataclass(frozen=True)
+class Directory:
+    config: Config
+    listings: ListingRepository
+
+
+_built: dict[tuple[int, Config], Directory] = {}
+
+
+def directory_for(config: Config) -> Directory:
+    key = (os.getpid(), config)
+    if key not in _built:
+        database = get_database(config.mongodb_uri, config.mongodb_database)
+        ensure_indexes(database, INDEXES)
+        _built[key] = Directory(config=config, listings=ListingRepository(database))
+    return _built[key]
+
+
+def staging_listings_for(config: Config) -> ListingRepository:
+    """The rebuild's staging copy of the listings (no index: it is read by `_id` only)."""
+    return ListingRepository(get_database(config.mongodb_uri, config.mongodb_database), STAGING)
 
 
 def decision_log_for(config: Config, client_id: str) -> DecisionLog:
     """A reader of the decisions topic (DECISIONS_TOPIC) that belongs to no consumer group."""
     return DecisionLog(config.kafka_bootstrap_servers, config.decisions_topic, client_id)
+
+
+def decision_handler(config: Config):
+    """The handler the worker runs; the database is looked up per call, so it is built after fork."""
+    def handle(envelope: dict) -> None:
+        position = current_position()
+        handle_decision(directory_for(config).listings, envelope, position.as_document() if position else None)
+    return handle

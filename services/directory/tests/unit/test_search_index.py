@@ -78,3 +78,31 @@ def test_garbage_cursor_is_refused():
 def test_normalise_folds_case_accents_and_urdu_variants():
     assert normalise("ÁNGEL") == "angel"
     assert normalise("علي") == normalise("علی")
+
+
+def test_listings_added_after_a_load_page_in_name_order_with_the_loaded_ones():
+    idx = SearchIndex()
+    idx.load([listing(f"L{i}", name) for i, name in enumerate(["Bano", "Dua", "Fiza"])])
+    idx.put(listing("T1", "Asma"))
+    idx.put(listing("T2", "Eman"))
+    idx.put(listing("L1", "Gul"))  # renamed: leaves its loaded place for the tail
+    seen, cursor = [], None
+    while True:
+        page = idx.search(limit=2, cursor=cursor)
+        seen += [item["full_name"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == ["Asma", "Bano", "Eman", "Fiza", "Gul"]
+    assert idx.search(q="gu")["total"] == 1 and idx.search(q="dua")["total"] == 0
+    assert idx.search()["facets"]["city"] == {"Lahore": 5}
+
+
+def test_compacting_is_asked_for_only_when_many_were_added_since_the_load():
+    idx = SearchIndex()
+    idx.load([listing(f"L{i}", f"Name {i}") for i in range(10)])
+    for i in range(2000):
+        idx.put(listing(f"T{i}", f"Tail {i}"))
+    assert not idx.needs_compacting()
+    idx.put(listing("T-last", "Tail last"))
+    assert idx.needs_compacting()

@@ -1,32 +1,23 @@
-"""The composition root: verification's parts built from its config, once per process, on first use."""
-import dataclasses
-import datetime as dt
+"""The composition root: verification's parts built from its config, once per process, on first use.
+
+The first build in a process also makes the database ready: every declared index
+(adapters/indexes.py, idempotent) and the queue's name tokens of cases stored before them.
+"""
 import os
 from pathlib import Path
 
+from eventkit.indexes import ensure_indexes
 from eventkit.mongo import get_database
 from servicekit.crypto import Sealer, decode_key
-from verification.adapters.cases import CaseRepository, RegistrationNumbers
+from verification.adapters.cases import CaseRepository
+from verification.adapters.indexes import INDEXES
 from verification.adapters.intake_documents import IntakeDocuments
+from verification.adapters.numbers import RegistrationNumbers
 from verification.adapters.reviewers import ReviewerRepository
 from verification.config import Config
 from verification.domain.checks import DISPOSABLE_DOMAINS
-
-
-@dataclasses.dataclass(frozen=True)
-class Verification:
-    config: Config
-    events_sealer: Sealer
-    index_key: bytes
-    cases: CaseRepository
-    numbers: RegistrationNumbers
-    reviewers: ReviewerRepository
-    documents: IntakeDocuments
-    disposable_domains: frozenset[str]
-    blocklist: frozenset[str]
-
-    def today(self) -> dt.date:
-        return dt.datetime.now(dt.timezone.utc).date()
+from verification.service_layer.dependencies import Dependencies
+from verification.service_layer.handlers import handle_application_event
 
 
 def load_blocklist(path: str) -> frozenset[str]:
@@ -48,26 +39,35 @@ def check_settings(config: Config) -> None:
     load_blocklist(config.blocklist_file)
 
 
-_built: dict[tuple[int, Config], Verification] = {}
+_built: dict[tuple[int, Config], Dependencies] = {}
 
 
-def verification_for(config: Config) -> Verification:
+def verification_for(config: Config) -> Dependencies:
+    """This process's verification, built (and its database made ready) on first use: after a fork."""
     key = (os.getpid(), config)
     if key not in _built:
         db = get_database(config.mongodb_uri, config.mongodb_database)
-        cases, reviewers = CaseRepository(db), ReviewerRepository(db)
-        cases.ensure_indexes()
-        reviewers.ensure_indexes()
+        ensure_indexes(db, INDEXES)
+        cases = CaseRepository(db)
+        cases.fill_missing_name_tokens()
         extra = {d.strip().lower() for d in config.disposable_email_domains.split(",") if d.strip()}
-        _built[key] = Verification(
-            config=config,
-            events_sealer=Sealer(decode_key(config.event_pii_key, "EVENT_PII_KEY")),
-            index_key=decode_key(config.index_key, "CNIC_INDEX_KEY"),
+        _built[key] = Dependencies(
             cases=cases,
             numbers=RegistrationNumbers(db),
-            reviewers=reviewers,
+            reviewers=ReviewerRepository(db),
             documents=IntakeDocuments(config.intake_url, config.intake_service_token),
+            events_sealer=Sealer(decode_key(config.event_pii_key, "EVENT_PII_KEY")),
+            index_key=decode_key(config.index_key, "CNIC_INDEX_KEY"),
             disposable_domains=DISPOSABLE_DOMAINS | extra,
             blocklist=load_blocklist(config.blocklist_file),
+            validity_days=config.validity_days,
+            token_ttl_hours=config.token_ttl_hours,
         )
     return _built[key]
+
+
+def application_event_handler(config: Config):
+    """The handler the worker runs; verification's parts are built on the first event, after fork."""
+    def handle(envelope: dict) -> None:
+        handle_application_event(verification_for(config), envelope)
+    return handle

@@ -2,12 +2,12 @@
 and password resets are audited, and a token or console session is checked against the account each time."""
 import copy
 import datetime as dt
-from types import SimpleNamespace
 
 import pytest
 from argon2 import PasswordHasher
 
 from verification.service_layer import reviewers
+from verification.service_layer.dependencies import Dependencies
 
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a new and longer passphrase"
@@ -75,13 +75,11 @@ class FakeReviewerRepository:
             del self.tokens[h]
         return len(revoked)
 
-    def purge_expired_tokens(self):
-        pass
-
 
 @pytest.fixture
 def v():
-    v = SimpleNamespace(reviewers=FakeReviewerRepository(), config=SimpleNamespace(token_ttl_hours=12))
+    v = Dependencies(cases=None, numbers=None, reviewers=FakeReviewerRepository(), documents=None, events_sealer=None,
+                     index_key=b"", token_ttl_hours=12)
     reviewers.create_reviewer(v, "boss", PASSWORD, "admin")
     reviewers.create_reviewer(v, "ayesha", PASSWORD, "reviewer")
     return v

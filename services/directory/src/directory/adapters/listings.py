@@ -8,28 +8,25 @@ follow the topic from where the collection stands (`positions`).
 """
 from collections.abc import Iterable, Iterator
 
-from pymongo import ASCENDING, DESCENDING, ReplaceOne
+from pymongo import DESCENDING, ReplaceOne
 from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-# Bulk updates go in chunks this small: FerretDB v1 holds a database connection for every update
-# of one command until the command ends, and its pool has 100 — a rebuild's bulk of 975 updates
-# hung it, every database included (seen in a CI run). Inserts and finds are not affected.
-UPDATE_CHUNK = 50
+from eventkit.upserts import by_id_for_upsert, upsert_by_id
+
 COLLECTION = "listings"
 META = "listings_meta"  # small documents about the collection: when it was last rebuilt
 DUPLICATE_KEY = 11000
+SEARCH_FIELDS = {field: 1 for field in ("registration_number", "full_name", "city", "province", "skills", "platforms",
+                                        "headline", "listed", "revoked", "valid_until", "approved_at",
+                                        "last_event_at")}
 
 
 class ListingRepository:
     def __init__(self, db: Database, collection: str = COLLECTION):
         self.db = db
         self.collection: Collection = db[collection]
-
-    def ensure_indexes(self) -> None:
-        self.collection.create_index([("source.topic", ASCENDING), ("source.partition", ASCENDING),
-                                      ("source.offset", ASCENDING)])
 
     # -- reading ------------------------------------------------------------------------------
     def get(self, registration_number: str) -> dict | None:
@@ -42,8 +39,13 @@ class ListingRepository:
         return {doc["_id"]: doc for doc in self.collection.find({"_id": {"$in": numbers}})}
 
     def all(self, batch_size: int = 2000) -> Iterator[dict]:
-        """Every listing, in no particular order (a web process's start, a rebuild's carry-over)."""
+        """Every listing, in no particular order (a rebuild's carry-over)."""
         return self.collection.find({}, batch_size=batch_size)
+
+    def all_for_search(self, batch_size: int = 10_000) -> Iterator[dict]:
+        """Every listing with only what search and the projection rules read (a web process's
+        start: leaving out the internal fields makes the scan of 100k listings a third faster)."""
+        return self.collection.find({}, SEARCH_FIELDS, batch_size=batch_size)
 
     def count(self) -> int:
         return self.collection.count_documents({})
@@ -82,27 +84,28 @@ class ListingRepository:
             {"$set": {"revoked": True, "last_event_at": occurred_at, "source": source}}).matched_count == 1
 
     # -- a rebuild's writes -------------------------------------------------------------------
+    # One bulk write per batch, however large: DocumentDB takes a bulk of 1,000 conditional
+    # replacements in 0.08 s (measured here), so a rebuild's batches need no splitting.
     def replace_all(self, listings: list[dict]) -> None:
         """Write these listings as they are (a staging copy, which only the rebuild writes)."""
-        for chunk in _chunks(listings):
-            self.collection.bulk_write([ReplaceOne({"_id": doc["_id"]}, doc, upsert=True) for doc in chunk],
-                                       ordered=False)
+        if listings:
+            self.collection.bulk_write([ReplaceOne(by_id_for_upsert(doc["_id"]), doc, upsert=True)
+                                        for doc in listings], ordered=False)
 
     def store_all_unless_newer(self, listings: list[dict]) -> int:
         """`store_unless_newer` for many at once; returns how many were written."""
-        written = 0
-        for chunk in _chunks(listings):
-            requests = [ReplaceOne({"_id": doc["_id"], "last_event_at": {"$lte": doc["last_event_at"]}}, doc,
-                                   upsert=True) for doc in chunk]
-            try:
-                result = self.collection.bulk_write(requests, ordered=False)
-                written += result.matched_count + result.upserted_count
-            except BulkWriteError as exc:
-                # a newer listing is stored: its upsert collided with it, which is the wanted outcome
-                if any(error["code"] != DUPLICATE_KEY for error in exc.details["writeErrors"]):
-                    raise
-                written += exc.details["nMatched"] + exc.details["nUpserted"]
-        return written
+        if not listings:
+            return 0
+        requests = [ReplaceOne({"_id": doc["_id"], "last_event_at": {"$lte": doc["last_event_at"]}}, doc,
+                               upsert=True) for doc in listings]
+        try:
+            result = self.collection.bulk_write(requests, ordered=False)
+            return result.matched_count + result.upserted_count
+        except BulkWriteError as exc:
+            # a newer listing is stored: its upsert collided with it, which is the wanted outcome
+            if any(error["code"] != DUPLICATE_KEY for error in exc.details["writeErrors"]):
+                raise
+            return exc.details["nMatched"] + exc.details["nUpserted"]
 
     def drop(self) -> None:
         self.collection.drop()
@@ -110,13 +113,8 @@ class ListingRepository:
     # -- the rebuild's mark -------------------------------------------------------------------
     def mark_rebuilt(self, at: str) -> None:
         """Note that an operator's rebuild published into this collection (web processes reload)."""
-        self.db[META].update_one({"_id": f"{self.collection.name}:rebuilt"}, {"$set": {"at": at}}, upsert=True)
+        upsert_by_id(self.db[META], f"{self.collection.name}:rebuilt", {"$set": {"at": at}})
 
     def last_rebuilt(self) -> str | None:
         mark = self.db[META].find_one({"_id": f"{self.collection.name}:rebuilt"})
         return mark["at"] if mark else None
-
-
-def _chunks(items: list, size: int = UPDATE_CHUNK):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]

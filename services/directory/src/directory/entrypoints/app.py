@@ -1,6 +1,9 @@
 """Directory's web app: `create_app()` is what gunicorn serves (deploy/gunicorn.conf.py)."""
+import os
+
 from flask_babel import Babel
 
+from directory.bootstrap import decision_log_for, directory_for
 from directory.config import Config
 from directory.entrypoints.api import public, search
 from directory.entrypoints.search_feed import SearchFeed
@@ -12,7 +15,8 @@ from servicekit.web import create_service_app
 
 def create_app(test_config: dict | None = None):
     config = Config.from_env(**(test_config or {}).get("SETTINGS", {}))
-    feed = SearchFeed(config)
+    feed = SearchFeed(config.decisions_topic, lambda: directory_for(config).listings,
+                      lambda: decision_log_for(config, f"directory-search-{os.getpid()}"))
 
     def search_ready():
         if not feed.caught_up.is_set():
@@ -22,6 +26,7 @@ def create_app(test_config: dict | None = None):
         "directory", config, test_config=test_config, title="Freelancer Registry — Directory",
         description="Public search of verified freelancers and registration-number verification.",
         extra_checks={"search_index": search_ready})
+    app.extensions["directory"] = lambda: directory_for(config)  # built on first use, after the fork
     app.extensions["search_feed"] = feed
     if test_config is None:
         feed.start()  # in the serving process: gunicorn builds the app after forking

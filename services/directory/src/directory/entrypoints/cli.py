@@ -4,13 +4,11 @@
     replay-dead-letters   re-run dead-lettered decision events
     settings              the settings in force
 """
-from directory.bootstrap import decision_log_for, listings_for
+from directory.bootstrap import decision_handler, decision_log_for, directory_for, staging_listings_for
 from directory.config import Config
-from directory.service_layer.handlers import GROUP, decision_handler
+from directory.service_layer.handlers import GROUP
 from directory.service_layer.rebuild import rebuild
 from servicekit.process import operator_cli
-
-STAGING = "listings_rebuild"  # the rebuild's own collection, dropped when it ends
 
 
 def add_rebuild(commands) -> None:
@@ -22,7 +20,7 @@ def add_rebuild(commands) -> None:
 def run_rebuild(args, config: Config) -> None:
     decisions = decision_log_for(config, "directory-rebuild").open(wait_seconds=30)
     try:
-        result = rebuild(listings_for(config), listings_for(config, STAGING), decisions)
+        result = rebuild(directory_for(config).listings, staging_listings_for(config), decisions)
     finally:
         decisions.close()
     print(f"rebuilt {result['listings']} listings from {result['events']} events "

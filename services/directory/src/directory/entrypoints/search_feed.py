@@ -1,22 +1,28 @@
 """Keeps each web process's in-memory SearchIndex current: loaded from the `listings`
-collection at start, then following verification.events (DECISIONS_TOPIC) from the
-positions stored with the listings — never from the topic's beginning, so a process is
+collection at start, then following the decisions topic (DECISIONS_TOPIC) from the positions
+stored with the listings. The process never replays the topic: it reads only what was published
+after the listings it loaded (nothing, or the few events of the load's own seconds), so it is
 ready in seconds however large the directory and however little of the topic is retained.
+
+Ready time at 100k listings (bench/directory_search.py --ready, one process, DocumentDB on this
+machine): positions 0.4 s, the projected scan (ListingRepository.all_for_search) about 3.5 s,
+the bulk load of the index about 3 s. See domain/search_index.py for why search is served from
+memory rather than from the collection.
 
 A background thread, started in the process that serves requests (after gunicorn's fork),
 does both. Until it has loaded the collection and read what the topic held past those
 positions, the process reports not ready and search answers 503. Requests and the thread
-share the index under one lock.
+share the index under one lock; the thread is its only writer. When many listings were added
+since the load (they are searchable at once, but outside the load's name order), the thread
+builds a fresh index from what it holds and swaps it in.
 """
 import logging
-import os
 import threading
 import time
-from collections import Counter
+from collections.abc import Callable
 
+from directory.adapters.decision_log import DecisionLog
 from directory.adapters.listings import ListingRepository
-from directory.bootstrap import decision_log_for, listings_for
-from directory.config import Config
 from directory.domain.listing import NotADecision, apply_decision, registration_number_of
 from directory.domain.search_index import SearchIndex
 from eventkit.position import Position
@@ -27,8 +33,11 @@ log = logging.getLogger(__name__)
 class SearchFeed:
     RELOAD_CHECK_SECONDS = 30  # how often a process asks whether an operator rebuilt the listings
 
-    def __init__(self, config: Config):
-        self.config = config
+    def __init__(self, topic: str, listings: Callable[[], ListingRepository],
+                 open_decisions: Callable[[], DecisionLog]):
+        self.topic = topic
+        self.listings = listings  # called in the thread: the database client is made after fork
+        self.open_decisions = open_decisions
         self.index = SearchIndex()
         self.lock = threading.Lock()
         self.caught_up = threading.Event()
@@ -49,17 +58,22 @@ class SearchFeed:
 
         Positions first, then the listings: whatever a listing written during the scan came from
         lies past those positions and is read again from the topic (order-safe, so harmless)."""
+        timings = {}
+        started = time.monotonic()
         rebuilt_at = listings.last_rebuilt()
-        positions = listings.positions(self.config.decisions_topic, partitions)
-        states, months = {}, {}
-        for listing in listings.all():
-            states[listing["_id"]] = listing
-            months[listing["_id"]] = listing.get("approved_at", "")[:7]
+        positions = listings.positions(self.topic, partitions)
+        timings["positions"] = time.monotonic() - started
+        states = {listing["_id"]: listing for listing in listings.all_for_search()}
+        timings["scan"] = time.monotonic() - started - timings["positions"]
+        months = {number: listing.get("approved_at", "")[:7] for number, listing in states.items()}
         index = SearchIndex()
         index.load(states.values())
+        timings["index"] = time.monotonic() - started - timings["positions"] - timings["scan"]
         with self.lock:
             self.index, self.states, self.approved_months, self.positions = index, states, months, positions
             self.rebuilt_at = rebuilt_at
+        log.info("search index loaded %d listings: positions %.1f s, scan %.1f s, index %.1f s", len(states),
+                 timings["positions"], timings["scan"], timings["index"])
         return len(states)
 
     def apply(self, position: Position | None, envelope: dict) -> None:
@@ -81,12 +95,13 @@ class SearchFeed:
             self.approved_months.setdefault(number, listing.get("approved_at", "")[:7])
             self.index.put(listing)  # only a listed, unrevoked listing stays searchable
 
-    def stats(self) -> dict:
+    def compact(self) -> None:
+        """Give the listings added since the load their place in name order: a fresh index from the
+        states this thread holds (it is their only writer, so it reads them without the lock)."""
+        index = SearchIndex()
+        index.load(self.states.values())
         with self.lock:
-            facets = self.index.search(limit=1)["facets"]
-            months = Counter(self.approved_months.values())
-        return {"listed": len(self.index), **{f"by_{facet}": counts for facet, counts in facets.items()},
-                "registrations_per_month": dict(sorted(months.items()))}
+            self.index = index
 
     # -- the thread -----------------------------------------------------------------------------
     def _run(self) -> None:
@@ -101,17 +116,14 @@ class SearchFeed:
     def _follow(self, started: float) -> None:
         """Load the collection (at start, or after an operator's rebuild), then follow the topic
         from the loaded positions until the listings are rebuilt again."""
-        decisions = decision_log_for(self.config, f"directory-search-{os.getpid()}")
-        listings = listings_for(self.config)
+        decisions = self.open_decisions()
+        listings = self.listings()
         try:
             while not decisions.open(wait_seconds=1).partitions:
                 pass
             if not self.loaded:
-                loading = time.monotonic()
-                count = self.load(listings, [tp.partition for tp in decisions.partitions])
+                self.load(listings, [tp.partition for tp in decisions.partitions])
                 self.loaded = True
-                log.info("search index loaded %d listings from the collection in %.1f s", count,
-                         time.monotonic() - loading)
             decisions.seek(self.positions)
             ends = decisions.ends()
             next_check = time.monotonic() + self.RELOAD_CHECK_SECONDS
@@ -122,6 +134,8 @@ class SearchFeed:
                     log.info("search index ready: %d listings, %.1f s after start", len(self.index),
                              time.monotonic() - started)
                     self.caught_up.set()
+                if self.index.needs_compacting():
+                    self.compact()
                 if time.monotonic() >= next_check:
                     next_check = time.monotonic() + self.RELOAD_CHECK_SECONDS
                     if listings.last_rebuilt() != self.rebuilt_at:

@@ -1,6 +1,7 @@
 """Projects decisions into the public listings: `python -m directory.entrypoints.worker`."""
+from directory.bootstrap import decision_handler
 from directory.config import Config
-from directory.service_layer.handlers import GROUP, decision_handler
+from directory.service_layer.handlers import GROUP
 from servicekit.process import consumer_main
 
 if __name__ == "__main__":

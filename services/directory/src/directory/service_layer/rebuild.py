@@ -11,8 +11,8 @@
    meanwhile (a listing it stored after the rebuild's snapshot is kept, not overwritten).
 The staging copy is dropped at the end, and the rebuild is marked on the collection: each web
 process notices within half a minute and reloads its search index from the listings (the
-re-derived ones included) while the old index keeps serving. (A rename onto the live collection would be one step,
-but FerretDB v1 has no `dropTarget`, and a rename would drop what the worker wrote meanwhile.)
+re-derived ones included) while the old index keeps serving. (A rename onto the live collection would be one
+step, but it would drop what the worker wrote meanwhile.)
 """
 import datetime as dt
 import sys

@@ -1,112 +1,154 @@
 """Verification cases: one document per application in `cases`, with its checks, decision,
-append-only audit log and outbox. Every change is one conditional update of that document."""
-import datetime as dt
-import re
+append-only audit log and outbox. Every change is one conditional write of that document,
+its audit entry and the events it causes included (eventkit.outbox).
 
-from pymongo import ASCENDING
+The queries each method issues are served by the indexes in adapters/indexes.py
+(tests/integration/verification/test_query_plans.py runs `explain` on each).
+"""
+import datetime as dt
+
+from pymongo import ASCENDING, ReturnDocument
 from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from eventkit import outbox
+from eventkit.inbox import apply_once
 from verification.domain import case as states
+from verification.domain.case import SYSTEM, audit_entry
+from verification.domain.name_search import name_tokens, search_tokens
 
 COLLECTION = "cases"
+# What the worker needs of a case to check and decide it: not its logs, which only grow.
+WORKING_FIELDS = {"audit": 0, "outbox": 0, "application_events": 0, "applied_events": 0}
+QUEUE_FIELDS = {"public": 1, "state": 1, "reasons": 1, "received_at": 1, "updated_at": 1}
 
 
 class CaseRepository:
     def __init__(self, db: Database):
         self.collection: Collection = db[COLLECTION]
-        self.identities: Collection = db["identities"]
-
-    def ensure_indexes(self) -> None:
-        outbox.ensure_indexes(self.collection)
-        self.collection.create_index([("state", ASCENDING)])
 
     def get(self, application_id: str) -> dict | None:
         return self.collection.find_one({"_id": application_id})
 
-    def insert(self, document: dict) -> bool:
-        """False when the case exists already (another delivery created it)."""
+    def open(self, application_id: str, application: dict, event_note: dict, at: dt.datetime) -> dict | None:
+        """A new case, waiting for its checks, from the application `event_note` delivered; the case,
+        or None when it exists already (an earlier delivery or another event created it)."""
+        case = {"_id": application_id, "state": states.CHECKING, "version": 1, **_stored(application, at),
+                "received_at": at, "checks": [], "reasons": [], "decision": None, "documents": {},
+                "application_events": [event_note], "applied_events": [event_note["event_id"]],
+                "audit": [audit_entry(SYSTEM, "application_received", event_note["event_type"], at)],
+                **outbox.new_document_fields([])}
         try:
-            self.collection.insert_one({**document, **outbox.new_document_fields([])})
-            return True
+            self.collection.insert_one(case)
         except DuplicateKeyError:
-            return False
+            return None
+        return case
 
-    def update_if(self, application_id: str, condition: dict, update: dict, events: list[dict] = ()) -> bool:
-        """Apply `update` (and store `events` with it) only while the case matches `condition`."""
-        query = {"_id": application_id, **condition}
-        return outbox.update_with_events(self.collection, query, update, list(events))
+    def reopen(self, application_id: str, application: dict, event_note: dict, at: dt.datetime) -> dict | None:
+        """Replace an open case's application by the amended one and check it again (`version` goes up, so a
+        decision prepared on the old data no longer applies); once per event. The case as it is now (without
+        its logs), or None when the case is missing, decided, withdrawn, or already has this event."""
+        guard, mark = apply_once(event_note["event_id"])
+        return self.collection.find_one_and_update(
+            {"_id": application_id, "state": {"$in": list(states.OPEN)}, **guard},
+            {"$set": {**_stored(application, at), "state": states.CHECKING}, "$inc": {"version": 1},
+             "$push": {"application_events": event_note, "audit": audit_entry(SYSTEM, "application_amended", "", at),
+                       **mark["$push"]}},
+            projection=WORKING_FIELDS, return_document=ReturnDocument.AFTER)
 
-    def append_audit(self, application_id: str, entry: dict) -> None:
-        self.collection.update_one({"_id": application_id}, {"$push": {"audit": entry}})
+    def note_ignored_amendment(self, application_id: str, event_note: dict, at: dt.datetime) -> bool:
+        """Log an amendment that came after the decision (or withdrawal); once per event."""
+        guard, mark = apply_once(event_note["event_id"])
+        return self.collection.update_one({"_id": application_id, **guard}, {"$push": {
+            "application_events": event_note, **mark["$push"],
+            "audit": audit_entry(SYSTEM, "amendment_ignored", "the case was already decided or withdrawn", at)},
+        }).matched_count == 1
 
-    def cnic_held_elsewhere(self, application_id: str, cnic_index: str) -> bool:
-        for other in self._others_under(f"cnic:{cnic_index}", application_id):
-            if other["indexes"]["cnic"] == cnic_index and other["state"] in states.HOLDS_IDENTITY:
-                return True
-        return False
+    def withdraw(self, application_id: str, event_id: str, at: dt.datetime) -> bool:
+        """Close an open case at the applicant's request; once per event. False when it was not open."""
+        guard, mark = apply_once(event_id)
+        return self.collection.update_one(
+            {"_id": application_id, "state": {"$in": list(states.OPEN)}, **guard},
+            {"$set": {"state": states.WITHDRAWN, "updated_at": at},
+             "$push": {"audit": audit_entry("applicant", "withdrawn", "", at), **mark["$push"]}}).matched_count == 1
 
-    def contact_shared(self, application_id: str, indexes: dict) -> list[str]:
-        """Which of email and mobile another live case under a different CNIC also uses."""
-        shared = []
-        for field in ("email", "mobile"):
-            for other in self._others_under(f"{field}:{indexes[field]}", application_id):
-                if (other["indexes"][field] == indexes[field] and other["indexes"]["cnic"] != indexes["cnic"]
-                        and other["state"] != states.WITHDRAWN):
-                    shared.append(field)
-                    break
-        return shared
+    def record_document(self, application_id: str, document: dict) -> bool:
+        """Note (or replace) the upload of one kind of document on the case."""
+        return self.collection.update_one({"_id": application_id},
+                                          {"$set": {f"documents.{document['kind']}": document}}).matched_count == 1
 
-    def remember_identity(self, application_id: str, indexes: dict) -> None:
-        """Note the case under each of its blind indexes (idempotent), so duplicates are found by _id lookups.
+    def transition(self, case: dict, to_state: str, *, reasons: list[str], audit: dict, events: list[dict],
+                   checks: list[dict] | None = None, decision: dict | None = None) -> bool:
+        """Move the case to `to_state` with its reasons, audit entry, events (and checks, decision) in one
+        write, only while it is still in the state and at the version `case` was read at: a withdrawal or
+        amendment that arrived meanwhile is never overruled by a decision on stale data."""
+        changes = {"state": to_state, "reasons": reasons, "updated_at": audit["at"]}
+        if checks is not None:
+            changes["checks"] = checks
+        if decision is not None:
+            changes["decision"] = decision
+        return outbox.update_with_events(self.collection,
+                                         {"_id": case["_id"], "state": case["state"], "version": case["version"]},
+                                         {"$set": changes, "$push": {"audit": audit}}, events)
 
-        FerretDB's SQLite backend only uses the _id index, so `identities` documents keyed by
-        "cnic:<index>" etc. replace a query on the cases' index fields. An entry can outlive an
-        amendment; lookups re-check each candidate case's current indexes.
-        """
-        for field in ("cnic", "email", "mobile"):
-            self.identities.update_one({"_id": f"{field}:{indexes[field]}"},
-                                       {"$addToSet": {"application_ids": application_id}}, upsert=True)
+    def record_view(self, application_id: str, audit: dict) -> dict | None:
+        """Log a reviewer's look at the case and return the case as it is now (one round trip); None if missing."""
+        return self.collection.find_one_and_update({"_id": application_id}, {"$push": {"audit": audit}},
+                                                   return_document=ReturnDocument.AFTER)
 
-    def _others_under(self, identity: str, application_id: str):
-        entry = self.identities.find_one({"_id": identity}) or {}
-        for other_id in entry.get("application_ids", []):
-            if other_id != application_id:
-                other = self.collection.find_one({"_id": other_id}, {"indexes": 1, "state": 1})
-                if other is not None:
-                    yield other
+    def record_audit(self, application_id: str, audit: dict) -> None:
+        self.collection.update_one({"_id": application_id}, {"$push": {"audit": audit}})
+
+    def sharing_identity(self, application_id: str, indexes: dict) -> list[dict]:
+        """The other cases with the same CNIC, email or mobile (blind indexes): `_id`, `indexes`, `state`.
+        One query, through the three `indexes.*` indexes; the case itself is left out here rather than in
+        the filter, which keeps the plan to those three index scans."""
+        found = self.collection.find({"$or": [{"indexes.cnic": indexes["cnic"]},
+                                              {"indexes.email": indexes["email"]},
+                                              {"indexes.mobile": indexes["mobile"]}]},
+                                     {"indexes": 1, "state": 1})
+        return [case for case in found if case["_id"] != application_id]
 
     def queue(self, states_wanted: list[str], limit: int, after: tuple | None = None,
               name_or_id: str | None = None) -> list[dict]:
         """Cases in these states, oldest first; `after` = (received_at, id) of the previous page's last;
-        `name_or_id` keeps the case with that application id and those whose applicant's name contains it."""
-        conditions: list[dict] = [{"state": {"$in": states_wanted}}]
-        if name_or_id:
-            conditions.append({"$or": [{"_id": name_or_id},
-                                       {"public.full_name": {"$regex": re.escape(name_or_id), "$options": "i"}}]})
-        if after is not None:
-            received_at, case_id = after
-            conditions.append({"$or": [{"received_at": {"$gt": received_at}},
-                                       {"received_at": received_at, "_id": {"$gt": case_id}}]})
-        wanted = conditions[0] if len(conditions) == 1 else {"$and": conditions}
-        return list(self.collection.find(wanted,
-                                         {"public": 1, "state": 1, "reasons": 1, "received_at": 1, "updated_at": 1})
+        `name_or_id` keeps the case with that application id and those whose applicant's name has words
+        starting with each of its words (domain.name_search)."""
+        return list(self.collection.find(queue_filter(states_wanted, after, name_or_id), QUEUE_FIELDS)
                     .sort([("received_at", ASCENDING), ("_id", ASCENDING)]).limit(limit))
 
+    def fill_missing_name_tokens(self, batch: int = 500) -> int:
+        """Give the cases stored before `name_tokens` existed their tokens, so the queue's search finds
+        them; how many were filled. Cheap when none are missing (an index lookup)."""
+        filled = 0
+        while True:
+            missing = list(self.collection.find({"name_tokens": {"$exists": False}}, {"public.full_name": 1})
+                           .limit(batch))
+            for case in missing:
+                self.collection.update_one({"_id": case["_id"], "name_tokens": {"$exists": False}},
+                                           {"$set": {"name_tokens": name_tokens(case["public"]["full_name"])}})
+            filled += len(missing)
+            if len(missing) < batch:
+                return filled
 
-class RegistrationNumbers:
-    """Per-year sequences in `registration_counters`: one atomic increment per number."""
 
-    def __init__(self, db: Database):
-        self.counters: Collection = db["registration_counters"]
+def queue_filter(states_wanted: list[str], after: tuple | None, name_or_id: str | None) -> dict:
+    """The queue's filter: bounded by the (state, received_at, _id) index, or by `name_tokens` / `_id`."""
+    conditions: list[dict] = [{"state": {"$in": states_wanted}}]
+    if name_or_id:
+        tokens = search_tokens(name_or_id)
+        conditions.append({"$or": [{"_id": name_or_id}, {"name_tokens": {"$all": tokens}}]} if tokens
+                          else {"_id": name_or_id})
+    if after is not None:
+        received_at, case_id = after
+        conditions.append({"$or": [{"received_at": {"$gt": received_at}},
+                                   {"received_at": received_at, "_id": {"$gt": case_id}}]})
+    return conditions[0] if len(conditions) == 1 else {"$and": conditions}
 
-    def next(self, year: int) -> int:
-        counter = self.counters.find_one_and_update({"_id": f"year-{year}"}, {"$inc": {"last": 1}},
-                                                    upsert=True, return_document=True)
-        return counter["last"]
 
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+def _stored(application: dict, at: dt.datetime) -> dict:
+    """The application's fields as a case stores them, with the tokens the queue's name search uses."""
+    return {"public": application["public"], "sealed": application["sealed"],
+            "language": application.get("language", "en"), "indexes": application["indexes"],
+            "name_tokens": name_tokens(application["public"]["full_name"]), "updated_at": at}

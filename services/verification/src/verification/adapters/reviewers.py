@@ -4,22 +4,21 @@ An account document holds its own append-only `audit` log (the same entries as a
 who did what, when); every change to an account writes its audit entry in the same update.
 `credentials_version` rises whenever existing sign-ins must stop working (deactivation, a
 password reset): console sessions and tokens carry the version they were issued under.
+Tokens past `expires_at` are refused at once and deleted by the TTL index on it (adapters/indexes.py).
 """
 import datetime as dt
 
-from pymongo import ASCENDING
 from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
+ACCOUNTS, TOKENS = "reviewers", "reviewer_tokens"
+
 
 class ReviewerRepository:
     def __init__(self, db: Database):
-        self.accounts: Collection = db["reviewers"]
-        self.tokens: Collection = db["reviewer_tokens"]
-
-    def ensure_indexes(self) -> None:
-        self.tokens.create_index([("expires_at", ASCENDING)])
+        self.accounts: Collection = db[ACCOUNTS]
+        self.tokens: Collection = db[TOKENS]
 
     def add(self, username: str, password_hash: str, role: str, audit: dict | None = None) -> bool:
         try:
@@ -67,6 +66,7 @@ class ReviewerRepository:
                                 "credentials_version": credentials_version})
 
     def find_token(self, token_hash: str) -> dict | None:
+        """The token's record while it is live (the TTL purge runs only about once a minute)."""
         token = self.tokens.find_one({"_id": token_hash})
         if token is None or token["expires_at"] < dt.datetime.now(dt.timezone.utc):
             return None
@@ -75,6 +75,3 @@ class ReviewerRepository:
     def revoke_tokens(self, username: str) -> int:
         """Delete every API token of the account; how many there were."""
         return self.tokens.delete_many({"username": username}).deleted_count
-
-    def purge_expired_tokens(self) -> None:
-        self.tokens.delete_many({"expires_at": {"$lt": dt.datetime.now(dt.timezone.utc)}})

@@ -16,10 +16,10 @@ import os
 import sys
 
 from servicekit.process import operator_cli
-from verification.bootstrap import verification_for
+from verification.bootstrap import application_event_handler, verification_for
 from verification.config import Config
 from verification.service_layer import reviewers
-from verification.service_layer.handlers import GROUP, application_event_handler
+from verification.service_layer.handlers import GROUP
 from verification.service_layer.reviewers import ROLES, InvalidAccount, create_reviewer
 
 

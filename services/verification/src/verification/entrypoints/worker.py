@@ -4,9 +4,9 @@ Run more of these to share the load: they join one consumer group.
 """
 from eventkit.topics import INTAKE_EVENTS
 from servicekit.process import consumer_main
-from verification.bootstrap import check_settings
+from verification.bootstrap import application_event_handler, check_settings
 from verification.config import Config
-from verification.service_layer.handlers import GROUP, application_event_handler
+from verification.service_layer.handlers import GROUP
 
 if __name__ == "__main__":
     config = Config.from_env()

@@ -1,21 +1,20 @@
 """Deciding a case: automatically from the checks, or by a reviewer.
 
-A decision is one conditional update of the case — its new state, the audit entry and
-the event to publish together — applied only if the case is still in the state and at
-the version the decision was made on, so a withdrawal or amendment that arrived
-meanwhile is never overruled by a decision on stale data.
+A decision is one conditional write of the case (cases.transition) — its new state, the audit
+entry and the event to publish together — applied only if the case is still in the state and at
+the version the decision was made on, so a withdrawal or amendment that arrived meanwhile is never
+overruled by a decision on stale data.
 """
 import datetime as dt
 import os
 import socket
 
 from domainkit.registration import format_registration_number
-from verification.adapters.cases import now
-from verification.bootstrap import Verification
 from verification.domain import case as states
 from verification.domain import checks as rules
 from verification.domain import events
 from verification.domain.case import SYSTEM, audit_entry
+from verification.service_layer.dependencies import Dependencies
 from verification.service_layer.intake_events import unseal_application
 
 
@@ -28,98 +27,105 @@ class CaseClosed(Exception):
 
 
 class CaseLookups:
-    """The checks' questions about other applications, answered for one case."""
+    """The checks' questions about other applications, answered for one case from one query
+    (the other cases under its CNIC, email or mobile), made when first asked."""
 
-    def __init__(self, v: Verification, case: dict):
-        self.v, self.case = v, case
+    def __init__(self, deps: Dependencies, case: dict):
+        self.deps, self.case = deps, case
+        self._others: list[dict] | None = None
+
+    def _sharing(self) -> list[dict]:
+        if self._others is None:
+            self._others = self.deps.cases.sharing_identity(self.case["_id"], self.case["indexes"])
+        return self._others
 
     def cnic_held_elsewhere(self, application_id: str) -> bool:
-        return self.v.cases.cnic_held_elsewhere(application_id, self.case["indexes"]["cnic"])
+        cnic = self.case["indexes"]["cnic"]
+        return any(other["indexes"]["cnic"] == cnic and other["state"] in states.HOLDS_IDENTITY
+                   for other in self._sharing())
 
     def contact_shared_with_other_identity(self, application_id: str) -> list[str]:
-        return self.v.cases.contact_shared(application_id, self.case["indexes"])
+        """Which of email and mobile a live case under a different CNIC also uses."""
+        mine = self.case["indexes"]
+        return [field for field in ("email", "mobile")
+                if any(other["indexes"][field] == mine[field] and other["indexes"]["cnic"] != mine["cnic"]
+                       and other["state"] != states.WITHDRAWN for other in self._sharing())]
 
 
-def decide_automatically(v: Verification, application_id: str, caused_by: dict | None = None) -> str | None:
+def decide_automatically(deps: Dependencies, case: dict | None, caused_by: dict | None = None) -> str | None:
     """Run the checks on a case waiting for them and apply the outcome; returns it (None if nothing to do)."""
-    case = v.cases.get(application_id)
     if case is None or case["state"] != states.CHECKING:
         return None
-    facts, _ = unseal_application(v, {**case, "application_id": application_id})
-    context = rules.Context(CaseLookups(v, case), v.today(), v.disposable_domains, v.blocklist)
+    facts, _ = unseal_application(deps, {**case, "application_id": case["_id"]})
+    context = rules.Context(CaseLookups(deps, case), deps.today(), deps.disposable_domains, deps.blocklist)
     results = rules.run_checks(facts, context)
     outcome, reasons = rules.outcome_of(results)
     check_log = [r.as_dict() for r in results]
-    detail = f"{outcome}: " + ("; ".join(reasons) or "all checks passed")
     if outcome == rules.APPROVE:
-        applied = approve(v, case, SYSTEM, "Approved automatically: all checks passed", states.CHECKING,
-                          caused_by, checks=check_log)
+        applied = approve(deps, case, facts, SYSTEM, "Approved automatically: all checks passed", caused_by,
+                          checks=check_log)
     elif outcome == rules.REJECT:
-        applied = reject(v, case, SYSTEM, reasons, states.CHECKING, caused_by, checks=check_log)
+        applied = reject(deps, case, facts, SYSTEM, reasons, caused_by, checks=check_log)
     else:
-        applied = _apply(v, case, states.CHECKING, states.IN_REVIEW, reasons,
-                         audit_entry(SYSTEM, "sent_to_review", detail),
-                         events.decision_event(events.FLAGGED, case, reasons, _contact(v, facts), caused_by),
-                         checks=check_log)
+        detail = f"{outcome}: " + "; ".join(reasons)
+        applied = deps.cases.transition(
+            case, states.IN_REVIEW, reasons=reasons, audit=audit_entry(SYSTEM, "sent_to_review", detail, deps.now()),
+            events=[events.decision_event(events.FLAGGED, case, reasons, _contact(deps, facts), caused_by)],
+            checks=check_log)
     return outcome if applied else None
 
 
-def decide_by_reviewer(v: Verification, application_id: str, reviewer: str, decision: str, reason: str) -> dict:
-    case = v.cases.get(application_id)
+def decide_by_reviewer(deps: Dependencies, application_id: str, reviewer: str, decision: str, reason: str) -> None:
+    """A reviewer's approval or rejection of a case waiting for review; CaseNotFound, or CaseClosed when it
+    is not waiting (any more)."""
+    case = deps.cases.get(application_id)
     if case is None:
         raise CaseNotFound()
     if case["state"] != states.IN_REVIEW:
         raise CaseClosed(case["state"])
+    facts, _ = unseal_application(deps, {**case, "application_id": application_id})
     actor = f"reviewer:{reviewer}"
     if decision == "approve":
-        applied = approve(v, case, actor, reason or "Approved by a reviewer", states.IN_REVIEW)
+        applied = approve(deps, case, facts, actor, reason or "Approved by a reviewer")
     else:
-        applied = reject(v, case, actor, [reason], states.IN_REVIEW)
+        applied = reject(deps, case, facts, actor, [reason])
     if not applied:
         raise CaseClosed("changed meanwhile")
-    return v.cases.get(application_id)
 
 
-def approve(v: Verification, case: dict, actor: str, note: str, from_state: str, caused_by=None, **extra) -> bool:
-    facts, _ = unseal_application(v, {**case, "application_id": case["_id"]})
-    approved_at = now()
-    year = approved_at.year
-    number = format_registration_number(year, v.numbers.next(year))
-    valid_until = (approved_at.date() + dt.timedelta(days=v.config.validity_days)).isoformat()
-    event = events.decision_event(events.APPROVED, case, [], _contact(v, facts), caused_by,
+def approve(deps: Dependencies, case: dict, facts, actor: str, note: str, caused_by=None,
+            checks: list[dict] | None = None) -> bool:
+    """Give the case the year's next registration number and approve it (if it has not changed meanwhile)."""
+    approved_at = deps.now()
+    number = format_registration_number(approved_at.year, deps.numbers.next(approved_at.year))
+    valid_until = (approved_at.date() + dt.timedelta(days=deps.validity_days)).isoformat()
+    event = events.decision_event(events.APPROVED, case, [], _contact(deps, facts), caused_by,
                                   registration_number=number, valid_until=valid_until,
                                   approved_at=approved_at.isoformat(), profile=events.profile_of(case),
                                   listed=bool(case["public"].get("listed")))
-    decision = {"registration_number": number, "valid_until": valid_until}
-    return _apply(v, case, from_state, states.APPROVED, [], audit_entry(actor, "approved", f"{note}; {number}"),
-                  event, decision_extra=decision, by=actor, **extra)
+    return deps.cases.transition(
+        case, states.APPROVED, reasons=[], audit=audit_entry(actor, "approved", f"{note}; {number}", approved_at),
+        events=[event], checks=checks,
+        decision=_decision(states.APPROVED, actor, approved_at, [], registration_number=number,
+                           valid_until=valid_until))
 
 
-def reject(v: Verification, case: dict, actor: str, reasons: list[str], from_state: str, caused_by=None,
-           **extra) -> bool:
-    facts, _ = unseal_application(v, {**case, "application_id": case["_id"]})
-    event = events.decision_event(events.REJECTED, case, reasons, _contact(v, facts), caused_by)
-    return _apply(v, case, from_state, states.REJECTED, reasons, audit_entry(actor, "rejected", "; ".join(reasons)),
-                  event, by=actor, **extra)
+def reject(deps: Dependencies, case: dict, facts, actor: str, reasons: list[str], caused_by=None,
+           checks: list[dict] | None = None) -> bool:
+    at = deps.now()
+    event = events.decision_event(events.REJECTED, case, reasons, _contact(deps, facts), caused_by)
+    return deps.cases.transition(case, states.REJECTED, reasons=reasons,
+                                 audit=audit_entry(actor, "rejected", "; ".join(reasons), at), events=[event],
+                                 checks=checks, decision=_decision(states.REJECTED, actor, at, reasons))
 
 
-def _apply(v: Verification, case: dict, from_state: str, to_state: str, reasons: list[str], audit: dict,
-           event: dict, checks: list[dict] | None = None, decision_extra: dict | None = None,
-           by: str = SYSTEM) -> bool:
-    at = audit["at"]
-    update = {"state": to_state, "reasons": reasons, "updated_at": at}
-    if checks is not None:
-        update["checks"] = checks
-    if to_state in (states.APPROVED, states.REJECTED):
-        update["decision"] = {"outcome": to_state, "by": by, "at": at, "reasons": reasons,
-                              "worker": _process_name(), **(decision_extra or {})}
-    return v.cases.update_if(case["_id"], {"state": from_state, "version": case["version"]},
-                             {"$set": update, "$push": {"audit": audit}}, [event])
+def _decision(outcome: str, by: str, at: dt.datetime, reasons: list[str], **extra) -> dict:
+    return {"outcome": outcome, "by": by, "at": at, "reasons": reasons, "worker": _process_name(), **extra}
 
 
-def _contact(v: Verification, facts) -> str:
+def _contact(deps: Dependencies, facts) -> str:
     """What notification needs to reach the applicant, sealed so only it (and intake) can read it."""
-    return v.events_sealer.seal({"full_name": facts.full_name, "email": facts.email, "mobile": facts.mobile})
+    return deps.events_sealer.seal({"full_name": facts.full_name, "email": facts.email, "mobile": facts.mobile})
 
 
 def _process_name() -> str:

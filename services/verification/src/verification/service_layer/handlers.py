@@ -1,25 +1,27 @@
-"""Verification's worker: each application event updates its case, then open cases are decided."""
-from verification.bootstrap import verification_for
-from verification.config import Config
+"""Verification's worker: what each of intake's application events does, in one table."""
 from verification.service_layer import decisions, intake_events
+from verification.service_layer.dependencies import Dependencies
 
 GROUP = "verification-applications"
 
 
-def handle_application_event(v, envelope: dict) -> None:
-    event_type = envelope["event_type"]
-    if event_type in ("ApplicationSubmitted", "ApplicationAmended"):
-        intake_events.receive_application(v, envelope)
-        # Also on a redelivery: a crash after storing but before deciding leaves the case in "checking".
-        decisions.decide_automatically(v, envelope["key"], caused_by=envelope)
-    elif event_type == "ApplicationWithdrawn":
-        intake_events.withdraw(v, envelope)
-    elif event_type == "DocumentUploaded":
-        intake_events.record_document(v, envelope)
+def receive_and_decide(deps: Dependencies, envelope: dict) -> None:
+    """Store the submitted or amended application on its case, then decide the case if it waits for checks:
+    also on a redelivery, since a crash after storing but before deciding leaves the case in "checking"."""
+    case = intake_events.receive_application(deps, envelope)
+    decisions.decide_automatically(deps, case, caused_by=envelope)
 
 
-def application_event_handler(config: Config):
-    """The handler the worker runs; verification's parts are built on the first event, after fork."""
-    def handle(envelope: dict) -> None:
-        handle_application_event(verification_for(config), envelope)
-    return handle
+HANDLERS = {
+    "ApplicationSubmitted": receive_and_decide,
+    "ApplicationAmended": receive_and_decide,
+    "ApplicationWithdrawn": intake_events.withdraw,
+    "DocumentUploaded": intake_events.record_document,
+}
+
+
+def handle_application_event(deps: Dependencies, envelope: dict) -> None:
+    """Apply one of intake's events; the other event types on the topic are not verification's business."""
+    handler = HANDLERS.get(envelope["event_type"])
+    if handler is not None:
+        handler(deps, envelope)

@@ -11,8 +11,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from servicekit.crypto import new_token, token_hash
-from verification.bootstrap import Verification
 from verification.domain.case import audit_entry
+from verification.service_layer.dependencies import Dependencies
 
 ROLES = ("reviewer", "admin", "auditor")  # auditor: reads cases and audit logs, decides nothing
 DECIDERS = ("reviewer", "admin")
@@ -37,50 +37,50 @@ class OwnAccount(ValueError):
     """An admin may not deactivate the account they are signed in with."""
 
 
-def create_reviewer(v: Verification, username: str, password: str, role: str, actor: str = CLI_ACTOR) -> None:
+def create_reviewer(deps: Dependencies, username: str, password: str, role: str, actor: str = CLI_ACTOR) -> None:
     if not _USERNAME.match(username):
         raise InvalidAccount("username: 3–32 characters, lower-case letters, digits, . _ -, starting with a letter")
     if role not in ROLES:
         raise InvalidAccount(f"role must be one of {', '.join(ROLES)}")
     _check_password(password)
-    if not v.reviewers.add(username, _hasher.hash(password), role, audit_entry(actor, "account_created", role)):
+    if not deps.reviewers.add(username, _hasher.hash(password), role, audit_entry(actor, "account_created", role)):
         raise InvalidAccount(f"a reviewer named {username} exists already")
 
 
-def deactivate_reviewer(v: Verification, username: str, actor: str) -> dict:
+def deactivate_reviewer(deps: Dependencies, username: str, actor: str) -> dict:
     """The account can no longer sign in, and its sessions and tokens stop working at once.
     Returns the account; deactivating an inactive one changes nothing."""
     if actor == f"reviewer:{username}":
         raise OwnAccount("an admin cannot deactivate their own account")
-    if v.reviewers.deactivate(username, audit_entry(actor, "account_deactivated")):
-        v.reviewers.revoke_tokens(username)
-    return _account(v, username)
+    if deps.reviewers.deactivate(username, audit_entry(actor, "account_deactivated")):
+        deps.reviewers.revoke_tokens(username)
+    return _account(deps, username)
 
 
-def reactivate_reviewer(v: Verification, username: str, actor: str) -> dict:
+def reactivate_reviewer(deps: Dependencies, username: str, actor: str) -> dict:
     """The account may sign in again (with new sign-ins: the old sessions and tokens stay ended)."""
-    v.reviewers.reactivate(username, audit_entry(actor, "account_reactivated"))
-    return _account(v, username)
+    deps.reviewers.reactivate(username, audit_entry(actor, "account_reactivated"))
+    return _account(deps, username)
 
 
-def reset_password(v: Verification, username: str, password: str, actor: str) -> dict:
+def reset_password(deps: Dependencies, username: str, password: str, actor: str) -> dict:
     """A new password; the old one, and every session and token signed in with it, stop working."""
     _check_password(password)
-    if not v.reviewers.replace_password(username, _hasher.hash(password), audit_entry(actor, "password_reset")):
+    if not deps.reviewers.replace_password(username, _hasher.hash(password), audit_entry(actor, "password_reset")):
         raise AccountNotFound(username)
-    v.reviewers.revoke_tokens(username)
-    return _account(v, username)
+    deps.reviewers.revoke_tokens(username)
+    return _account(deps, username)
 
 
-def account_view(v: Verification, username: str) -> dict:
+def account_view(deps: Dependencies, username: str) -> dict:
     """What an admin or auditor sees of an account: never its password hash."""
-    account = _account(v, username)
+    account = _account(deps, username)
     return {"username": account["_id"], "role": account["role"], "active": account.get("active", True),
             "created_at": account.get("created_at"), "audit": account.get("audit", [])}
 
 
-def _account(v: Verification, username: str) -> dict:
-    account = v.reviewers.get(username) if isinstance(username, str) else None
+def _account(deps: Dependencies, username: str) -> dict:
+    account = deps.reviewers.get(username) if isinstance(username, str) else None
     if account is None:
         raise AccountNotFound(username)
     return account
@@ -91,8 +91,8 @@ def _check_password(password: str) -> None:
         raise InvalidAccount("password: at least 12 characters")
 
 
-def authenticate(v: Verification, username: str, password: str) -> dict | None:
-    account = v.reviewers.get(username) if isinstance(username, str) else None
+def authenticate(deps: Dependencies, username: str, password: str) -> dict | None:
+    account = deps.reviewers.get(username) if isinstance(username, str) else None
     try:
         _hasher.verify(account["password_hash"] if account else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
@@ -101,25 +101,24 @@ def authenticate(v: Verification, username: str, password: str) -> dict | None:
         return None
     if _hasher.check_needs_rehash(account["password_hash"]):
         # Conditioned on the hash just verified: a reset that lands meanwhile wins, and the old password stays ended.
-        v.reviewers.upgrade_password_hash(username, account["password_hash"], _hasher.hash(password))
+        deps.reviewers.upgrade_password_hash(username, account["password_hash"], _hasher.hash(password))
     return account
 
 
-def issue_token(v: Verification, account: dict) -> tuple[str, dt.datetime]:
+def issue_token(deps: Dependencies, account: dict) -> tuple[str, dt.datetime]:
     token = new_token()
-    expires_at = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=v.config.token_ttl_hours)
-    v.reviewers.purge_expired_tokens()
-    v.reviewers.store_token(token_hash(token), account["_id"], account["role"], expires_at,
+    expires_at = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=deps.token_ttl_hours)
+    deps.reviewers.store_token(token_hash(token), account["_id"], account["role"], expires_at,
                             account.get("credentials_version", 0))
     return token, expires_at
 
 
-def resolve_token(v: Verification, token: str) -> dict | None:
+def resolve_token(deps: Dependencies, token: str) -> dict | None:
     """{"username", "role"} of a live token of an active account (with the account's current role), else None."""
-    found = v.reviewers.find_token(token_hash(token))
+    found = deps.reviewers.find_token(token_hash(token))
     if found is None:
         return None
-    return _signed_in(v, found["username"], found.get("credentials_version", 0))
+    return _signed_in(deps, found["username"], found.get("credentials_version", 0))
 
 
 def session_of(account: dict) -> dict:
@@ -127,17 +126,17 @@ def session_of(account: dict) -> dict:
     return {"username": account["_id"], "role": account["role"], "version": account.get("credentials_version", 0)}
 
 
-def session_reviewer(v: Verification, session: dict | None) -> dict | None:
+def session_reviewer(deps: Dependencies, session: dict | None) -> dict | None:
     """The console session's reviewer, as the account is now ({"username", "role", "version"}), or None
     when the account is gone, deactivated, or its sign-ins were ended since the session began."""
     if not isinstance(session, dict) or not isinstance(session.get("username"), str):
         return None
-    who = _signed_in(v, session["username"], session.get("version", 0))
+    who = _signed_in(deps, session["username"], session.get("version", 0))
     return {**who, "version": session.get("version", 0)} if who else None
 
 
-def _signed_in(v: Verification, username: str, credentials_version: int) -> dict | None:
-    account = v.reviewers.get(username)
+def _signed_in(deps: Dependencies, username: str, credentials_version: int) -> dict | None:
+    account = deps.reviewers.get(username)
     if (account is None or not account.get("active", True)
             or account.get("credentials_version", 0) != credentials_version):
         return None

@@ -6,6 +6,7 @@ from werkzeug.exceptions import ServiceUnavailable
 
 from directory.domain.search_index import decode_cursor
 from directory.entrypoints.api.public import ProfileSchema, today
+from directory.service_layer import queries
 from domainkit.geography import PROVINCES
 from domainkit.platforms import PLATFORMS
 from domainkit.skills import SKILLS_BY_SLUG
@@ -50,11 +51,12 @@ def _is_cursor(value: str) -> None:
         raise ValidationError("Not a cursor from a previous page.") from None
 
 
-def ready_feed():
-    feed = current_app.extensions["search_feed"]
-    if not feed.caught_up.is_set():
-        raise ServiceUnavailable("The directory is still loading; try again in a few seconds.")
-    return feed
+def ready(query):
+    """Run a service-layer query against this process's search feed; 503 while it loads."""
+    try:
+        return query(current_app.extensions["search_feed"])
+    except queries.NotReady:
+        raise ServiceUnavailable("The directory is still loading; try again in a few seconds.") from None
 
 
 @blp.route("/freelancers")
@@ -69,15 +71,15 @@ def search(query):
 
 def run_search(query: dict) -> dict:
     """A validated SearchQuerySchema query against this process's index (the API and the search page)."""
-    feed = ready_feed()
-    with feed.lock:
-        return feed.index.search(q=query["q"], limit=query["limit"], cursor=query["cursor"], today=today(),
-                                 skill=query["skill"], province=query["province"], city=query["city"],
-                                 platform=query["platform"])
+    return ready(lambda feed: queries.search(feed, query, today()))
+
+
+def run_stats() -> dict:
+    return ready(queries.stats)
 
 
 @blp.route("/stats")
 @blp.response(200, StatsSchema)
 def stats():
     """Listed freelancers by province, city, skill and platform, and registrations per month."""
-    return ready_feed().stats()
+    return run_stats()

@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from directory.entrypoints.api import public
-from directory.entrypoints.api.search import SearchQuerySchema, ready_feed, run_search
+from directory.entrypoints.api.search import SearchQuerySchema, run_search, run_stats
+from directory.service_layer import queries
 from domainkit.geography import PROVINCES
 from domainkit.platforms import PLATFORM_NAMES
 from domainkit.skills import SKILLS, SKILLS_BY_SLUG
@@ -39,7 +40,7 @@ def search_page():
 
 @bp.get("/freelancers/<registration_number>")
 def profile_page(registration_number):
-    listing = public.find_listed(registration_number)
+    listing = queries.find_listed(public.listings(), registration_number, public.today())
     if listing is None:
         abort(404, _("No listed freelancer has this registration number."))
     return render_template("profile.html", profile=listing)
@@ -56,12 +57,13 @@ def verify_form():
 @bp.get("/verify/<path:registration_number>")
 @rate_limited("verify")
 def verify_page(registration_number):
-    return render_template("verify.html", result=public.verification_of(registration_number))
+    return render_template("verify.html",
+                           result=queries.verification_of(public.listings(), registration_number, public.today()))
 
 
 @bp.get("/stats")
 def stats_page():
-    stats = ready_feed().stats()
+    stats = run_stats()
     charts = [(_("By province"), stats["by_province"]), (_("By skill"), {SKILLS_BY_SLUG[k].name if k in SKILLS_BY_SLUG
                                                                          else k: v for k, v in stats["by_skill"].items()}),
               (_("By platform"), {PLATFORM_NAMES.get(k, k): v for k, v in stats["by_platform"].items()}),

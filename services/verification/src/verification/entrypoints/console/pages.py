@@ -59,8 +59,7 @@ def case(application_id, errors=None, status=200):
         view = views.case_view(verification(), application_id, g.reviewer["username"])
     except decisions.CaseNotFound:
         abort(404, "No case for that application.")
-    audit = views.audit_log(verification(), application_id)
-    return render_template("case.html", case=view, audit=audit, errors=errors or {},
+    return render_template("case.html", case=view, audit=view["audit"], errors=errors or {},
                            can_decide=g.reviewer["role"] in DECIDERS), status
 
 

@@ -1,0 +1,134 @@
+"""The directory's service layer against a fake of its listings repository: the worker's handlers
+(the event -> handler table) and the public queries (profile, registration-number check, search)."""
+import datetime as dt
+import threading
+
+import pytest
+
+from directory.domain.listing import apply_decision
+from directory.domain.search_index import SearchIndex
+from directory.service_layer import queries
+from directory.service_layer.handlers import HANDLERS, handle_decision
+from domainkit.registration import parse_registration_number
+from eventkit.envelope import InvalidMessage
+
+TODAY = dt.date(2026, 6, 1)
+
+
+class FakeListings:
+    """The ListingRepository methods the handlers and queries use, over a dict (same order rules)."""
+
+    def __init__(self):
+        self.docs: dict[str, dict] = {}
+
+    def get(self, number):
+        return self.docs.get(number)
+
+    def store_unless_newer(self, listing):
+        stored = self.docs.get(listing["_id"])
+        if stored is not None and stored["last_event_at"] > listing["last_event_at"]:
+            return False
+        self.docs[listing["_id"]] = dict(listing)
+        return True
+
+    def revoke_unless_newer(self, number, occurred_at, source):
+        stored = self.docs.get(number)
+        if stored is None or stored["last_event_at"] > occurred_at:
+            return False
+        self.docs[number] = {**stored, "revoked": True, "last_event_at": occurred_at, "source": source}
+        return True
+
+
+def a_number(serial: int) -> str:
+    """A well-formed registration number (its check letter computed by domainkit's own parser)."""
+    base = f"PSEB-2026-{serial:06d}"
+    return next(parse_registration_number(f"{base}-{letter}").canonical for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                if parse_registration_number(f"{base}-{letter}").check_ok)
+
+
+def approval(number, at, name="Ayesha Khan", listed=True, valid_until="2099-01-01"):
+    return {"event_type": "ApplicationApproved", "occurred_at": at, "key": f"app-{number}",
+            "payload": {"registration_number": number, "valid_until": valid_until, "approved_at": at,
+                        "listed": listed, "contact": "sealed",
+                        "profile": {"full_name": name, "city": "Lahore", "province": "Punjab", "skills": ["python"],
+                                    "platforms": [], "headline": "Developer"}}}
+
+
+def revocation(number, at):
+    return {"event_type": "RegistrationRevoked", "occurred_at": at, "key": f"app-{number}",
+            "payload": {"registration_number": number}}
+
+
+@pytest.fixture
+def listings():
+    return FakeListings()
+
+
+def test_the_table_lists_approvals_and_revocations_and_ignores_other_decisions(listings):
+    number = a_number(1)
+    assert set(HANDLERS) == {"ApplicationApproved", "RegistrationRevoked"}
+    handle_decision(listings, approval(number, "2026-01-01"), {"topic": "t", "partition": 0, "offset": 3})
+    assert listings.docs[number]["source"] == {"topic": "t", "partition": 0, "offset": 3}
+    handle_decision(listings, {"event_type": "ApplicationFlagged", "occurred_at": "x", "payload": {}}, None)
+    handle_decision(listings, revocation(number, "2026-02-01"), None)
+    assert listings.docs[number]["revoked"] is True
+    handle_decision(listings, approval(number, "2026-01-01"), None)  # a redelivered older approval
+    assert listings.docs[number]["revoked"] is True
+
+
+def test_a_decision_without_its_fields_is_an_invalid_message(listings):
+    with pytest.raises(InvalidMessage):
+        handle_decision(listings, {"event_type": "ApplicationApproved", "occurred_at": "x", "key": "k",
+                                   "payload": {}}, None)
+    assert listings.docs == {}
+
+
+def test_verification_answers_each_status_without_personal_data(listings):
+    valid, expired, revoked = a_number(2), a_number(3), a_number(4)
+    handle_decision(listings, approval(valid, "2026-01-01", listed=False), None)
+    handle_decision(listings, approval(expired, "2026-01-01", valid_until="2026-05-31"), None)
+    handle_decision(listings, approval(revoked, "2026-01-01"), None)
+    handle_decision(listings, revocation(revoked, "2026-01-02"), None)
+    assert queries.verification_of(listings, valid.lower().replace("-", " "), TODAY)["status"] == "valid"
+    assert queries.verification_of(listings, expired, TODAY)["status"] == "expired"
+    assert queries.verification_of(listings, revoked, TODAY)["valid"] is False
+    assert queries.verification_of(listings, a_number(5), TODAY)["status"] == "unknown"
+    typo = valid[:-1] + ("A" if valid[-1] != "A" else "B")
+    assert queries.verification_of(listings, typo, TODAY)["status"] == "mistyped"
+    assert "contact" not in str(queries.verification_of(listings, valid, TODAY))
+
+
+def test_a_profile_is_shown_only_for_a_listed_unrevoked_freelancer(listings):
+    shown, unlisted = a_number(6), a_number(7)
+    handle_decision(listings, approval(shown, "2026-01-01"), None)
+    handle_decision(listings, approval(unlisted, "2026-01-01", listed=False), None)
+    profile = queries.find_listed(listings, shown, TODAY)
+    assert profile["full_name"] == "Ayesha Khan" and profile["status"] == "valid"
+    assert "application_id" not in profile and "source" not in profile
+    assert queries.find_listed(listings, unlisted, TODAY) is None
+    assert queries.find_listed(listings, "nonsense", TODAY) is None
+
+
+class FakeFeed:
+    def __init__(self, listings, ready=True):
+        self.index, self.lock, self.caught_up = SearchIndex(), threading.Lock(), threading.Event()
+        self.index.load(listings)
+        self.approved_months = {doc["_id"]: doc["approved_at"][:7] for doc in listings}
+        if ready:
+            self.caught_up.set()
+
+
+QUERY = {"q": "", "skill": None, "province": None, "city": None, "platform": None, "limit": 20, "cursor": None}
+
+
+def test_search_and_stats_wait_for_the_index_then_answer_from_it():
+    docs = [apply_decision(None, approval(a_number(10 + i), f"2026-0{1 + i}-01", name=name))
+            for i, name in enumerate(["Zara Ali", "Ahmed Raza"])]
+    with pytest.raises(queries.NotReady):
+        queries.search(FakeFeed(docs, ready=False), QUERY, TODAY)
+    feed = FakeFeed(docs)
+    result = queries.search(feed, {**QUERY, "q": "zar"}, TODAY)
+    assert [i["full_name"] for i in result["items"]] == ["Zara Ali"] and result["total"] == 1
+    stats = queries.stats(feed)
+    assert stats["listed"] == 2 and stats["by_province"] == {"Punjab": 2}
+    assert stats["registrations_per_month"] == {"2026-01": 1, "2026-02": 1}

@@ -1,0 +1,96 @@
+"""What the service layer works with, passed in by the caller (the bootstrap builds the real ones,
+unit tests pass in-memory fakes): the repositories' contracts and the few settings the rules need."""
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from typing import Protocol
+
+
+class Cases(Protocol):
+    """Verification cases (adapters.cases.CaseRepository)."""
+
+    def get(self, application_id: str) -> dict | None: ...
+
+    def open(self, application_id: str, application: dict, event_note: dict, at: dt.datetime) -> dict | None: ...
+
+    def reopen(self, application_id: str, application: dict, event_note: dict, at: dt.datetime) -> dict | None: ...
+
+    def note_ignored_amendment(self, application_id: str, event_note: dict, at: dt.datetime) -> bool: ...
+
+    def withdraw(self, application_id: str, event_id: str, at: dt.datetime) -> bool: ...
+
+    def record_document(self, application_id: str, document: dict) -> bool: ...
+
+    def transition(self, case: dict, to_state: str, *, reasons: list[str], audit: dict, events: list[dict],
+                   checks: list[dict] | None = None, decision: dict | None = None) -> bool: ...
+
+    def record_view(self, application_id: str, audit: dict) -> dict | None: ...
+
+    def record_audit(self, application_id: str, audit: dict) -> None: ...
+
+    def sharing_identity(self, application_id: str, indexes: dict) -> list[dict]: ...
+
+    def queue(self, states: list[str], limit: int, after: tuple | None = None,
+              name_or_id: str | None = None) -> list[dict]: ...
+
+
+class RegistrationNumbers(Protocol):
+    def next(self, year: int) -> int: ...
+
+
+class Reviewers(Protocol):
+    """Reviewer accounts and their API tokens (adapters.reviewers.ReviewerRepository)."""
+
+    def add(self, username: str, password_hash: str, role: str, audit: dict | None = None) -> bool: ...
+
+    def get(self, username: str) -> dict | None: ...
+
+    def upgrade_password_hash(self, username: str, old_hash: str, new_hash: str) -> bool: ...
+
+    def deactivate(self, username: str, audit: dict) -> bool: ...
+
+    def reactivate(self, username: str, audit: dict) -> bool: ...
+
+    def replace_password(self, username: str, password_hash: str, audit: dict) -> bool: ...
+
+    def store_token(self, token_hash: str, username: str, role: str, expires_at: dt.datetime,
+                    credentials_version: int = 0) -> None: ...
+
+    def find_token(self, token_hash: str) -> dict | None: ...
+
+    def revoke_tokens(self, username: str) -> int: ...
+
+
+class Documents(Protocol):
+    def fetch(self, application_id: str, kind: str) -> tuple[str, bytes]: ...
+
+
+class Sealer(Protocol):
+    def seal(self, data: dict) -> str: ...
+
+    def unseal(self, sealed: str) -> dict: ...
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+@dataclasses.dataclass(frozen=True)
+class Dependencies:
+    cases: Cases
+    numbers: RegistrationNumbers
+    reviewers: Reviewers
+    documents: Documents
+    events_sealer: Sealer  # seals and unseals the personal data in events
+    index_key: bytes  # the blind indexes' key (domainkit.people)
+    disposable_domains: frozenset[str] = frozenset()
+    blocklist: frozenset[str] = frozenset()  # "cnic:…", "email:…", "mobile:…", "domain:…"
+    validity_days: int = 365  # how long a registration is valid
+    token_ttl_hours: int = 12  # lifetime of a reviewer's API token
+    clock: Callable[[], dt.datetime] = utc_now
+
+    def now(self) -> dt.datetime:
+        return self.clock()
+
+    def today(self) -> dt.date:
+        return self.clock().date()

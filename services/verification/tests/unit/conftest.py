@@ -1,0 +1,180 @@
+"""In-memory fakes of verification's repositories (the contracts in service_layer/dependencies.py), and
+events as intake publishes them, for unit tests of the service layer. No servers."""
+import copy
+import datetime as dt
+import os
+import random
+import uuid
+
+import pytest
+
+from eventkit.envelope import new_event
+from servicekit.crypto import Sealer
+from verification.domain import case as states
+from verification.domain.case import SYSTEM, audit_entry
+from verification.domain.name_search import name_tokens, search_tokens
+from verification.service_layer.dependencies import Dependencies
+
+NOW = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.timezone.utc)
+
+
+class FakeCaseRepository:
+    """CaseRepository's contract, in memory: every write conditional as the real one's."""
+
+    def __init__(self):
+        self.cases: dict[str, dict] = {}
+
+    def get(self, application_id):
+        return copy.deepcopy(self.cases.get(application_id))
+
+    def open(self, application_id, application, event_note, at):
+        if application_id in self.cases:
+            return None
+        self.cases[application_id] = {
+            "_id": application_id, "state": states.CHECKING, "version": 1, **self._stored(application, at),
+            "received_at": at, "checks": [], "reasons": [], "decision": None, "documents": {},
+            "application_events": [event_note], "applied_events": [event_note["event_id"]],
+            "audit": [audit_entry(SYSTEM, "application_received", event_note["event_type"], at)], "outbox": []}
+        return self.get(application_id)
+
+    def reopen(self, application_id, application, event_note, at):
+        case = self.cases.get(application_id)
+        if case is None or case["state"] not in states.OPEN or event_note["event_id"] in case["applied_events"]:
+            return None
+        case.update(self._stored(application, at), state=states.CHECKING, version=case["version"] + 1)
+        case["application_events"].append(event_note)
+        case["applied_events"].append(event_note["event_id"])
+        case["audit"].append(audit_entry(SYSTEM, "application_amended", "", at))
+        return self.get(application_id)
+
+    def note_ignored_amendment(self, application_id, event_note, at):
+        case = self.cases.get(application_id)
+        if case is None or event_note["event_id"] in case["applied_events"]:
+            return False
+        case["application_events"].append(event_note)
+        case["applied_events"].append(event_note["event_id"])
+        case["audit"].append(audit_entry(SYSTEM, "amendment_ignored", "", at))
+        return True
+
+    def withdraw(self, application_id, event_id, at):
+        case = self.cases.get(application_id)
+        if case is None or case["state"] not in states.OPEN or event_id in case["applied_events"]:
+            return False
+        case.update(state=states.WITHDRAWN, updated_at=at)
+        case["applied_events"].append(event_id)
+        case["audit"].append(audit_entry("applicant", "withdrawn", "", at))
+        return True
+
+    def record_document(self, application_id, document):
+        case = self.cases.get(application_id)
+        if case is None:
+            return False
+        case["documents"][document["kind"]] = document
+        return True
+
+    def transition(self, case, to_state, *, reasons, audit, events, checks=None, decision=None):
+        stored = self.cases.get(case["_id"])
+        if stored is None or (stored["state"], stored["version"]) != (case["state"], case["version"]):
+            return False
+        stored.update(state=to_state, reasons=reasons, updated_at=audit["at"])
+        if checks is not None:
+            stored["checks"] = checks
+        if decision is not None:
+            stored["decision"] = decision
+        stored["audit"].append(audit)
+        stored["outbox"].extend(copy.deepcopy(events))
+        return True
+
+    def record_view(self, application_id, audit):
+        if application_id not in self.cases:
+            return None
+        self.cases[application_id]["audit"].append(audit)
+        return self.get(application_id)
+
+    def record_audit(self, application_id, audit):
+        if application_id in self.cases:
+            self.cases[application_id]["audit"].append(audit)
+
+    def sharing_identity(self, application_id, indexes):
+        return [{"_id": c["_id"], "indexes": dict(c["indexes"]), "state": c["state"]} for c in self.cases.values()
+                if c["_id"] != application_id and any(c["indexes"][f] == indexes[f] for f in indexes)]
+
+    def queue(self, states_wanted, limit, after=None, name_or_id=None):
+        found = sorted((c for c in self.cases.values() if c["state"] in states_wanted),
+                       key=lambda c: (c["received_at"], c["_id"]))
+        if name_or_id:
+            wanted = search_tokens(name_or_id)
+            found = [c for c in found if c["_id"] == name_or_id
+                     or (wanted and set(wanted) <= set(c["name_tokens"]))]
+        if after is not None:
+            found = [c for c in found if (c["received_at"], c["_id"]) > after]
+        return copy.deepcopy(found[:limit])
+
+    @staticmethod
+    def _stored(application, at):
+        return {**copy.deepcopy(application), "name_tokens": name_tokens(application["public"]["full_name"]),
+                "updated_at": at}
+
+    def events(self, application_id):
+        return [e["event_type"] for e in self.cases[application_id]["outbox"]]
+
+
+class FakeNumbers:
+    def __init__(self):
+        self.last: dict[int, int] = {}
+
+    def next(self, year):
+        self.last[year] = self.last.get(year, 0) + 1
+        return self.last[year]
+
+
+class FakeDocuments:
+    def __init__(self):
+        self.fetched = []
+
+    def fetch(self, application_id, kind):
+        self.fetched.append((application_id, kind))
+        return "image/png", b"\x89PNG"
+
+
+class Clock:
+    """A clock the test moves: each reading is a millisecond after the last (distinct, ordered times)."""
+
+    def __init__(self, start=NOW):
+        self.at = start
+
+    def __call__(self):
+        self.at += dt.timedelta(milliseconds=1)
+        return self.at
+
+
+@pytest.fixture
+def deps():
+    return Dependencies(cases=FakeCaseRepository(), numbers=FakeNumbers(), reviewers=None, documents=FakeDocuments(),
+                        events_sealer=Sealer(os.urandom(32)), index_key=os.urandom(32),
+                        disposable_domains=frozenset({"mailinator.com"}), clock=Clock())
+
+
+def random_cnic() -> str:
+    """A CNIC issued in Punjab (first digit 3) to a woman (even last digit)."""
+    return "3" + "".join(random.choices("0123456789", k=11)) + random.choice("2468")
+
+
+@pytest.fixture
+def application_event(deps):
+    """application_event(event_type="ApplicationSubmitted", application_id=None, **fields) -> an envelope as
+    intake publishes it, personal data sealed with the test's key; by default a clean, approvable application."""
+    def make(event_type="ApplicationSubmitted", application_id=None, **fields):
+        data = {"full_name": "Ayesha Khan", "cnic": random_cnic(), "date_of_birth": "1995-04-12", "gender": "female",
+                "email": f"ayesha.{uuid.uuid4().hex[:8]}@example.pk",
+                "mobile": f"+92300{random.randint(0, 9999999):07d}", "province": "Punjab", "city": "Lahore",
+                "platforms": [{"platform": "upwork", "profile_url": "https://www.upwork.com/freelancers/~01abc"}],
+                **fields}
+        application_id = application_id or uuid.uuid4().hex[:16]
+        public = {"full_name": data["full_name"], "city": data["city"], "province": data["province"],
+                  "skills": ["python"], "platforms": data["platforms"], "headline": "Developer", "listed": True}
+        private = {k: data[k] for k in ("cnic", "date_of_birth", "gender", "email", "mobile")}
+        payload = {"application_id": application_id, "public": public,
+                   "sealed": deps.events_sealer.seal(private), "language": "en"}
+        return new_event(event_type, application_id, payload, source="intake")
+    return make

@@ -1,0 +1,82 @@
+"""What reviewers see, in the service layer against in-memory repositories: the queue's pages and
+search, a case with its personal data, and every look written to the case's audit log."""
+import pytest
+
+from servicekit.cursors import decode_cursor
+from verification.service_layer import decisions, views
+from verification.service_layer.handlers import handle_application_event
+
+
+@pytest.fixture
+def flagged(deps, application_event):
+    """flagged(**fields) -> the id of a case waiting for a reviewer (its email shared with another CNIC)."""
+    handle_application_event(deps, application_event(email="shared@example.pk"))
+
+    def make(**fields):
+        envelope = application_event(email="shared@example.pk", **fields)
+        handle_application_event(deps, envelope)
+        assert deps.cases.get(envelope["key"])["state"] == "in_review"
+        return envelope["key"]
+    return make
+
+
+def test_the_queue_pages_through_every_pending_case_oldest_first(deps, flagged):
+    ids = [flagged() for _ in range(5)]
+    seen, cursor = [], None
+    while True:
+        page = views.queue(deps, "pending", 2, cursor)
+        seen += [item["application_id"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+        assert decode_cursor(cursor)[1] == seen[-1]
+    assert seen == ids
+
+
+def test_the_queue_finds_a_case_by_id_or_by_the_start_of_name_words(deps, flagged):
+    bilal = flagged(full_name="Bilal Ahmed Qureshi")
+    zainab = flagged(full_name="Zaïnab Qureshi")
+    found = lambda q: [i["application_id"] for i in views.queue(deps, "pending", 50, None, q)["items"]]  # noqa: E731
+    assert found(bilal) == [bilal]
+    assert found("qures") == [bilal, zainab]
+    assert found("BIL qur") == [bilal]
+    assert found("zainab") == [zainab]  # accents folded
+    assert found("ahmed bilal") == [bilal]  # words in any order
+    assert found("lal") == []  # the start of a word, not any part of it
+    assert found("  ") == [bilal, zainab]  # no search: the whole queue
+
+
+def test_names_in_urdu_script_are_found_by_their_words(deps, flagged):
+    ayesha = flagged(full_name="عائشہ خان")
+    found = lambda q: [i["application_id"] for i in views.queue(deps, "pending", 50, None, q)["items"]]  # noqa: E731
+    assert found("خان") == [ayesha] and found("عائ") == [ayesha] and found("خانم") == []
+
+
+def test_a_bad_cursor_is_a_value_error(deps):
+    with pytest.raises(ValueError):
+        views.queue(deps, "pending", 10, "garbage!")
+
+
+def test_a_look_at_a_case_is_audited_and_shows_the_personal_data(deps, flagged):
+    application_id = flagged()
+    view = views.case_view(deps, application_id, "ayesha")
+    assert view["applicant"]["email"] == "shared@example.pk" and view["state"] == "in_review"
+    assert view["audit"][-1]["actor"] == "reviewer:ayesha" and view["audit"][-1]["action"] == "case_viewed"
+    views.case_view(deps, application_id, "ayesha", audited=False)
+    assert [e["action"] for e in views.audit_log(deps, application_id)].count("case_viewed") == 1
+
+
+def test_a_document_look_is_fetched_from_intake_and_audited(deps, flagged):
+    application_id = flagged()
+    with pytest.raises(decisions.CaseNotFound):
+        views.document(deps, application_id, "cnic_front", "ayesha")  # not uploaded
+    deps.cases.record_document(application_id, {"kind": "cnic_front", "content_type": "image/png", "size": 4})
+    assert views.document(deps, application_id, "cnic_front", "ayesha") == ("image/png", b"\x89PNG")
+    assert deps.documents.fetched == [(application_id, "cnic_front")]
+    assert views.audit_log(deps, application_id)[-1]["detail"] == "cnic_front"
+
+
+def test_unknown_cases_are_not_found(deps):
+    for look in (lambda: views.case_view(deps, "nope", "ayesha"), lambda: views.audit_log(deps, "nope")):
+        with pytest.raises(decisions.CaseNotFound):
+            look()
