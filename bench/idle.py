@@ -7,6 +7,7 @@ from kafka.structs import TopicPartition
 
 from eventkit.kafka import make_admin, make_consumer
 from eventkit.mongo import get_database
+from eventkit.outbox import pending_count
 from eventkit.topics import INTAKE_EVENTS, VERIFICATION_EVENTS
 
 GROUPS = {"verification-applications": [INTAKE_EVENTS], "notification": [INTAKE_EVENTS, VERIFICATION_EVENTS],
@@ -32,8 +33,9 @@ def consumer_lag(kafka: str) -> dict[str, int]:
         admin.close()
 
 
-def pending_outbox_signals(mongodb: str, database: str, collection: str) -> int:
-    return get_database(mongodb, database)[f"{collection}_outbox_signals"].count_documents({})
+def pending_outbox_events(mongodb: str, database: str, collection: str) -> int:
+    """Events of `database.collection`'s outbox waiting for the relay."""
+    return pending_count(get_database(mongodb, database)[collection])
 
 
 def wait_until_idle(kafka: str, mongodb: str, timeout: float = 1800, say=print) -> float:
@@ -41,7 +43,7 @@ def wait_until_idle(kafka: str, mongodb: str, timeout: float = 1800, say=print) 
     started, quiet = time.monotonic(), 0
     while time.monotonic() - started < timeout:
         lag = consumer_lag(kafka)
-        outboxes = {db: pending_outbox_signals(mongodb, db, coll) for db, coll in OUTBOXES.items()}
+        outboxes = {db: pending_outbox_events(mongodb, db, coll) for db, coll in OUTBOXES.items()}
         busy = {k: v for k, v in {**lag, **outboxes}.items() if v}
         quiet = 0 if busy else quiet + 1
         if quiet >= 2:
@@ -53,7 +55,7 @@ def wait_until_idle(kafka: str, mongodb: str, timeout: float = 1800, say=print) 
 
 def wait_outbox_drained(mongodb: str, database: str, collection: str, timeout: float = 600) -> float:
     started = time.monotonic()
-    while pending_outbox_signals(mongodb, database, collection):
+    while pending_outbox_events(mongodb, database, collection):
         if time.monotonic() - started > timeout:
             raise TimeoutError(f"{database}.{collection}'s outbox not drained after {timeout}s")
         time.sleep(0.2)

@@ -5,14 +5,16 @@ import uuid
 
 import pytest
 from kafka.structs import TopicPartition
+from pymongo import MongoClient, monitoring
 
 from eventkit.consumer import ConsumerLoop, TooManyDeadLetters
 from eventkit.envelope import new_event
-from eventkit.inbox import Inbox
+from eventkit.inbox import COLLECTION as INBOX, Inbox
 from eventkit.kafka import ensure_topics, make_admin, make_consumer, make_producer
 from eventkit.lifecycle import StopFlag
 from eventkit.runners import replay_dead_letters
 from eventkit.topics import dead_letter_topic
+from support.explain import assert_uses_index
 
 
 class Worker:
@@ -167,6 +169,77 @@ def test_a_second_consumer_in_the_group_gets_only_uncommitted_work(servers, data
     with Worker(servers, database, topic, handler, group=group):
         wait_for(lambda: committed(servers, group, topic) == 3 + redeliveries, message="second batch committed")
     assert len(handled) == len(set(handled)) == 3 + redeliveries
+
+
+class InboxCommands(monitoring.CommandListener):
+    """Counts the commands sent to the inbox collection."""
+
+    def __init__(self):
+        self.counts: dict[str, int] = {}
+
+    def started(self, event):
+        if event.command.get(event.command_name) == INBOX:
+            self.counts[event.command_name] = self.counts.get(event.command_name, 0) + 1
+
+    def succeeded(self, event):
+        pass
+
+    def failed(self, event):
+        pass
+
+
+def test_the_inbox_costs_one_query_and_one_insert_per_poll(servers, database, new_topic, publish, wait_for):
+    topic = new_topic(partitions=1)
+    events = [new_event("Counted", "k", {"n": n}, source="test") for n in range(60)]
+    for e in events:
+        publish(topic, e)
+    listener = InboxCommands()
+    client = MongoClient(servers.mongodb_uri, event_listeners=[listener])
+    try:
+        worker, commits = Worker(servers, client[database.name], topic, store_in(database["effects"])), []
+        real_commit = worker.consumer.commit
+        worker.consumer.commit = lambda offsets: commits.append(offsets) or real_commit(offsets)
+        with worker:
+            wait_for(lambda: committed(servers, worker.group, topic) == 60, message="60 offsets committed")
+    finally:
+        client.close()
+    assert database["effects"].count_documents({}) == database[INBOX].count_documents({}) == 60
+    polls = len(commits)  # one commit per poll that brought records
+    assert 1 <= polls < 60
+    assert listener.counts == {"find": polls, "insert": polls}
+
+
+def test_a_batch_handler_applies_runs_of_new_events_in_bulk(servers, database, new_topic, publish, wait_for):
+    topic = new_topic(partitions=1)
+    events = [new_event("Counted", "k", {"n": n}, source="test") for n in range(20)]
+    other = new_event("Other", "k", {"n": 99}, source="test")
+    for e in events[:10] + [other] + events[10:] + [events[3]]:
+        publish(topic, e)
+    calls = []
+
+    def bulk(incoming):
+        calls.append(len(incoming))
+        database["effects"].insert_many([{"_id": i.envelope["event_id"], "offset": i.position.offset}
+                                         for i in incoming])
+
+    with Worker(servers, database, topic, store_in(database["effects"]), batch_handlers={"Counted": bulk}) as worker:
+        wait_for(lambda: committed(servers, worker.group, topic) == 22, message="22 offsets committed")
+    assert sum(calls) == 20 and len(calls) < 20
+    assert database["effects"].count_documents({}) == 21  # 20 through the batch handler, the other per record
+    assert database["effects"].find_one({"_id": events[12]["event_id"]})["offset"] == 13
+    assert database[INBOX].count_documents({}) == 21
+    assert worker.loop.outcomes == {"handled": 21, "duplicate": 1, "dead_lettered": 0}
+
+
+def test_the_inbox_answers_for_many_events_at_once_and_ignores_records_it_has(servers, database):
+    inbox = Inbox(database, "g")
+    stored, fresh = [new_event("Counted", "k", {"n": n}, source="test") for n in range(2)]
+    inbox.mark_processed(stored)
+    inbox.mark_all_processed([inbox.record_of(fresh), inbox.record_of(stored)])  # one already there: no error
+    assert inbox.processed_among([stored["event_id"], fresh["event_id"], "unknown"]) == {stored["event_id"],
+                                                                                       fresh["event_id"]}
+    assert database[INBOX].count_documents({}) == 2
+    assert_uses_index(database[INBOX], {"_id": {"$in": ["g:a", "g:b"]}})
 
 
 def test_partition_positions_are_tracked_per_partition(servers, new_topic):

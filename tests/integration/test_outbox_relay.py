@@ -1,9 +1,14 @@
 """The outbox relay against real Kafka and the real MongoDB-protocol server."""
 import json
 
+from pymongo import MongoClient, monitoring
+
 from eventkit import outbox
 from eventkit.envelope import new_event
+from eventkit.indexes import ensure_indexes
 from eventkit.kafka import make_producer
+from support.explain import assert_pipeline_uses_index, assert_uses_index
+from support.kafka import read_to_end
 
 
 def _insert_with_events(collection, doc_id: str, count: int) -> list[dict]:
@@ -15,7 +20,7 @@ def _insert_with_events(collection, doc_id: str, count: int) -> list[dict]:
 def test_pending_events_are_published_in_order_and_marked_sent(servers, database, new_topic, read_topic):
     topic = new_topic()
     coll = database["things"]
-    outbox.ensure_indexes(coll)
+    ensure_indexes(database, {"things": outbox.OUTBOX_INDEXES})
     events = _insert_with_events(coll, "a", 2) + _insert_with_events(coll, "b", 1)
     producer = make_producer(servers.kafka, "relay-test")
     try:
@@ -103,36 +108,118 @@ def test_nothing_pending_publishes_nothing(servers, database, new_topic):
         producer.close(timeout=10)
 
 
-def test_a_document_whose_signal_was_lost_is_found_by_the_sweep(servers, database, new_topic, read_topic):
-    """The signal is a second write; if a crash loses it, the periodic sweep still publishes the events."""
+def test_the_relay_query_is_bounded_by_the_declared_pending_index(servers, database):
+    coll = database["things"]
+    ensure_indexes(database, {"things": outbox.OUTBOX_INDEXES})
+    coll.insert_many([{"_id": f"d{n}", **outbox.new_document_fields([])} for n in range(50)])
+    _insert_with_events(coll, "busy", 1)
+    relay = outbox.OutboxRelay(coll, "unused", producer=None, batch_size=20)
+    assert_uses_index(coll, outbox.PENDING_FILTER, limit=relay.batch_size, index=outbox.PENDING_INDEX)
+    assert [d["_id"] for d in relay._pending_documents()] == ["busy"]
+
+
+def test_a_pending_document_is_found_without_anything_else_written(servers, database, new_topic, read_topic):
+    """The document is the only write: no signal, no sweep; the relay's query finds it."""
     topic = new_topic()
     coll = database["things"]
-    event = new_event("ThingHappened", "lost", {}, source="test")
-    coll.insert_one({"_id": "lost", **outbox.new_document_fields([event])})  # written, never signalled
+    event = new_event("ThingHappened", "plain", {}, source="test")
+    coll.insert_one({"_id": "plain", **outbox.new_document_fields([event])})
+    assert database.list_collection_names() == ["things"]
     producer = make_producer(servers.kafka, "relay-test")
     try:
-        relay = outbox.OutboxRelay(coll, topic, producer)
-        assert relay.publish_pending() == 0  # no signal: publishing alone does not see it
-        assert relay.sweep() == 1  # the sweep (at start, then every minute) signals it again
-        assert relay.publish_pending() == 1
-        assert outbox.signals_of(coll).count_documents({}) == 0
+        assert outbox.OutboxRelay(coll, topic, producer).publish_pending() == 1
     finally:
         producer.close(timeout=10)
     assert [json.loads(m.value)["event_id"] for m in read_topic(topic, 1)] == [event["event_id"]]
 
 
-def test_signals_are_cleared_once_sent_and_kept_while_pending(servers, database, new_topic):
-    coll = database["things"]
-    _insert_with_events(coll, "s", 1)
-    assert outbox.signals_of(coll).count_documents({}) == 1
-    producer = make_producer(servers.kafka, "relay-test")
+def test_a_batch_costs_one_read_and_one_bulk_write(servers, database, new_topic):
+    """Round trips per pass do not grow with the batch: one find, one flush, one bulk update."""
+    listener = CommandCounter()
+    client = MongoClient(servers.mongodb_uri, event_listeners=[listener])
     try:
-        relay = outbox.OutboxRelay(coll, new_topic(), producer)
-        relay.publish_pending()
-        assert outbox.signals_of(coll).count_documents({}) == 0
-        outbox.update_with_events(coll, {"_id": "s"}, {"$set": {"n": 1}},
-                                  [new_event("ThingChanged", "s", {}, source="test")])
-        assert outbox.signals_of(coll).count_documents({}) == 1
-        assert relay.publish_pending() == 1  # found through its signal, long before the next sweep
+        coll = client[database.name]["things"]
+        ensure_indexes(client[database.name], {"things": outbox.OUTBOX_INDEXES})
+        for n in range(25):
+            _insert_with_events(coll, f"doc-{n}", 2)
+        topic = new_topic()
+        producer = make_producer(servers.kafka, "relay-test")
+        try:
+            relay = outbox.OutboxRelay(coll, topic, producer, batch_size=10)
+            listener.commands.clear()
+            assert relay.publish_pending() == 20
+            assert listener.commands == ["find", "update"]
+            assert outbox.pending_count(coll) == 30
+            assert relay.publish_pending() + relay.publish_pending() == 30
+            assert relay.publish_pending() == 0
+        finally:
+            producer.close(timeout=10)
+        assert outbox.pending_count(coll) == 0
+        assert coll.count_documents({"outbox_pending": False}) == 25
     finally:
-        producer.close(timeout=10)
+        client.close()
+    published = [json.loads(m.value)["event_id"] for m in read_to_end(servers.kafka, topic)]
+    assert len(published) == len(set(published)) == 50  # each event once: nothing re-sent
+
+
+def test_only_the_document_that_changed_meanwhile_is_read_again(servers, database, new_topic, read_topic):
+    """In a batch, a concurrent append keeps that one document pending; the others are marked sent."""
+    topic = new_topic(partitions=1)
+    coll = database["things"]
+    _insert_with_events(coll, "a", 1)
+    _insert_with_events(coll, "b", 1)
+    late = new_event("ThingChanged", "b", {"late": True}, source="test")
+    real = make_producer(servers.kafka, "relay-test")
+
+    class AppendDuringFlush:
+        def send(self, *args, **kwargs):
+            return real.send(*args, **kwargs)
+
+        def flush(self, timeout=None):
+            real.flush(timeout)
+            outbox.update_with_events(coll, {"_id": "b"}, {"$set": {"name": "changed"}}, [late])
+
+    try:
+        assert outbox.OutboxRelay(coll, topic, AppendDuringFlush()).publish_pending() == 2
+    finally:
+        real.close(timeout=10)
+    a, b = coll.find_one({"_id": "a"}), coll.find_one({"_id": "b"})
+    assert a["outbox_pending"] is False and [e["state"] for e in a["outbox"]] == ["sent"]
+    assert b["outbox_pending"] is True and [e["state"] for e in b["outbox"]] == ["sent", "pending"]
+    assert outbox.pending_count(coll) == 1
+    assert len(read_topic(topic, 2)) == 2
+
+
+def test_pending_count_counts_waiting_events_through_the_index(servers, database):
+    coll = database["things"]
+    ensure_indexes(database, {"things": outbox.OUTBOX_INDEXES})
+    assert outbox.pending_count(coll) == 0
+    _insert_with_events(coll, "a", 2)
+    _insert_with_events(coll, "b", 3)
+    coll.insert_one({"_id": "quiet", **outbox.new_document_fields([])})
+    assert outbox.pending_count(coll) == 5
+    assert_pipeline_uses_index(coll, [{"$match": outbox.PENDING_FILTER}])
+
+
+def test_signal_collections_of_an_earlier_relay_are_dropped(servers, database):
+    coll = database["things"]
+    database["things_outbox_signals"].insert_one({"_id": "a", "token": "t"})
+    outbox.drop_legacy_signals(coll)
+    assert "things_outbox_signals" not in database.list_collection_names()
+    outbox.drop_legacy_signals(coll)  # none left: nothing happens
+
+
+class CommandCounter(monitoring.CommandListener):
+    """The names of the commands a client sent, in order."""
+
+    def __init__(self):
+        self.commands = []
+
+    def started(self, event):
+        self.commands.append(event.command_name)
+
+    def succeeded(self, event):
+        pass
+
+    def failed(self, event):
+        pass

@@ -7,3 +7,5 @@ OUTBOX_FAILED = Counter("outbox_events_failed_total", "Events the broker refused
 MESSAGES_HANDLED = Counter("consumer_messages_total", "Messages a consumer finished with", ["group", "outcome"])
 HANDLER_RETRIES = Counter("consumer_retries_total", "Handler attempts that failed and were retried", ["group"])
 DEAD_LETTERS = Counter("consumer_dead_letters_total", "Messages sent to the dead-letter topic", ["group"])
+BATCH_FALLBACKS = Counter("consumer_batch_fallbacks_total",
+                          "Batch handler calls that failed, their events then handled one by one", ["group"])

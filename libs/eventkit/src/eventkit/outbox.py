@@ -1,31 +1,31 @@
 """Write once, publish later (docs/architecture.md, "The outbox").
 
 A state change and the events it causes are written in ONE document: the document's
-`outbox` list holds each event with its delivery state, `outbox_pending` (indexed) says
-whether any is waiting, and `revision` changes whenever the list does. The relay
-publishes pending events in batches, then marks them sent with an update conditioned on
-the revision it read, so an event appended meanwhile is never marked unsent-as-sent.
-A crash between publishing and marking re-sends the batch; consumers' inboxes absorb it.
+`outbox` list holds each event with its delivery state, `outbox_pending` says whether any
+is waiting, and `revision` changes whenever the list does. Nothing else is written: the
+relay finds the pending documents through the index on `outbox_pending` (OUTBOX_INDEXES,
+which each service lists for its outbox collections in `adapters/indexes.py`), so a crash
+can never leave an event written but unseen.
 
-Finding pending documents: a query on `outbox_pending` scans the whole collection on
-FerretDB's SQLite backend (it uses indexes for `_id` only), which is too slow to run
-several times a second. So each write that adds events also drops a small signal
-document (`<collection>_outbox_signals`, keyed by the document's id) and the relay reads
-those, then the documents by id. The signal is a second write, not atomic with the
-first: if a crash loses it, the relay's sweep (a full `outbox_pending` query, at start and
-then every `sweep_seconds`) signals the document again. The sweep runs in a thread of its
-own: on FerretDB it takes seconds per few thousand documents, and publishing must not wait
-for it (it did: the benchmark saw submissions wait 20–75 s behind a sweep).
+The relay works in batches: it reads up to `batch_size` pending documents in one query,
+sends all their pending events, waits for the broker to acknowledge them (one flush), then
+marks the outcome of every document in one unordered bulk write. Each update is conditioned
+on the revision the relay read, so an event appended meanwhile is never marked as sent; the
+documents whose revision moved are re-read together and marked again.
+
+Guarantees: events of one document are sent in their order, and a document's events go to
+one partition (keyed), so per-key order holds. Delivery is at least once: a crash between
+publishing and marking, or a send that failed, leaves the events pending and they are sent
+again with the same event ids, which consumers' inboxes deduplicate.
 """
 import datetime as dt
 import logging
-import threading
-import uuid
 
 from kafka.errors import KafkaError
-from pymongo import ASCENDING
+from pymongo import ASCENDING, IndexModel, UpdateOne
 from pymongo.collection import Collection
 
+from eventkit import indexes
 from eventkit.envelope import encode
 from eventkit.lifecycle import StopFlag
 from eventkit.metrics import OUTBOX_FAILED, OUTBOX_PUBLISHED
@@ -33,6 +33,15 @@ from eventkit.metrics import OUTBOX_FAILED, OUTBOX_PUBLISHED
 log = logging.getLogger(__name__)
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
+
+PENDING_INDEX = "outbox_pending_1"
+OUTBOX_INDEXES = [IndexModel([("outbox_pending", ASCENDING)], name=PENDING_INDEX)]
+"""The index the relay's query runs on; list it for every collection that has an outbox:
+`INDEXES = {"applications": [*OUTBOX_INDEXES, ...]}`."""
+
+PENDING_FILTER = {"outbox_pending": True}
+_PROJECTION = {"outbox": 1, "revision": 1}
+_MARK_ATTEMPTS = 3
 
 
 def _entry(envelope: dict) -> dict:
@@ -54,107 +63,82 @@ def with_events(update: dict, events: list[dict]) -> dict:
 
 
 def ensure_indexes(collection: Collection) -> None:
-    collection.create_index([("outbox_pending", ASCENDING)])
-
-
-def signals_of(collection: Collection) -> Collection:
-    return collection.database[f"{collection.name}_outbox_signals"]
-
-
-def signal(collection: Collection, document_id) -> None:
-    """Tell the relay that this document has pending events (after writing them)."""
-    signals_of(collection).update_one({"_id": document_id}, {"$set": {"token": uuid.uuid4().hex}}, upsert=True)
+    """Create OUTBOX_INDEXES on `collection` (the relay does at start; idempotent, like every index declaration)."""
+    indexes.ensure_indexes(collection.database, {collection.name: OUTBOX_INDEXES})
 
 
 def insert_with_events(collection: Collection, document: dict, events: list[dict]) -> None:
-    """Insert a document together with its first events, and signal the relay."""
+    """Insert a document together with its first events (one write)."""
     collection.insert_one({**document, **new_document_fields(events)})
-    if events:
-        signal(collection, document["_id"])
 
 
 def update_with_events(collection: Collection, query: dict, update: dict, events: list[dict]) -> bool:
-    """Apply `update` and store `events` in the same write, if `query` matches; signal the relay."""
+    """Apply `update` and store `events` in the same write, if `query` matches; returns whether it matched."""
     if not events:
         return collection.update_one(query, update).matched_count == 1
-    matched = collection.update_one(query, with_events(update, events)).matched_count == 1
-    if matched:
-        signal(collection, query["_id"])
-    return matched
+    return collection.update_one(query, with_events(update, events)).matched_count == 1
+
+
+def pending_count(collection: Collection) -> int:
+    """How many events of `collection` wait to be published (found through the pending index)."""
+    waiting = {"$size": {"$filter": {"input": "$outbox", "cond": {"$eq": ["$$this.state", PENDING]}}}}
+    pipeline = [{"$match": PENDING_FILTER}, {"$project": {"waiting": waiting}},
+                {"$group": {"_id": None, "waiting": {"$sum": "$waiting"}}}]
+    totals = list(collection.aggregate(pipeline))
+    return totals[0]["waiting"] if totals else 0
+
+
+def legacy_signals_name(collection: Collection) -> str:
+    """Where an earlier relay kept one signal document per pending document; nothing writes there any more."""
+    return f"{collection.name}_outbox_signals"
+
+
+def drop_legacy_signals(collection: Collection) -> None:
+    """Drop `collection`'s old signal collection if the database still has one (a stack upgraded in place)."""
+    collection.database.drop_collection(legacy_signals_name(collection))
 
 
 class OutboxRelay:
-    """Publishes the pending events of one collection to one topic."""
+    """Publishes the pending events of one collection to one topic, a batch of documents at a time."""
 
     def __init__(self, collection: Collection, topic: str, producer, batch_size: int = 200,
-                 flush_timeout: float = 30.0, sweep_seconds: float = 60.0):
+                 flush_timeout: float = 30.0):
         self.collection = collection
-        self.signals = signals_of(collection)
         self.topic = topic
         self.producer = producer
         self.batch_size = batch_size
         self.flush_timeout = flush_timeout
-        self.sweep_seconds = sweep_seconds
 
-    def sweep(self) -> int:
-        """Signal every document with pending events (finds those whose signal a crash lost);
-        returns how many. A full scan on FerretDB: run apart from publishing."""
-        found = 0
-        for doc in self.collection.find({"outbox_pending": True}, {"_id": 1}):
-            signal(self.collection, doc["_id"])
-            found += 1
-        if found:
-            log.info("outbox sweep of %s signalled %d pending documents", self.collection.name, found)
-        return found
-
-    def _sweep_until(self, stop: StopFlag) -> None:
-        while not stop.is_set:
-            try:
-                self.sweep()
-            except Exception:  # noqa: BLE001 - the next sweep tries again; publishing goes on meanwhile
-                log.exception("outbox sweep of %s failed", self.collection.name)
-            stop.wait(self.sweep_seconds)
-
-    def _pending_documents(self) -> tuple[list[dict], list[dict]]:
-        """The signalled documents still pending, and the signals read."""
-        signals = list(self.signals.find().limit(self.batch_size))
-        projection = {"outbox": 1, "revision": 1, "outbox_pending": 1}
-        docs = {}
-        for sig in signals:
-            doc = self.collection.find_one({"_id": sig["_id"]}, projection)
-            if doc is not None and doc.get("outbox_pending"):
-                docs[doc["_id"]] = doc
-        return list(docs.values()), signals
+    def _pending_documents(self) -> list[dict]:
+        """Up to `batch_size` documents with pending events: one query bounded by the pending index."""
+        cursor = self.collection.find(PENDING_FILTER, _PROJECTION).limit(self.batch_size)
+        return list(cursor.batch_size(self.batch_size))  # the whole batch in the first reply: no getMore
 
     def publish_pending(self) -> int:
-        """One pass: publish what is pending now; returns how many events were published."""
-        docs, signals = self._pending_documents()
+        """One pass: read a batch of pending documents, send their events, wait for the broker, mark the
+        outcomes in one bulk write; returns how many events were published."""
+        return self._publish_batch()[1]
+
+    def _publish_batch(self) -> tuple[int, int]:
+        """One pass; returns (documents read, events published)."""
+        docs = self._pending_documents()
         if not docs:
-            self._clear(signals, still_pending=set())
-            return 0
-        sends = []  # (doc, index in outbox, future)
+            return 0, 0
+        sends = []  # (doc, index in outbox, future), in each document's order
         for doc in docs:
             for index, entry in enumerate(doc["outbox"]):
                 if entry["state"] == PENDING:
-                    event = entry["event"]
-                    future = self.producer.send(
-                        self.topic, key=event["key"].encode(), value=encode(event),
-                        headers=[("event_type", event["event_type"].encode()),
-                                 ("event_id", event["event_id"].encode())])
-                    sends.append((doc, index, future))
+                    sends.append((doc, index, self._send(entry["event"])))
         self.producer.flush(timeout=self.flush_timeout)
-        published, still_pending = self._mark(docs, sends)
-        self._clear(signals, still_pending)
-        return published
+        return len(docs), self._mark(docs, sends)
 
-    def _clear(self, signals: list[dict], still_pending: set) -> None:
-        """Drop the signals of documents with nothing left to send, unless re-signalled meanwhile."""
-        for sig in signals:
-            if sig["_id"] not in still_pending:
-                self.signals.delete_one({"_id": sig["_id"], "token": sig.get("token")})
+    def _send(self, event: dict):
+        return self.producer.send(self.topic, key=event["key"].encode(), value=encode(event),
+                                  headers=[("event_type", event["event_type"].encode()),
+                                           ("event_id", event["event_id"].encode())])
 
-    def _mark(self, docs: list[dict], sends: list) -> tuple[int, set]:
-        now = dt.datetime.now(dt.timezone.utc)
+    def _mark(self, docs: list[dict], sends: list) -> int:
+        """Store what became of each send; returns how many were published."""
         outcome: dict[str, tuple] = {}  # event id -> (state, error)
         retry_docs = set()
         for doc, index, future in sends:
@@ -169,51 +153,59 @@ class OutboxRelay:
             else:
                 retry_docs.add(doc["_id"])
                 log.warning("outbox send to %s failed, will retry: %s", self.topic, error)
-        still_pending = set(retry_docs)  # left pending: the whole document is re-sent next pass
-        for doc in docs:
-            if doc["_id"] not in retry_docs and self._store_outcome(doc, outcome, now):
-                still_pending.add(doc["_id"])
+        # A document with a failed send stays as it is: all its pending events go again next pass,
+        # so its events keep their order on the topic.
+        self._store_outcomes([doc for doc in docs if doc["_id"] not in retry_docs], outcome)
         published = sum(1 for state, _ in outcome.values() if state == SENT)
         OUTBOX_PUBLISHED.labels(self.topic).inc(published)
-        return published, still_pending
+        return published
 
-    def _store_outcome(self, doc: dict, outcome: dict, now: dt.datetime, attempts: int = 3) -> bool:
-        """Mark the sent events, under a revision check; if the document changed meanwhile, re-read and retry,
-        so events appended in between stay pending and nothing already sent is sent again.
-        Returns whether the document still has events to send."""
-        for _ in range(attempts):
-            for entry in doc["outbox"]:
-                result = outcome.get(entry["event"]["event_id"])
-                if result and entry["state"] == PENDING:
-                    entry.update(state=result[0], error=result[1], send_count=entry["send_count"] + 1,
-                                 sent_at=now if result[0] == SENT else None)
-            still_pending = any(e["state"] == PENDING for e in doc["outbox"])
-            marked = self.collection.update_one(
-                {"_id": doc["_id"], "revision": doc["revision"]},
-                {"$set": {"outbox": doc["outbox"], "outbox_pending": still_pending}})
-            if marked.matched_count:
-                return still_pending
-            doc = self.collection.find_one({"_id": doc["_id"]}, {"outbox": 1, "revision": 1})
-            if doc is None:
-                return False
-        return True
+    def _store_outcomes(self, docs: list[dict], outcome: dict) -> None:
+        """Mark the outcomes in one unordered bulk write, each update under the revision read. The documents
+        that changed meanwhile are re-read (one query) and marked again, so events appended in between stay
+        pending and nothing already sent is sent again. After the last attempt the rest stays pending."""
+        now = dt.datetime.now(dt.timezone.utc)
+        for _ in range(_MARK_ATTEMPTS):
+            updates = [self._marking(doc, outcome, now) for doc in docs]
+            if not updates:
+                return
+            if self.collection.bulk_write(updates, ordered=False).matched_count == len(updates):
+                return
+            fresh = self.collection.find({"_id": {"$in": [doc["_id"] for doc in docs]}}, _PROJECTION)
+            docs = [doc for doc in fresh if _awaits_outcome(doc, outcome)]
+
+    @staticmethod
+    def _marking(doc: dict, outcome: dict, now: dt.datetime) -> UpdateOne:
+        for entry in doc["outbox"]:
+            result = outcome.get(entry["event"]["event_id"])
+            if result and entry["state"] == PENDING:
+                entry.update(state=result[0], error=result[1], send_count=entry["send_count"] + 1,
+                             sent_at=now if result[0] == SENT else None)
+        still_pending = any(e["state"] == PENDING for e in doc["outbox"])
+        return UpdateOne({"_id": doc["_id"], "revision": doc["revision"]},
+                         {"$set": {"outbox": doc["outbox"], "outbox_pending": still_pending}})
 
     def run(self, stop: StopFlag, idle_sleep: float = 0.2) -> None:
-        """Publish until stopped; errors are logged and the pass retried after a pause."""
+        """Publish until stopped, a full batch after another while the backlog lasts, then every `idle_sleep`;
+        errors are logged and the pass retried after a pause."""
         log.info("outbox relay started: %s.%s -> %s", self.collection.database.name,
                  self.collection.name, self.topic)
-        threading.Thread(target=self._sweep_until, args=(stop,), name="outbox-sweep", daemon=True).start()
         backoff = idle_sleep
         while not stop.is_set:
             try:
-                published = self.publish_pending()
+                read, _ = self._publish_batch()
                 backoff = idle_sleep
             except Exception:  # noqa: BLE001 - a relay must outlive broker and database outages
                 log.exception("outbox relay pass failed; retrying in %.1fs", backoff)
                 stop.wait(backoff)
                 backoff = min(backoff * 2, 10.0)
                 continue
-            if published < self.batch_size:
+            if read < self.batch_size:
                 stop.wait(idle_sleep)
         self.producer.flush(timeout=self.flush_timeout)
         log.info("outbox relay stopped")
+
+
+def _awaits_outcome(doc: dict, outcome: dict) -> bool:
+    """Whether `doc` still holds, pending, an event whose outcome the relay has to store."""
+    return any(entry["state"] == PENDING and entry["event"]["event_id"] in outcome for entry in doc["outbox"])

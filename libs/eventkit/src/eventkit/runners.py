@@ -9,7 +9,7 @@ from kafka.structs import TopicPartition
 from eventkit import outbox
 from eventkit.consumer import ConsumerLoop, Handler, RejoinNeeded
 from eventkit.inbox import Inbox
-from eventkit.kafka import ensure_topics, make_consumer, make_producer
+from eventkit.kafka import MAX_POLL_RECORDS, MAX_POLL_RECORDS_BATCHED, ensure_topics, make_consumer, make_producer
 from eventkit.lifecycle import StopFlag
 from eventkit.mongo import get_database
 from eventkit.topics import dead_letter_topic
@@ -42,15 +42,17 @@ def wait_for_partitions(consumer, topics: list[str], stop: StopFlag) -> None:
 
 def run_consumer(*, bootstrap_servers: str, mongodb_uri: str, database: str, group: str,
                  topics: list[str], handler: Handler, stop: StopFlag | None = None, **loop_options) -> None:
-    """Run one member of consumer group `group` until SIGTERM."""
+    """Run one member of consumer group `group` until SIGTERM; `loop_options` go to ConsumerLoop
+    (e.g. `batch_handlers={event_type: fn}`, which also makes the polls bigger)."""
     stop = stop or StopFlag()
+    poll_size = MAX_POLL_RECORDS_BATCHED if loop_options.get("batch_handlers") else MAX_POLL_RECORDS
     ensure_topics(bootstrap_servers, [*topics, dead_letter_topic(group)])
     producer = make_producer(bootstrap_servers, client_id(f"{group}-dlq"))
     inbox = Inbox(get_database(mongodb_uri, database), group)
     try:
         while not stop.is_set:
             consumer = make_consumer(bootstrap_servers, group, client_id(group),
-                                     group_instance_id=static_member_id(group))
+                                     group_instance_id=static_member_id(group), max_poll_records=poll_size)
             wait_for_partitions(consumer, topics, stop)
             consumer.subscribe(topics)
             try:
@@ -67,7 +69,8 @@ def run_relay(*, bootstrap_servers: str, mongodb_uri: str, database: str, collec
     stop = stop or StopFlag()
     ensure_topics(bootstrap_servers, [topic])
     coll = get_database(mongodb_uri, database)[collection]
-    outbox.ensure_indexes(coll)
+    outbox.ensure_indexes(coll)  # the relay's query runs on it: made here too, whoever starts first
+    outbox.drop_legacy_signals(coll)
     producer = make_producer(bootstrap_servers, client_id(f"{database}-relay"), max_block_ms=10000)
     try:
         outbox.OutboxRelay(coll, topic, producer).run(stop)
