@@ -1,7 +1,7 @@
 """The composition root: verification's parts built from its config, once per process, on first use.
 
 The first build in a process also makes the database ready: every declared index
-(adapters/indexes.py, idempotent) and the queue's name tokens of cases stored before them.
+(adapters/indexes.py, idempotent) and the queue's search tokens of cases stored before them.
 """
 import os
 from pathlib import Path
@@ -49,7 +49,7 @@ def verification_for(config: Config) -> Dependencies:
         db = get_database(config.mongodb_uri, config.mongodb_database)
         ensure_indexes(db, INDEXES)
         cases = CaseRepository(db)
-        cases.fill_missing_name_tokens()
+        cases.fill_missing_search_tokens()
         extra = {d.strip().lower() for d in config.disposable_email_domains.split(",") if d.strip()}
         _built[key] = Dependencies(
             cases=cases,

@@ -12,7 +12,7 @@ from eventkit.envelope import new_event
 from servicekit.crypto import Sealer
 from verification.domain import case as states
 from verification.domain.case import SYSTEM, audit_entry
-from verification.domain.name_search import name_tokens, search_tokens
+from verification.domain.name_search import query_tokens, stored_tokens
 from verification.service_layer.dependencies import Dependencies
 
 NOW = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.timezone.utc)
@@ -31,7 +31,7 @@ class FakeCaseRepository:
         if application_id in self.cases:
             return None
         self.cases[application_id] = {
-            "_id": application_id, "state": states.CHECKING, "version": 1, **self._stored(application, at),
+            "_id": application_id, "state": states.CHECKING, "version": 1, **self._stored(application_id, application, at),
             "received_at": at, "checks": [], "reasons": [], "decision": None, "documents": {},
             "application_events": [event_note], "applied_events": [event_note["event_id"]],
             "audit": [audit_entry(SYSTEM, "application_received", event_note["event_type"], at)], "outbox": []}
@@ -41,7 +41,7 @@ class FakeCaseRepository:
         case = self.cases.get(application_id)
         if case is None or case["state"] not in states.OPEN or event_note["event_id"] in case["applied_events"]:
             return None
-        case.update(self._stored(application, at), state=states.CHECKING, version=case["version"] + 1)
+        case.update(self._stored(application_id, application, at), state=states.CHECKING, version=case["version"] + 1)
         case["application_events"].append(event_note)
         case["applied_events"].append(event_note["event_id"])
         case["audit"].append(audit_entry(SYSTEM, "application_amended", "", at))
@@ -103,17 +103,16 @@ class FakeCaseRepository:
         found = sorted((c for c in self.cases.values() if c["state"] in states_wanted),
                        key=lambda c: (c["received_at"], c["_id"]))
         if name_or_id:
-            wanted = search_tokens(name_or_id)
-            found = [c for c in found if c["_id"] == name_or_id
-                     or (wanted and set(wanted) <= set(c["name_tokens"]))]
+            wanted = query_tokens(name_or_id)
+            found = [c for c in found if (set(wanted) <= set(c["search_tokens"]) if wanted else c["_id"] == name_or_id)]
         if after is not None:
             found = [c for c in found if (c["received_at"], c["_id"]) > after]
         return copy.deepcopy(found[:limit])
 
     @staticmethod
-    def _stored(application, at):
-        return {**copy.deepcopy(application), "name_tokens": name_tokens(application["public"]["full_name"]),
-                "updated_at": at}
+    def _stored(application_id, application, at):
+        return {**copy.deepcopy(application), "updated_at": at,
+                "search_tokens": stored_tokens(application_id, application["public"]["full_name"])}
 
     def events(self, application_id):
         return [e["event_type"] for e in self.cases[application_id]["outbox"]]

@@ -10,16 +10,19 @@ document's index entries on each update: measured ≈0.3–0.5 ms per case write
 from pymongo import ASCENDING, IndexModel
 
 from eventkit.outbox import OUTBOX_INDEXES
-from verification.adapters.cases import COLLECTION as CASES
+from servicekit import rate_limit
+from verification.adapters.cases import COLLECTION as CASES, SEARCH_INDEX
 from verification.adapters.reviewers import TOKENS
 
 INDEXES = {
+    **rate_limit.INDEXES,  # the sign-in rate limits' counters, deleted by TTL when their window ends
     CASES: [
         *OUTBOX_INDEXES,  # the relay's query for pending events
         # The reviewers' queue: cases in some states, oldest first, paged by (received_at, _id).
         IndexModel([("state", ASCENDING), ("received_at", ASCENDING), ("_id", ASCENDING)], name="queue"),
-        # The queue's search by part of a name (domain.name_search: the prefixes of the name's words).
-        IndexModel([("name_tokens", ASCENDING)], name="name_tokens"),
+        # The queue's search by application id or part of a name (domain.name_search: the id and the
+        # prefixes of the name's words).
+        IndexModel([("search_tokens", ASCENDING)], name=SEARCH_INDEX),
         # Duplicate identities and shared contacts: other cases under the same blind index.
         IndexModel([("indexes.cnic", ASCENDING)], name="identity_cnic"),
         IndexModel([("indexes.email", ASCENDING)], name="identity_email"),

@@ -1,0 +1,226 @@
+"""Every query verification's repositories send is served by an index (issue 12: no full scans).
+
+The filters are not copied here by hand: each repository method is called on a database holding a
+few thousand realistic documents, a CommandListener records every find / findAndModify / update /
+delete filter it sends, and each is explained as a find (the gateway cannot explain writes) with
+tests/support/explain.assert_uses_index, which fails on a collection scan or an unbounded index scan.
+"""
+import datetime as dt
+import random
+import uuid
+
+import pytest
+from pymongo import MongoClient, monitoring
+
+from eventkit import outbox
+from eventkit.indexes import ensure_indexes
+from support.explain import assert_uses_index, constrains_id, full_scans, stages
+from verification.adapters.cases import SEARCH_INDEX, CaseRepository
+from verification.adapters.indexes import INDEXES
+from verification.adapters.numbers import RegistrationNumbers
+from verification.adapters.reviewers import ReviewerRepository
+from verification.domain.case import audit_entry
+from verification.domain.name_search import stored_tokens
+from verification.service_layer.views import PENDING_STATES
+
+CASES, ACCOUNTS, TOKENS = 3000, 200, 2000
+FIRST = ["Ayesha", "Bilal", "Zainab", "Usman", "Fatima", "Hamza", "Maryam", "Ali", "Sana", "Omar", "عائشہ"]
+LAST = ["Khan", "Ahmed", "Qureshi", "Malik", "Butt", "Chaudhry", "Shah", "Raza", "خان"]
+STATES = ["approved"] * 60 + ["rejected"] * 20 + ["in_review"] * 15 + ["checking"] * 3 + ["withdrawn"] * 2
+T0 = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+_UNRECORDED = {}  # database name -> the same database through a client without the recorder
+
+
+class FilterRecorder(monitoring.CommandListener):
+    """Collects (collection, filter, sort, hint) of each query-bearing command while `recording`."""
+
+    def __init__(self):
+        self.recording, self.queries = False, []
+
+    def started(self, event):
+        if not self.recording:
+            return
+        command, name = event.command, event.command_name
+        if name == "find":
+            self.queries.append((command["find"], command.get("filter", {}), command.get("sort"), command.get("hint")))
+        elif name == "findAndModify":
+            self.queries.append((command["findAndModify"], command.get("query", {}), command.get("sort"), None))
+        elif name == "update":
+            self.queries += [(command["update"], u["q"], None, u.get("hint")) for u in command["updates"]]
+        elif name == "delete":
+            self.queries += [(command["delete"], d["q"], None, d.get("hint")) for d in command["deletes"]]
+        elif name == "aggregate":
+            raise AssertionError(f"an aggregate to check with assert_pipeline_uses_index: {command}")
+
+    def succeeded(self, event):
+        pass
+
+    def failed(self, event):
+        pass
+
+
+def _case(i: int) -> dict:
+    name = f"{random.choice(FIRST)} {random.choice(LAST)}"
+    state = random.choice(STATES)
+    at = T0 + dt.timedelta(seconds=i * 7)
+    decision = None
+    if state in ("approved", "rejected"):
+        decision = {"outcome": state, "by": "system", "at": at, "reasons": []}
+        if state == "approved":
+            decision["registration_number"] = f"PSEB-2026-{i:06d}-A"
+    application_id = uuid.uuid4().hex[:16]
+    return {"_id": application_id, "state": state, "version": 1,
+            "public": {"full_name": name, "city": "Lahore", "province": "Punjab", "skills": ["python"],
+                       "platforms": [], "headline": "Developer", "listed": True},
+            "sealed": "v1:" + "x" * 400, "language": "en", "search_tokens": stored_tokens(application_id, name),
+            "indexes": {f: uuid.uuid4().hex * 2 for f in ("cnic", "email", "mobile")},
+            "updated_at": at, "received_at": at, "checks": [], "reasons": [], "decision": decision, "documents": {},
+            "application_events": [{"event_id": f"e{i}"}], "applied_events": [f"e{i}"],
+            "audit": [audit_entry("system", "application_received", "", at)],
+            **outbox.new_document_fields([]), "outbox_pending": i % 50 == 0}
+
+
+@pytest.fixture(scope="module")
+def stocked(servers):
+    """(database, recorder): verification's indexes and a few thousand cases, accounts and tokens."""
+    recorder = FilterRecorder()
+    client = MongoClient(servers.mongodb_uri, tz_aware=True, event_listeners=[recorder])
+    db = client[f"test_plans_{uuid.uuid4().hex[:8]}"]
+    plain = MongoClient(servers.mongodb_uri, tz_aware=True)
+    _UNRECORDED[db.name] = plain[db.name]
+    random.seed(12)
+    db["cases"].insert_many([_case(i) for i in range(CASES)])
+    db["reviewers"].insert_many([{"_id": f"reviewer{i}", "password_hash": "h", "role": "reviewer", "active": True,
+                                  "credentials_version": 0, "audit": []} for i in range(ACCOUNTS)])
+    soon = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=12)
+    db["reviewer_tokens"].insert_many([{"_id": uuid.uuid4().hex, "username": f"reviewer{i % ACCOUNTS}",
+                                        "role": "reviewer", "expires_at": soon, "credentials_version": 0}
+                                       for i in range(TOKENS)])
+    ensure_indexes(db, INDEXES)
+    yield db, recorder
+    client.drop_database(db.name)
+    client.close()
+    plain.close()
+
+
+def _some(db, state: str) -> dict:
+    """A case in `state`, looked up through an unrecorded client (the test's own query, not a repository's)."""
+    return _unrecorded(db)["cases"].find_one({"state": state})
+
+
+def _unrecorded(db):
+    return _UNRECORDED[db.name]
+
+
+def _cursor_after(db, state: str):
+    case = _some(db, state)
+    return case["received_at"], case["_id"]
+
+
+def _application(case: dict) -> dict:
+    return {k: case[k] for k in ("public", "sealed", "language", "indexes")}
+
+
+def _note() -> dict:
+    return {"event_id": uuid.uuid4().hex, "event_type": "ApplicationAmended", "occurred_at": "2026-11-30T00:00:00Z"}
+
+
+NOW = dt.datetime.now(dt.timezone.utc)
+# Each repository method, called the way the service calls it: (name, call(db)).
+CALLS = [
+    ("cases.get", lambda db: CaseRepository(db).get(_some(db, "approved")["_id"])),
+    ("cases.reopen", lambda db: CaseRepository(db).reopen((c := _some(db, "in_review"))["_id"], _application(c),
+                                                          _note(), NOW)),
+    ("cases.note_ignored_amendment", lambda db: CaseRepository(db).note_ignored_amendment(
+        _some(db, "approved")["_id"], _note(), NOW)),
+    ("cases.withdraw", lambda db: CaseRepository(db).withdraw(_some(db, "in_review")["_id"], uuid.uuid4().hex, NOW)),
+    ("cases.record_document", lambda db: CaseRepository(db).record_document(
+        _some(db, "in_review")["_id"], {"kind": "cnic_front", "content_type": "image/png", "size": 5})),
+    ("cases.transition", lambda db: CaseRepository(db).transition(
+        _some(db, "checking"), "in_review", reasons=["x"], audit=audit_entry("system", "sent_to_review"),
+        events=[{"event_id": uuid.uuid4().hex, "key": "k", "event_type": "ApplicationFlagged"}])),
+    ("cases.record_view", lambda db: CaseRepository(db).record_view(_some(db, "in_review")["_id"],
+                                                                    audit_entry("reviewer:r", "case_viewed"))),
+    ("cases.record_audit", lambda db: CaseRepository(db).record_audit(_some(db, "in_review")["_id"],
+                                                                      audit_entry("reviewer:r", "document_viewed"))),
+    ("cases.sharing_identity", lambda db: CaseRepository(db).sharing_identity(
+        (c := _some(db, "checking"))["_id"], c["indexes"])),
+    ("cases.fill_missing_search_tokens", lambda db: CaseRepository(db).fill_missing_search_tokens()),
+    *[(f"cases.queue {state}", lambda db, state=state: CaseRepository(db).queue(PENDING_STATES[state], 51))
+      for state in PENDING_STATES],
+    *[(f"cases.queue {state} after a cursor", lambda db, state=state: CaseRepository(db).queue(
+        PENDING_STATES[state], 51, _cursor_after(db, PENDING_STATES[state][0]))) for state in PENDING_STATES],
+    ("cases.queue q=part of a name", lambda db: CaseRepository(db).queue(PENDING_STATES["pending"], 51, None, "qur")),
+    ("cases.queue q=two words", lambda db: CaseRepository(db).queue(PENDING_STATES["all"], 51, None, "ayesha k")),
+    ("cases.queue q=Urdu", lambda db: CaseRepository(db).queue(PENDING_STATES["pending"], 51, None, "خان")),
+    ("cases.queue q=application id", lambda db: CaseRepository(db).queue(
+        PENDING_STATES["pending"], 51, None, _some(db, "in_review")["_id"])),
+    ("cases.queue q and cursor", lambda db: CaseRepository(db).queue(
+        PENDING_STATES["pending"], 51, _cursor_after(db, "in_review"), "khan")),
+    ("numbers.next", lambda db: RegistrationNumbers(db).next(2026)),
+    ("reviewers.get", lambda db: ReviewerRepository(db).get("reviewer7")),
+    ("reviewers.upgrade_password_hash", lambda db: ReviewerRepository(db).upgrade_password_hash("reviewer7", "h", "h")),
+    ("reviewers.deactivate", lambda db: ReviewerRepository(db).deactivate("reviewer8", audit_entry("operator", "x"))),
+    ("reviewers.reactivate", lambda db: ReviewerRepository(db).reactivate("reviewer8", audit_entry("operator", "x"))),
+    ("reviewers.replace_password", lambda db: ReviewerRepository(db).replace_password(
+        "reviewer9", "h2", audit_entry("operator", "x"))),
+    ("reviewers.find_token", lambda db: ReviewerRepository(db).find_token(
+        _unrecorded(db)["reviewer_tokens"].find_one()["_id"])),
+    ("reviewers.revoke_tokens", lambda db: ReviewerRepository(db).revoke_tokens("reviewer10")),
+]
+
+
+@pytest.mark.parametrize("call", [call for _, call in CALLS], ids=[name for name, _ in CALLS])
+def test_each_repository_query_uses_an_index(stocked, call):
+    db, recorder = stocked
+    recorder.queries.clear()
+    recorder.recording = True
+    try:
+        call(db)
+    finally:
+        recorder.recording = False
+    queries = [query for query in recorder.queries
+               if query[0] in ("cases", "reviewers", "reviewer_tokens", "registration_counters")]
+    assert queries, "the call sent no query"
+    for collection, filter_, sort, hint in queries:
+        assert_served(db[collection], filter_, sort, hint)
+
+
+def assert_served(collection, filter_: dict, sort: dict | None = None, hint: str | None = None) -> None:
+    """assert_uses_index, and for a hinted query the plan of the query as sent (with its hint)."""
+    if hint is None:
+        assert_uses_index(collection, filter_, sort=list(sort.items()) if sort else None)
+        return
+    command = {"find": collection.name, "filter": filter_, "hint": hint, **({"sort": sort} if sort else {})}
+    plan = collection.database.command("explain", command, verbosity="queryPlanner")
+    assert not full_scans(plan, constrains_id(filter_)), f"{collection.name} {filter_}: full scan in {plan}"
+    assert hint in {s.get("indexName") for s in stages(plan) if s["stage"] == "IXSCAN"}, plan
+
+
+def test_the_outbox_relays_query_uses_an_index(stocked):
+    db, _ = stocked
+    assert_uses_index(db["cases"], outbox.PENDING_FILTER, index=outbox.PENDING_INDEX)
+
+
+@pytest.mark.parametrize("state", list(PENDING_STATES))
+@pytest.mark.parametrize("q", ["qur", "ayesha k", "خان", "an application id"])
+def test_a_search_is_served_by_the_search_tokens_index(stocked, state, q):
+    """The queue's search, first page and next, goes through its tokens' index: the state index (which the
+    planner preferred) would walk every case in the wanted states."""
+    db, recorder = stocked
+    if q == "an application id":
+        q = _some(db, PENDING_STATES[state][0])["_id"]
+    after = _cursor_after(db, PENDING_STATES[state][0])
+    recorder.queries.clear()
+    recorder.recording = True
+    try:
+        found = CaseRepository(db).queue(PENDING_STATES[state], 500, None, q)
+        CaseRepository(db).queue(PENDING_STATES[state], 500, after, q)
+    finally:
+        recorder.recording = False
+    assert [hint for *_, hint in recorder.queries] == [SEARCH_INDEX, SEARCH_INDEX]
+    for collection, filter_, sort, hint in recorder.queries:
+        assert_served(db[collection], filter_, sort, hint)
+    first = q.split()[0].casefold()
+    assert found and all(c["_id"] == q or any(w.casefold().startswith(first) for w in c["public"]["full_name"].split())
+                         for c in found)
