@@ -11,7 +11,8 @@ import pytest
 from notification.bootstrap import notification_for
 from notification.config import Config
 from notification.service_layer import operations
-from notification.service_layer.notify import handle_event, retry_due
+from notification.service_layer.handlers import handle_event
+from notification.service_layer.notify import retry_due
 from support.flaky_smtp import FlakySmtpServer
 from support.intake import secrets_env, submitted_event
 
@@ -25,11 +26,10 @@ def refusing(database, servers, tmp_path):
         n = notification_for(Config.from_env({
             **secrets_env(), "MONGODB_URI": servers.mongodb_uri, "MONGODB_DATABASE": database.name,
             "SMTP_PORT": str(smtp.port), "SMS_SINK_DIR": str(tmp_path / "sms")}))
-        n.log.ensure_indexes()
         event = submitted_event()
         handle_event(n, event)
         record_id = f"{event['event_id']}:email"
-        assert n.log.get(record_id)["status"] == "failed"
+        assert n.deliveries.get(record_id)["status"] == "failed"
         yield n, record_id
 
 
@@ -53,7 +53,7 @@ def test_resend_requests_made_at_once_create_one_resend(refusing, database):
     assert all("still under way" in o for o in outcomes if isinstance(o, str))
     assert made[0]["_id"] == f"{record_id}:resend-1" and made[0]["requested_from"] == "127.0.0.1"
     assert database["notifications"].count_documents({"resend_of": record_id}) == 1
-    assert n.log.get(record_id)["resent_as"] == [made[0]["_id"]]
+    assert n.deliveries.get(record_id)["resent_as"] == [made[0]["_id"]]
 
 
 def test_the_next_resend_waits_until_the_previous_one_ended(refusing):
@@ -62,11 +62,11 @@ def test_the_next_resend_waits_until_the_previous_one_ended(refusing):
     with pytest.raises(operations.ResendRefused, match="still under way"):
         operations.resend(n, record_id, "omar", "mailbox fixed", "127.0.0.1")
     assert retry_due(n)  # the scheduler's attempt: refused again, for good
-    assert n.log.get(first["_id"])["status"] == "failed"
+    assert n.deliveries.get(first["_id"])["status"] == "failed"
     second = operations.resend(n, first["_id"], "omar", "the newest failed one", "127.0.0.1")
     assert (second["_id"], second["resend_of"]) == (f"{record_id}:resend-2", record_id)
-    assert n.log.get(record_id)["resent_as"] == [first["_id"], second["_id"]]
-    assert n.log.get(record_id)["status"] == "failed"
+    assert n.deliveries.get(record_id)["resent_as"] == [first["_id"], second["_id"]]
+    assert n.deliveries.get(record_id)["status"] == "failed"
 
 
 def test_a_resend_the_original_does_not_list_is_still_found(refusing, database):
@@ -75,10 +75,10 @@ def test_a_resend_the_original_does_not_list_is_still_found(refusing, database):
     database["notifications"].update_one({"_id": record_id}, {"$unset": {"resent_as": ""}})  # lost in a crash
     with pytest.raises(operations.ResendRefused, match=f"{first['_id']} is retrying"):
         operations.resend(n, record_id, "omar", "no news", "127.0.0.1")
-    [listed] = [r for r in n.log.for_application(first["application_id"]) if r["_id"] == record_id]
+    [listed] = [r for r in n.deliveries.for_application(first["application_id"]) if r["_id"] == record_id]
     assert listed["resent_as"] == [first["_id"]]
-    [page_item] = [r for r in n.log.with_status("failed", 50)[0] if r["_id"] == record_id]
+    [page_item] = [r for r in n.deliveries.with_status("failed", 50) if r["_id"] == record_id]
     assert page_item["resent_as"] == [first["_id"]]
     assert retry_due(n)
     second = operations.resend(n, record_id, "omar", "once more", "127.0.0.1")
-    assert n.log.get(record_id)["resent_as"] == [first["_id"], second["_id"]]  # the lost one put back
+    assert n.deliveries.get(record_id)["resent_as"] == [first["_id"], second["_id"]]  # the lost one put back

@@ -17,17 +17,16 @@ import time
 import pytest
 
 from notification.adapters.email import SmtpSender
-from notification.adapters.notifications import DeliveryLog
 from notification.bootstrap import notification_for
 from notification.config import Config
-from notification.service_layer.notify import handle_event
+from notification.service_layer.handlers import handle_event
 from support.flaky_smtp import FlakySmtpServer
 from support.intake import secrets_env, submitted_event
 
 
 def settings_for(database, smtp: FlakySmtpServer, sms_dir, **extra) -> dict:
-    return {**secrets_env(), "MONGODB_DATABASE": database.name, "SMTP_PORT": str(smtp.port), "SMS_SINK_DIR": str(sms_dir),
-            "DELIVERY_RETRY_SECONDS": "0.5", "DELIVERY_RETRY_MAX_SECONDS": "2", **extra}
+    return {**secrets_env(), "MONGODB_DATABASE": database.name, "SMTP_PORT": str(smtp.port),
+            "SMS_SINK_DIR": str(sms_dir), "DELIVERY_RETRY_SECONDS": "0.5", "DELIVERY_RETRY_MAX_SECONDS": "2", **extra}
 
 
 def config_of(env: dict, servers) -> Config:
@@ -74,17 +73,16 @@ def test_deferred_mail_is_retried_by_the_scheduler_and_sent_once(database, serve
     with FlakySmtpServer(refuse=3) as smtp:
         env = settings_for(database, smtp, tmp_path / "sms")
         n = notification_for(config_of(env, servers))
-        n.log.ensure_indexes()
         event = submitted_event()
         handle_event(n, event)  # the worker's one attempt: deferred
         record_id = f"{event['event_id']}:email"
-        record = n.log.get(record_id)
+        record = n.deliveries.get(record_id)
         assert record["status"] == "retrying" and record["attempts"] == 1 and "451" in record["last_error"]
         assert record["envelope"]["event_id"] == event["event_id"] and record["next_attempt_at"]
-        assert n.log.get(f"{event['event_id']}:sms")["status"] == "sent"  # not held back by email
+        assert n.deliveries.get(f"{event['event_id']}:sms")["status"] == "sent"  # not held back by email
 
         scheduler = schedulers(env)
-        sent = wait_for(lambda: (r := n.log.get(record_id))["status"] == "sent" and r, timeout=60,
+        sent = wait_for(lambda: (r := n.deliveries.get(record_id))["status"] == "sent" and r, timeout=60,
                         message="the scheduler to send the deferred email")
         assert sent["attempts"] == 4 and "envelope" not in sent and "next_attempt_at" not in sent
         assert [e["event"]["event_type"] for e in sent["outbox"]] == ["NotificationSent"]
@@ -108,13 +106,13 @@ def test_two_schedulers_send_each_deferred_message_exactly_once(database, server
             handle_event(n, event)  # each deferred at first
         schedulers(env), schedulers(env)
         ids = [f"{e['event_id']}:email" for e in events]
-        wait_for(lambda: all(n.log.get(i)["status"] == "sent" for i in ids), timeout=90,
+        wait_for(lambda: all(n.deliveries.get(i)["status"] == "sent" for i in ids), timeout=90,
                  message="every deferred email sent")
         time.sleep(3)
         keys = smtp.message_ids()
         assert len(keys) == 10 and len(set(keys)) == 10
         assert smtp.refused == 25
-        assert sum(n.log.get(i)["attempts"] for i in ids) == 10 + 25
+        assert sum(n.deliveries.get(i)["attempts"] for i in ids) == 10 + 25
 
 
 def test_a_message_deferred_past_the_horizon_is_given_up_and_kept_for_a_resend(database, servers, schedulers,
@@ -126,7 +124,7 @@ def test_a_message_deferred_past_the_horizon_is_given_up_and_kept_for_a_resend(d
         handle_event(n, event)
         schedulers(env)
         record_id = f"{event['event_id']}:email"
-        failed = wait_for(lambda: (r := n.log.get(record_id))["status"] == "failed" and r, timeout=60,
+        failed = wait_for(lambda: (r := n.deliveries.get(record_id))["status"] == "failed" and r, timeout=60,
                           message="the delivery given up")
         assert failed["attempts"] >= 2 and "451" in failed["last_error"]
         assert failed["envelope"]["event_id"] == event["event_id"]  # kept, so an operator can re-send
@@ -146,7 +144,7 @@ def test_a_retry_due_after_the_horizon_while_no_scheduler_ran_is_given_up_unsent
         record_id = f"{event['event_id']}:email"
         time.sleep(4)  # no scheduler runs until the horizon has passed
         schedulers(env)
-        failed = wait_for(lambda: (r := n.log.get(record_id))["status"] == "failed" and r, timeout=60,
+        failed = wait_for(lambda: (r := n.deliveries.get(record_id))["status"] == "failed" and r, timeout=60,
                           message="the late retry given up")
         assert failed["attempts"] == 1 and "DELIVERY_GIVE_UP_HOURS" in failed["last_error"]
         [published] = [e["event"] for e in failed["outbox"]]
@@ -157,7 +155,7 @@ def test_a_retry_due_after_the_horizon_while_no_scheduler_ran_is_given_up_unsent
 
 def quick_to_give_up(n, smtp: FlakySmtpServer, timeout: float = 1.0):
     """`n` with an SmtpSender that waits `timeout` seconds for each answer (10 s in service)."""
-    return dataclasses.replace(n, email=SmtpSender("127.0.0.1", smtp.port, mail_from=n.config.mail_from,
+    return dataclasses.replace(n, email=SmtpSender("127.0.0.1", smtp.port, mail_from=n.email.mail_from,
                                                    timeout=timeout))
 
 
@@ -169,7 +167,7 @@ def test_a_message_taken_without_an_answer_is_uncertain_and_never_sent_again(dat
         event = submitted_event()
         handle_event(n, event)  # the server takes the message, then stays silent past the client's timeout
         record_id = f"{event['event_id']}:email"
-        record = n.log.get(record_id)
+        record = n.deliveries.get(record_id)
         assert record["status"] == "uncertain" and record["attempts"] == 1, record
         assert "may have taken" in record["last_error"] and record["envelope"]  # kept for a re-send
         [published] = [e["event"] for e in record["outbox"]]
@@ -177,7 +175,7 @@ def test_a_message_taken_without_an_answer_is_uncertain_and_never_sent_again(dat
         schedulers(env)
         handle_event(n, event)  # redelivered
         time.sleep(5)
-        assert len(smtp.messages) == 1 and n.log.get(record_id)["status"] == "uncertain"
+        assert len(smtp.messages) == 1 and n.deliveries.get(record_id)["status"] == "uncertain"
 
 
 def test_a_message_taken_before_quit_failed_is_sent_once(database, servers, tmp_path):
@@ -186,35 +184,6 @@ def test_a_message_taken_before_quit_failed_is_sent_once(database, servers, tmp_
         n = quick_to_give_up(notification_for(config_of(env, servers)), smtp)
         event = submitted_event()
         handle_event(n, event)
-        record = n.log.get(f"{event['event_id']}:email")
+        record = n.deliveries.get(f"{event['event_id']}:email")
         assert record["status"] == "sent" and record["attempts"] == 1, record
         assert smtp.message_ids() == [f"<{event['event_id']}.email@registry.example.pk>"] == [record["provider_id"]]
-
-
-def test_due_retries_are_found_through_their_due_entries(database):
-    """The delivery log's own bookkeeping on the real server: a due entry per waiting retry, dropped on claim."""
-    import datetime as dt
-
-    log = DeliveryLog(database)
-    log.ensure_indexes()
-    at = dt.datetime.now(dt.timezone.utc)
-    log.open("e1:email", {"channel": "email", "event_type": "ApplicationSubmitted"}, {"key": "a"})
-    assert log.claim("e1:email", at) and not log.claim("e1:email", at)
-    assert log.reschedule("e1:email", at + dt.timedelta(seconds=30), "SMTP 451")
-    assert log.claim_due(at) is None and database["notifications_due"].count_documents({}) == 1
-    claimed = log.claim_due(at + dt.timedelta(seconds=31))
-    assert claimed["_id"] == "e1:email" and claimed["status"] == "sending"
-    assert log.claim_due(at + dt.timedelta(seconds=31)) is None
-    assert database["notifications_due"].count_documents({}) == 0
-    database["notifications_due"].delete_many({})
-    assert log.reschedule("e1:email", at, "SMTP 451") and database["notifications_due"].count_documents({}) == 1
-    database["notifications_due"].delete_many({})  # as if a crash had lost it
-    assert log.resignal_retrying() == 1 and log.claim_due(at)["_id"] == "e1:email"
-    stale = log.mark_stale_sending_uncertain(at + dt.timedelta(seconds=1), lambda r: _event(r), at)
-    assert [r["_id"] for r in stale] == ["e1:email"] and log.get("e1:email")["status"] == "uncertain"
-
-
-def _event(record):
-    from eventkit.envelope import new_event
-    return new_event("NotificationFailed", "a", {"application_id": "a", "channel": "email", "reason": "uncertain"},
-                     source="notification")

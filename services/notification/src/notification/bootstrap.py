@@ -1,28 +1,28 @@
-"""The composition root: notification's parts built from its config, once per process, on first use."""
-import dataclasses
-import datetime as dt
-import os
-from collections.abc import Callable
+"""The composition root: notification's parts built from its config, once per process, on first use.
 
+The first build in a process also makes the database ready: every declared index
+(adapters/indexes.py, idempotent), and the collection of the due-retry entries an earlier
+version kept (`notifications_due`) dropped — the scheduler finds due retries through an index now.
+"""
+import os
+
+from eventkit.indexes import ensure_indexes
 from eventkit.mongo import get_database
+from notification.adapters.certificate import render_certificate
 from notification.adapters.email import SmtpSender
-from notification.adapters.notifications import DeliveryLog, now
+from notification.adapters.indexes import INDEXES
+from notification.adapters.notifications import DeliveryLog
 from notification.adapters.sms import FileSmsSink, HttpSmsGateway
 from notification.config import Config
+from notification.service_layer.dependencies import Dependencies
+from notification.service_layer.handlers import handle_event
 from servicekit.crypto import Sealer, decode_key
 
-
-@dataclasses.dataclass(frozen=True)
-class Notification:
-    config: Config
-    events_sealer: Sealer
-    log: DeliveryLog
-    email: SmtpSender
-    sms: object  # FileSmsSink or HttpSmsGateway
-    clock: Callable[[], dt.datetime] = now  # the time the service layer goes by (tests set their own)
+LEGACY_DUE_ENTRIES = "notifications_due"
 
 
 def check_settings(config: Config) -> None:
+    """Fail fast, naming the variable, when a setting is missing or malformed."""
     decode_key(config.event_pii_key, "EVENT_PII_KEY")
     if config.smtp_security not in ("none", "starttls", "tls"):
         raise ValueError("SMTP_SECURITY must be none, starttls or tls")
@@ -32,19 +32,44 @@ def check_settings(config: Config) -> None:
         raise ValueError("DELIVERY_GIVE_UP_HOURS must be above 0")
 
 
-_built: dict[tuple[int, Config], Notification] = {}
+def email_sender(config: Config) -> SmtpSender:
+    return SmtpSender(config.smtp_host, config.smtp_port, config.smtp_security, config.smtp_username,
+                      config.smtp_password, config.mail_from)
 
 
-def notification_for(config: Config) -> Notification:
+def sms_sender(config: Config) -> FileSmsSink | HttpSmsGateway:
+    if config.sms_gateway_url:
+        return HttpSmsGateway(config.sms_gateway_url, config.sms_request_template)
+    return FileSmsSink(config.sms_sink_dir)
+
+
+_built: dict[tuple[int, Config], Dependencies] = {}
+
+
+def notification_for(config: Config) -> Dependencies:
+    """This process's notification, built (and its database made ready) on first use: after a fork."""
     key = (os.getpid(), config)
     if key not in _built:
-        log = DeliveryLog(get_database(config.mongodb_uri, config.mongodb_database))
-        log.ensure_indexes()
-        sms = (HttpSmsGateway(config.sms_gateway_url, config.sms_request_template) if config.sms_gateway_url
-               else FileSmsSink(config.sms_sink_dir))
-        _built[key] = Notification(
-            config=config, events_sealer=Sealer(decode_key(config.event_pii_key, "EVENT_PII_KEY")), log=log,
-            email=SmtpSender(config.smtp_host, config.smtp_port, config.smtp_security, config.smtp_username,
-                             config.smtp_password, config.mail_from),
-            sms=sms)
+        db = get_database(config.mongodb_uri, config.mongodb_database)
+        ensure_indexes(db, INDEXES)
+        db.drop_collection(LEGACY_DUE_ENTRIES)
+        _built[key] = Dependencies(
+            deliveries=DeliveryLog(db),
+            email=email_sender(config),
+            sms=sms_sender(config),
+            events_sealer=Sealer(decode_key(config.event_pii_key, "EVENT_PII_KEY")),
+            render_certificate=render_certificate,
+            intake_public_url=config.intake_public_url,
+            directory_public_url=config.directory_public_url,
+            retry_base_seconds=config.retry_base_seconds,
+            retry_max_seconds=config.retry_max_seconds,
+            give_up_hours=config.give_up_hours,
+        )
     return _built[key]
+
+
+def event_handler(config: Config):
+    """The handler the worker runs; notification's parts are built on the first event, after fork."""
+    def handle(envelope: dict) -> None:
+        handle_event(notification_for(config), envelope)
+    return handle

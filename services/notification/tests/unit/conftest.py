@@ -7,9 +7,9 @@ import os
 
 import pytest
 
-from notification.adapters import notifications as records
-from notification.bootstrap import Notification
-from notification.config import Config
+from notification.adapters.certificate import render_certificate
+from notification.domain import deliveries as records
+from notification.service_layer.dependencies import Dependencies
 from servicekit.crypto import Sealer
 
 KEY = base64.b64encode(os.urandom(32)).decode()
@@ -17,7 +17,8 @@ START = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.timezone.utc)
 
 
 class FakeDeliveryLog:
-    """DeliveryLog's methods over a dict; each move applies only from the state the real one requires."""
+    """DeliveryLog's methods (service_layer.dependencies.Deliveries) over a dict; each move applies only
+    from the state the real one requires."""
 
     def __init__(self):
         self.records: dict[str, dict] = {}
@@ -25,10 +26,10 @@ class FakeDeliveryLog:
         self.claims = 0
         self.crash_after_resend_record = False  # add_resend stops after its first write, as if it crashed
 
-    def open(self, record_id, fields, envelope):
+    def open(self, record_id, fields, envelope, at):
         if record_id not in self.records:
             self.records[record_id] = {"_id": record_id, "status": records.PENDING, "attempts": 0,
-                                       "created_at": self.clock(), "updated_at": self.clock(),
+                                       "created_at": at, "updated_at": at,
                                        "envelope": copy.deepcopy(envelope), **fields}
         return copy.deepcopy(self.records[record_id])
 
@@ -45,7 +46,7 @@ class FakeDeliveryLog:
         self.events.extend(events)
         return True
 
-    def claim(self, record_id, at):
+    def claim_pending(self, record_id, at):
         return self._move(record_id, records.PENDING, {"status": records.SENDING, "claimed_at": at},
                           inc_attempts=False)
 
@@ -58,7 +59,7 @@ class FakeDeliveryLog:
         return self._move(record_id, records.SENDING, {"status": records.FAILED, "last_error": error}, [event],
                           unset=("next_attempt_at",), inc_attempts=attempted)
 
-    def reschedule(self, record_id, next_attempt_at, error):
+    def reschedule(self, record_id, next_attempt_at, error, at):
         return self._move(record_id, records.SENDING, {"status": records.RETRYING, "last_error": error,
                                                        "next_attempt_at": next_attempt_at})
 
@@ -87,17 +88,12 @@ class FakeDeliveryLog:
                 moved.append(before)
         return moved
 
-    def resignal_retrying(self):
-        return 0
-
     def get(self, record_id):
         return copy.deepcopy(self.records.get(record_id))
 
     def resends_of(self, record_id):
-        found = []
-        while (r := self.records.get(records.resend_id(record_id, len(found) + 1))) is not None:
-            found.append(copy.deepcopy(r))
-        return found
+        return sorted((copy.deepcopy(r) for r in self.records.values() if r.get("resend_of") == record_id),
+                      key=lambda r: records.resend_number(r["_id"]))
 
     def add_resend(self, original, number, fields, at):
         """The real one's writes, in its order: the new record, then the original's `resent_as`
@@ -117,10 +113,15 @@ class FakeDeliveryLog:
                          if i not in resent_as)
         return copy.deepcopy(self.records[new_id])
 
-    def with_status(self, status, limit, cursor=None):
-        items = sorted((r for r in self.records.values() if r["status"] == status),
+    def for_application(self, application_id):
+        return sorted((copy.deepcopy(r) for r in self.records.values() if r.get("application_id") == application_id),
+                      key=lambda r: (r["created_at"], r["_id"]), reverse=True)
+
+    def with_status(self, status, limit, after=None):
+        items = sorted((copy.deepcopy(r) for r in self.records.values() if r["status"] == status
+                        and (after is None or (r["created_at"], r["_id"]) < after)),
                        key=lambda r: (r["created_at"], r["_id"]), reverse=True)
-        return items[:limit], None
+        return items[:limit]
 
 
 class FakeSender:
@@ -174,12 +175,13 @@ def sms():
 
 @pytest.fixture
 def n(clock, email, sms):
+    """The service layer's dependencies, every one a fake but the (pure) certificate renderer."""
     log = FakeDeliveryLog()
     log.clock = clock
-    config = Config.from_env({}, event_pii_key=KEY, retry_base_seconds=1.0, retry_max_seconds=120.0,
-                             give_up_hours=24.0)
-    return Notification(config=config, events_sealer=Sealer(base64.b64decode(KEY)), log=log, email=email, sms=sms,
-                        clock=clock)
+    return Dependencies(deliveries=log, email=email, sms=sms, events_sealer=Sealer(base64.b64decode(KEY)),
+                        render_certificate=render_certificate, intake_public_url="http://intake.test",
+                        directory_public_url="http://directory.test", retry_base_seconds=1.0,
+                        retry_max_seconds=120.0, give_up_hours=24.0, clock=clock)
 
 
 @pytest.fixture

@@ -2,16 +2,17 @@
 one attempt per channel per event, durable retries with capped backoff, the give-up horizon,
 sends cut short by a crash or broken off after the message was handed over, the certificate
 rendered before the send, and operators' re-sends (one at a time, none lost by a crash)."""
+import dataclasses
 import datetime as dt
 
 import pytest
 
-from notification.adapters import notifications as records
 from eventkit.envelope import new_event
 from notification.domain.messages import PermanentFailure, TransientFailure, UncertainFailure
-from notification.service_layer import notify, operations
-from notification.service_layer.notify import (JITTER, SENDING_TIMEOUT, handle_event, retry_delay, retry_due,
-                                               settle_stale_sends)
+from notification.service_layer import operations
+from notification.service_layer.handlers import handle_event
+from notification.service_layer.notify import JITTER, SENDING_TIMEOUT, retry_delay, retry_due, settle_stale_sends
+from servicekit.cursors import decode_cursor, encode_cursor
 
 EMAIL_ID = "{}:email"
 ADDRESS = "203.0.113.7"  # where the operator's request came from
@@ -22,7 +23,7 @@ def transient():
 
 
 def event_types(n):
-    return [(e["event_type"], e["payload"]["channel"], e["payload"].get("reason")) for e in n.log.events]
+    return [(e["event_type"], e["payload"]["channel"], e["payload"].get("reason")) for e in n.deliveries.events]
 
 
 def run_scheduler(n, clock, until: dt.timedelta, step=dt.timedelta(seconds=1)):
@@ -46,15 +47,15 @@ def test_each_event_gets_one_attempt_per_channel_and_a_second_delivery_sends_not
     handle_event(n, submitted)
     handle_event(n, submitted)  # redelivered
     assert email.tries == 1 and sms.tries == 1
-    assert [r["status"] for r in n.log.records.values()] == ["sent", "sent"]
-    assert all("envelope" not in r for r in n.log.records.values())  # dropped once sent
+    assert [r["status"] for r in n.deliveries.records.values()] == ["sent", "sent"]
+    assert all("envelope" not in r for r in n.deliveries.records.values())  # dropped once sent
     assert event_types(n) == [("NotificationSent", "email", None), ("NotificationSent", "sms", None)]
 
 
 def test_a_transient_failure_reschedules_without_sleeping_and_keeps_the_event(n, submitted, email, sms, clock):
     email.failures = [transient()]
     handle_event(n, submitted)
-    record = n.log.records[EMAIL_ID.format(submitted["event_id"])]
+    record = n.deliveries.records[EMAIL_ID.format(submitted["event_id"])]
     assert email.tries == 1  # one attempt, then the handler returns
     assert record["status"] == "retrying" and record["attempts"] == 1 and "451" in record["last_error"]
     assert clock.now + dt.timedelta(seconds=0.8) <= record["next_attempt_at"] <= clock.now + dt.timedelta(seconds=1)
@@ -66,8 +67,8 @@ def test_a_transient_failure_reschedules_without_sleeping_and_keeps_the_event(n,
     assert not retry_due(n)  # not due yet
     clock.advance(seconds=1)
     assert retry_due(n)
-    assert n.log.records[record["_id"]]["status"] == "sent" and email.sent[0][1] == record["_id"]
-    assert n.log.records[record["_id"]]["attempts"] == 2
+    assert n.deliveries.records[record["_id"]]["status"] == "sent" and email.sent[0][1] == record["_id"]
+    assert n.deliveries.records[record["_id"]]["attempts"] == 2
 
 
 def test_retries_back_off_to_the_cap_and_deliver_once_the_server_is_back(n, submitted, email, clock):
@@ -76,15 +77,15 @@ def test_retries_back_off_to_the_cap_and_deliver_once_the_server_is_back(n, subm
     record_id = EMAIL_ID.format(submitted["event_id"])
     pauses, last = [], clock.now
     for _ in range(11):
-        due = n.log.records[record_id]["next_attempt_at"]
+        due = n.deliveries.records[record_id]["next_attempt_at"]
         pauses.append((due - last).total_seconds())
         clock.now = last = due
         assert retry_due(n)
     assert all(p <= 120 for p in pauses) and pauses[-1] >= 0.8 * 120 and pauses[0] <= 1
-    clock.now = n.log.records[record_id]["next_attempt_at"]
+    clock.now = n.deliveries.records[record_id]["next_attempt_at"]
     assert retry_due(n)
-    assert n.log.records[record_id]["status"] == "sent" and len(email.sent) == 1
-    assert n.log.records[record_id]["attempts"] == 13
+    assert n.deliveries.records[record_id]["status"] == "sent" and len(email.sent) == 1
+    assert n.deliveries.records[record_id]["attempts"] == 13
 
 
 def test_it_gives_up_once_the_horizon_has_passed_since_the_record_was_created(n, submitted, email, clock):
@@ -92,9 +93,9 @@ def test_it_gives_up_once_the_horizon_has_passed_since_the_record_was_created(n,
     handle_event(n, submitted)
     record_id = EMAIL_ID.format(submitted["event_id"])
     run_scheduler(n, clock, dt.timedelta(hours=23, minutes=58), step=dt.timedelta(seconds=30))
-    assert n.log.records[record_id]["status"] == "retrying"
+    assert n.deliveries.records[record_id]["status"] == "retrying"
     run_scheduler(n, clock, dt.timedelta(minutes=5), step=dt.timedelta(seconds=30))
-    record = n.log.records[record_id]
+    record = n.deliveries.records[record_id]
     assert record["status"] == "failed" and record["envelope"] == submitted  # kept for a re-send
     assert ("NotificationFailed", "email", "expired") in event_types(n)
     assert 700 < record["attempts"] < 740  # about one a 2 minutes for a day
@@ -104,7 +105,7 @@ def test_it_gives_up_once_the_horizon_has_passed_since_the_record_was_created(n,
 def test_a_refused_address_fails_at_once(n, submitted, email):
     email.failures = [PermanentFailure("recipient refused: [550]")]
     handle_event(n, submitted)
-    record = n.log.records[EMAIL_ID.format(submitted["event_id"])]
+    record = n.deliveries.records[EMAIL_ID.format(submitted["event_id"])]
     assert record["status"] == "failed" and record["attempts"] == 1
     assert ("NotificationFailed", "email", "permanent") in event_types(n)
 
@@ -113,20 +114,20 @@ def test_one_scheduler_claims_a_due_record_once(n, submitted, email, clock):
     email.failures = [transient()]
     handle_event(n, submitted)
     clock.advance(seconds=2)
-    assert n.log.claim_due(clock()) is not None
-    assert n.log.claim_due(clock()) is None  # a second scheduler finds it claimed
+    assert n.deliveries.claim_due(clock()) is not None
+    assert n.deliveries.claim_due(clock()) is None  # a second scheduler finds it claimed
 
 
 def test_a_send_left_sending_becomes_uncertain_after_the_timeout_and_is_never_repeated(n, submitted, email, clock):
     email.failures = [transient()]
     handle_event(n, submitted)
     clock.advance(seconds=2)
-    record = n.log.claim_due(clock())  # a scheduler claimed it, then died mid-send
+    record = n.deliveries.claim_due(clock())  # a scheduler claimed it, then died mid-send
     clock.advance(seconds=SENDING_TIMEOUT.total_seconds() - 1)
     assert settle_stale_sends(n) == 0
     clock.advance(seconds=2)
     assert settle_stale_sends(n) == 1
-    assert n.log.records[record["_id"]]["status"] == "uncertain"
+    assert n.deliveries.records[record["_id"]]["status"] == "uncertain"
     assert ("NotificationFailed", "email", "uncertain") in event_types(n)
     run_scheduler(n, clock, dt.timedelta(minutes=10))
     handle_event(n, submitted)
@@ -135,10 +136,10 @@ def test_a_send_left_sending_becomes_uncertain_after_the_timeout_and_is_never_re
 
 def test_a_worker_that_died_during_the_first_send_leaves_it_uncertain_when_the_event_comes_again(n, submitted,
                                                                                                  email):
-    n.log.open(EMAIL_ID.format(submitted["event_id"]), {"channel": "email"}, submitted)
-    n.log.claim(EMAIL_ID.format(submitted["event_id"]), n.clock())  # …and died
+    n.deliveries.open(EMAIL_ID.format(submitted["event_id"]), {"channel": "email"}, submitted, n.now())
+    n.deliveries.claim_pending(EMAIL_ID.format(submitted["event_id"]), n.now())  # …and died
     handle_event(n, submitted)
-    assert n.log.records[EMAIL_ID.format(submitted["event_id"])]["status"] == "uncertain"
+    assert n.deliveries.records[EMAIL_ID.format(submitted["event_id"])]["status"] == "uncertain"
     assert [to for to, _ in email.sent] == []
 
 
@@ -146,9 +147,9 @@ def test_a_redelivered_event_does_not_touch_a_retry_the_scheduler_is_sending(n, 
     email.failures = [transient()]
     handle_event(n, submitted)
     clock.advance(seconds=2)
-    n.log.claim_due(clock())  # the scheduler is sending it right now
+    n.deliveries.claim_due(clock())  # the scheduler is sending it right now
     handle_event(n, submitted)
-    assert n.log.records[EMAIL_ID.format(submitted["event_id"])]["status"] == "sending"
+    assert n.deliveries.records[EMAIL_ID.format(submitted["event_id"])]["status"] == "sending"
 
 
 def failed_delivery(n, submitted, email):
@@ -164,11 +165,11 @@ def test_an_operator_resends_a_failed_delivery_as_an_audited_delivery_of_its_own
     assert resent["_id"] == f"{record_id}:resend-1" and resent["status"] == "retrying"
     assert (resent["resend_of"], resent["requested_by"], resent["reason"], resent["requested_at"]) == (
         record_id, "zara", "mailbox fixed", clock.now)
-    assert n.log.records[record_id]["resent_as"] == [resent["_id"]]
-    assert n.log.records[record_id]["status"] == "failed"  # the original's outcome stays on record
+    assert n.deliveries.records[record_id]["resent_as"] == [resent["_id"]]
+    assert n.deliveries.records[record_id]["status"] == "failed"  # the original's outcome stays on record
     assert retry_due(n)  # the scheduler sends it through the normal path
     assert email.sent == [("ayesha@example.pk", resent["_id"])]
-    assert n.log.records[resent["_id"]]["status"] == "sent"
+    assert n.deliveries.records[resent["_id"]]["status"] == "sent"
     with pytest.raises(operations.ResendRefused, match="is sent"):
         operations.resend(n, resent["_id"], "zara", "again", ADDRESS)
     assert operations.resend(n, record_id, "omar", "once more", ADDRESS)["_id"] == f"{record_id}:resend-2"
@@ -179,18 +180,18 @@ def test_a_resend_fails_over_to_retries_like_any_delivery(n, submitted, email, c
     resent = operations.resend(n, record_id, "zara", "mailbox fixed", ADDRESS)
     email.failures = [transient()]
     assert retry_due(n)
-    assert n.log.records[resent["_id"]]["status"] == "retrying"
+    assert n.deliveries.records[resent["_id"]]["status"] == "retrying"
     clock.advance(seconds=2)
-    assert retry_due(n) and n.log.records[resent["_id"]]["status"] == "sent"
+    assert retry_due(n) and n.deliveries.records[resent["_id"]]["status"] == "sent"
 
 
 @pytest.mark.parametrize("status", ["pending", "sending", "retrying", "sent"])
 def test_a_resend_of_a_delivery_still_on_its_way_or_sent_is_refused(n, submitted, email, status):
     record_id = failed_delivery(n, submitted, email)
-    n.log.records[record_id]["status"] = status
+    n.deliveries.records[record_id]["status"] = status
     with pytest.raises(operations.ResendRefused, match=f"is {status}"):
         operations.resend(n, record_id, "zara", "why not", ADDRESS)
-    assert "resent_as" not in n.log.records[record_id]
+    assert "resent_as" not in n.deliveries.records[record_id]
 
 
 def test_a_resend_of_an_unknown_delivery_is_not_found(n):
@@ -208,17 +209,17 @@ def test_only_failed_and_uncertain_deliveries_are_listed(n, submitted, email):
 
 def test_cursors_round_trip_and_garbage_is_refused():
     at = dt.datetime(2026, 11, 30, 9, 0, 1, 123000, tzinfo=dt.timezone.utc)
-    assert records.decode_cursor(records.encode_cursor(at, "abc:email")) == (at, "abc:email")
+    assert decode_cursor(encode_cursor(at, "abc:email")) == (at, "abc:email")
     for garbage in ("", "!!!", "bm9waXBl", "MTIz"):
         with pytest.raises(ValueError):
-            records.decode_cursor(garbage)
+            decode_cursor(garbage)
 
 
 def test_a_send_broken_off_after_the_message_was_handed_over_is_uncertain_and_never_repeated(n, submitted, email,
                                                                                                clock):
     email.failures = [UncertainFailure("no answer to the message, which the server may have taken: timed out")]
     handle_event(n, submitted)
-    record = n.log.records[EMAIL_ID.format(submitted["event_id"])]
+    record = n.deliveries.records[EMAIL_ID.format(submitted["event_id"])]
     assert record["status"] == "uncertain" and record["attempts"] == 1 and "timed out" in record["last_error"]
     assert record["envelope"] == submitted  # kept for an operator's re-send
     assert ("NotificationFailed", "email", "uncertain") in event_types(n)
@@ -232,7 +233,7 @@ def test_a_retry_broken_off_after_the_message_was_handed_over_is_uncertain_too(n
     email.failures = [transient(), UncertainFailure("SMTPServerDisconnected: Connection unexpectedly closed")]
     handle_event(n, submitted)
     run_scheduler(n, clock, dt.timedelta(minutes=30), step=dt.timedelta(seconds=30))
-    record = n.log.records[EMAIL_ID.format(submitted["event_id"])]
+    record = n.deliveries.records[EMAIL_ID.format(submitted["event_id"])]
     assert record["status"] == "uncertain" and record["attempts"] == 2 and email.tries == 2
 
 
@@ -242,7 +243,7 @@ def test_a_retry_found_due_after_the_horizon_fails_as_expired_without_being_sent
     record_id = EMAIL_ID.format(submitted["event_id"])
     clock.advance(hours=30)  # the scheduler was down for more than a day
     assert retry_due(n)
-    record = n.log.records[record_id]
+    record = n.deliveries.records[record_id]
     assert record["status"] == "failed" and email.tries == 1 and email.sent == []
     assert record["attempts"] == 1  # counts sends tried: none was made for the expiry
     assert "DELIVERY_GIVE_UP_HOURS" in record["last_error"] and "451" in record["last_error"]
@@ -254,7 +255,7 @@ def test_a_retry_due_before_the_horizon_is_still_sent(n, submitted, email, clock
     email.failures = [transient()]
     handle_event(n, submitted)
     clock.advance(hours=23, minutes=59)
-    assert retry_due(n) and n.log.records[EMAIL_ID.format(submitted["event_id"])]["status"] == "sent"
+    assert retry_due(n) and n.deliveries.records[EMAIL_ID.format(submitted["event_id"])]["status"] == "sent"
 
 
 @pytest.fixture
@@ -277,18 +278,17 @@ def test_the_certificate_is_rendered_before_the_send_even_when_the_send_then_fai
     assert sms.attachments == []  # SMS sends take none
 
 
-def test_a_certificate_that_cannot_be_rendered_fails_that_delivery_at_once(n, approved, email, sms, clock,
-                                                                          monkeypatch, caplog):
+def test_a_certificate_that_cannot_be_rendered_fails_that_delivery_at_once(n, approved, email, sms, clock, caplog):
     def broken(*args):
         raise ValueError("bad glyph")
-    monkeypatch.setattr(notify, "render_certificate", broken)
+    n = dataclasses.replace(n, render_certificate=broken)
     handle_event(n, approved)
-    record = n.log.records[EMAIL_ID.format(approved["event_id"])]
+    record = n.deliveries.records[EMAIL_ID.format(approved["event_id"])]
     assert record["status"] == "failed" and record["attempts"] == 0 and email.tries == 0
     assert record["last_error"] == "certificate not rendered: ValueError: bad glyph"
     assert record["envelope"] == approved  # an operator re-sends it once the renderer is fixed
     assert ("NotificationFailed", "email", "permanent") in event_types(n)
-    assert n.log.records[f"{approved['event_id']}:sms"]["status"] == "sent"  # the SMS needs no certificate
+    assert n.deliveries.records[f"{approved['event_id']}:sms"]["status"] == "sent"  # the SMS needs no certificate
     assert any(r.exc_info and "could not be rendered" in r.getMessage() for r in caplog.records)
     run_scheduler(n, clock, dt.timedelta(minutes=10))
     assert email.tries == 0
@@ -299,11 +299,11 @@ def test_a_second_resend_is_refused_while_the_first_is_still_under_way(n, submit
     first = operations.resend(n, record_id, "zara", "mailbox fixed", ADDRESS)
     with pytest.raises(operations.ResendRefused, match=f"still under way: {first['_id']} is retrying"):
         operations.resend(n, record_id, "omar", "mailbox fixed", ADDRESS)
-    n.log.claim_due(clock())  # the scheduler is sending it
+    n.deliveries.claim_due(clock())  # the scheduler is sending it
     with pytest.raises(operations.ResendRefused, match="still under way.*is sending"):
         operations.resend(n, record_id, "omar", "mailbox fixed", ADDRESS)
-    assert [r for r in n.log.records if ":resend-" in r] == [first["_id"]]
-    assert n.log.records[record_id]["resent_as"] == [first["_id"]]
+    assert [r for r in n.deliveries.records if ":resend-" in r] == [first["_id"]]
+    assert n.deliveries.records[record_id]["resent_as"] == [first["_id"]]
 
 
 def test_a_resend_that_ended_failed_or_uncertain_may_be_resent_as_the_original_s_next_resend(n, submitted, email,
@@ -311,43 +311,43 @@ def test_a_resend_that_ended_failed_or_uncertain_may_be_resent_as_the_original_s
     record_id = failed_delivery(n, submitted, email)
     first = operations.resend(n, record_id, "zara", "mailbox fixed", ADDRESS)
     email.failures = [PermanentFailure("recipient refused: [550]")]
-    assert retry_due(n) and n.log.records[first["_id"]]["status"] == "failed"
+    assert retry_due(n) and n.deliveries.records[first["_id"]]["status"] == "failed"
     # asked for the newest failed one (as the listing shows it): the original's next re-send
     second = operations.resend(n, first["_id"], "omar", "really fixed now", ADDRESS)
     assert (second["_id"], second["resend_of"]) == (f"{record_id}:resend-2", record_id)
     with pytest.raises(operations.ResendRefused, match="still under way"):
         operations.resend(n, first["_id"], "zara", "again", ADDRESS)  # resend-2 is on its way
     email.failures = [UncertainFailure("no answer to the message")]
-    assert retry_due(n) and n.log.records[second["_id"]]["status"] == "uncertain"
+    assert retry_due(n) and n.deliveries.records[second["_id"]]["status"] == "uncertain"
     third = operations.resend(n, record_id, "zara", "did it arrive?", ADDRESS)
     assert third["_id"] == f"{record_id}:resend-3"
-    assert n.log.records[record_id]["resent_as"] == [first["_id"], second["_id"], third["_id"]]
-    assert n.log.records[record_id]["status"] == "failed"
+    assert n.deliveries.records[record_id]["resent_as"] == [first["_id"], second["_id"], third["_id"]]
+    assert n.deliveries.records[record_id]["status"] == "failed"
 
 
 def test_two_resend_requests_at_once_let_one_through(n, submitted, email, monkeypatch):
     record_id = failed_delivery(n, submitted, email)
     first = operations.resend(n, record_id, "zara", "mailbox fixed", ADDRESS)
     # the second request read the re-sends before the first created its record
-    monkeypatch.setattr(n.log, "resends_of", lambda _: [])
+    monkeypatch.setattr(n.deliveries, "resends_of", lambda _: [])
     with pytest.raises(operations.ResendRefused, match=f"still under way: {first['_id']} was just made"):
         operations.resend(n, record_id, "omar", "mailbox fixed", ADDRESS)
-    assert n.log.records[first["_id"]]["requested_by"] == "zara"
+    assert n.deliveries.records[first["_id"]]["requested_by"] == "zara"
 
 
 def test_a_resend_is_not_lost_by_a_crash_before_the_original_lists_it(n, submitted, email, clock):
     record_id = failed_delivery(n, submitted, email)
-    n.log.crash_after_resend_record = True
+    n.deliveries.crash_after_resend_record = True
     with pytest.raises(ConnectionError):
         operations.resend(n, record_id, "zara", "mailbox fixed", ADDRESS)
-    n.log.crash_after_resend_record = False
-    assert "resent_as" not in n.log.records[record_id]
+    n.deliveries.crash_after_resend_record = False
+    assert "resent_as" not in n.deliveries.records[record_id]
     with pytest.raises(operations.ResendRefused, match=f"{record_id}:resend-1 is retrying"):
         operations.resend(n, record_id, "omar", "it did not answer", ADDRESS)  # found by its id
     assert retry_due(n) and email.sent == [("ayesha@example.pk", f"{record_id}:resend-1")]  # the request stands
     again = operations.resend(n, record_id, "omar", "once more", ADDRESS)
     assert again["_id"] == f"{record_id}:resend-2"
-    assert n.log.records[record_id]["resent_as"] == [f"{record_id}:resend-1", again["_id"]]  # filled in
+    assert n.deliveries.records[record_id]["resent_as"] == [f"{record_id}:resend-1", again["_id"]]  # filled in
 
 
 def test_a_resend_records_the_client_address_and_the_time(n, submitted, email, clock):

@@ -7,10 +7,10 @@ service_layer/operations.py)."""
 import socket
 import sys
 
-from notification.bootstrap import notification_for
+from notification.bootstrap import event_handler, notification_for
 from notification.config import Config
 from notification.service_layer import operations
-from notification.service_layer.handlers import GROUP, event_handler
+from notification.service_layer.handlers import GROUP
 from servicekit.process import operator_cli
 
 
@@ -22,7 +22,11 @@ def add_deliveries(commands) -> None:
 
 
 def run_deliveries(args, config: Config) -> None:
-    page = operations.deliveries_with_status(notification_for(config), args.status, max(1, args.limit), args.cursor)
+    try:
+        page = operations.deliveries_with_status(notification_for(config), args.status, max(1, args.limit),
+                                                 args.cursor)
+    except ValueError as exc:  # a --cursor that is not one
+        sys.exit(str(exc))
     for r in page["items"]:
         print(f"{r['_id']}  {r['status']}  {r['channel']}  {r['template']}  {r['application_id']}  "
               f"attempts={r['attempts']}  created={r['created_at']:%Y-%m-%d %H:%M:%S}  "

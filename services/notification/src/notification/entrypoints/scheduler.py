@@ -2,8 +2,8 @@
 
 Loops until SIGTERM: claims due retries one at a time (several schedulers may run: a claim is
 one atomic conditional update) and makes one attempt each; once a minute it also settles
-records left `sending` by a process that died mid-send (→ uncertain, never sent twice) and
-puts back any lost due entry. A stop asked for during a send lets that send finish first.
+records left `sending` by a process that died mid-send (→ uncertain, never sent twice).
+A stop asked for during a send lets that send finish first.
 """
 import logging
 import time
@@ -11,7 +11,7 @@ import time
 from eventkit.lifecycle import StopFlag
 from notification.bootstrap import check_settings, notification_for
 from notification.config import Config
-from notification.service_layer.notify import restore_lost_retries, retry_due, settle_stale_sends
+from notification.service_layer.notify import retry_due, settle_stale_sends
 from servicekit.process import run_process
 
 log = logging.getLogger(__name__)
@@ -21,17 +21,15 @@ def run_scheduler(config: Config, stop: StopFlag | None = None, idle_seconds: fl
                   sweep_seconds: float = 60.0) -> None:
     """Run the scheduler's loop until `stop` (SIGTERM or SIGINT by default) is set."""
     stop = stop or StopFlag()
-    n = notification_for(config)
+    deps = notification_for(config)
     log.info("notification scheduler started")
     next_sweep, backoff = 0.0, idle_seconds
     while not stop.is_set:
         try:
             if time.monotonic() >= next_sweep:
-                settle_stale_sends(n)
-                if restored := restore_lost_retries(n):
-                    log.warning("put back %d retries whose due entry was lost", restored)
+                settle_stale_sends(deps)
                 next_sweep = time.monotonic() + sweep_seconds
-            while not stop.is_set and time.monotonic() < next_sweep and retry_due(n):
+            while not stop.is_set and time.monotonic() < next_sweep and retry_due(deps):
                 pass
             backoff = idle_seconds
         except Exception:  # noqa: BLE001 - the scheduler must outlive database outages

@@ -1,8 +1,8 @@
 """Consumes application and decision events: `python -m notification.entrypoints.worker`."""
 from eventkit.topics import INTAKE_EVENTS, VERIFICATION_EVENTS
-from notification.bootstrap import check_settings
+from notification.bootstrap import check_settings, event_handler
 from notification.config import Config
-from notification.service_layer.handlers import GROUP, event_handler
+from notification.service_layer.handlers import GROUP
 from servicekit.process import consumer_main
 
 if __name__ == "__main__":

@@ -1,13 +1,23 @@
-"""Notification's worker: application and decision events become messages to the applicant."""
-from notification.bootstrap import notification_for
-from notification.config import Config
-from notification.service_layer.notify import handle_event
+"""Notification's worker: what each event it consumes does, in one table.
+
+Each of these events tells the applicant something; which message, on which channels, is the
+domain's (domain.messages.BY_EVENT). The other event types on the topics are not notification's
+business and are skipped."""
+from notification.service_layer import notify
+from notification.service_layer.dependencies import Dependencies
 
 GROUP = "notification"
 
+HANDLERS = {
+    "ApplicationSubmitted": notify.tell_applicant,  # the receipt
+    "ApplicationFlagged": notify.tell_applicant,  # what the reviewers need
+    "ApplicationRejected": notify.tell_applicant,  # why, and how to apply again
+    "ApplicationApproved": notify.tell_applicant,  # the registration, with the certificate
+}
 
-def event_handler(config: Config):
-    """The handler the worker runs; notification's parts are built on the first event, after fork."""
-    def handle(envelope: dict) -> None:
-        handle_event(notification_for(config), envelope)
-    return handle
+
+def handle_event(deps: Dependencies, envelope: dict) -> None:
+    """Apply one consumed event: the handler its type has in HANDLERS, if any."""
+    handler = HANDLERS.get(envelope["event_type"])
+    if handler is not None:
+        handler(deps, envelope)

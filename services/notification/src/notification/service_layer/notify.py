@@ -2,8 +2,8 @@
 retrying the ones that failed for a passing reason until they go out or the horizon passes.
 
 Use cases, one function each:
-- `handle_event` (the worker): for each channel, the delivery log record (id
-  "<event id>:<channel>") is opened with the event kept in it, and ONE attempt is made.
+- `tell_applicant` (the worker, through handlers.HANDLERS): for each channel, the delivery
+  record (id "<event id>:<channel>") is opened with the event kept in it, and ONE attempt is made.
   A record found in any other state than pending means the event was handled before.
 - `retry_due` (the scheduler): claim one due retry and make one attempt — or none, when the
   give-up horizon passed while it waited (the scheduler was down): it fails as expired unsent.
@@ -34,11 +34,10 @@ from domainkit.skills import SKILLS_BY_SLUG
 from prometheus_client import Counter
 
 from eventkit.envelope import InvalidMessage, new_event
-from notification.adapters import notifications as records
-from notification.adapters.certificate import render_certificate
-from notification.bootstrap import Notification
+from notification.domain.deliveries import PENDING, SENDING, delivery_id
 from notification.domain.messages import (BY_EVENT, EMAIL, SMS, Message, PermanentFailure, TransientFailure,
                                           UncertainFailure)
+from notification.service_layer.dependencies import Dependencies
 from notification.service_layer.templates import render
 
 log = logging.getLogger(__name__)
@@ -59,18 +58,18 @@ def retry_delay(failures: int, base_seconds: float, max_seconds: float, rand=ran
     return dt.timedelta(seconds=seconds * (1 - JITTER * rand()))
 
 
-def give_up_at(n: Notification, record: dict) -> dt.datetime:
-    return record["created_at"] + dt.timedelta(hours=n.config.give_up_hours)
+def give_up_at(deps: Dependencies, record: dict) -> dt.datetime:
+    return record["created_at"] + dt.timedelta(hours=deps.give_up_hours)
 
 
-def contact_of(n: Notification, envelope: dict) -> dict:
+def contact_of(deps: Dependencies, envelope: dict) -> dict:
     """Name, email, mobile and language from intake's sealed application or verification's sealed contact."""
     payload = envelope["payload"]
     try:
         if "contact" in payload:
-            contact = n.events_sealer.unseal(payload["contact"])
+            contact = deps.events_sealer.unseal(payload["contact"])
         else:
-            private = n.events_sealer.unseal(payload["sealed"])
+            private = deps.events_sealer.unseal(payload["sealed"])
             contact = {"full_name": payload["public"]["full_name"], "email": private["email"],
                        "mobile": private["mobile"]}
     except (KeyError, TypeError, ValueError, InvalidTag) as exc:
@@ -78,16 +77,16 @@ def contact_of(n: Notification, envelope: dict) -> dict:
     return {**contact, "language": payload.get("language", "en")}
 
 
-def message_context(n: Notification, envelope: dict, contact: dict) -> dict:
+def message_context(deps: Dependencies, envelope: dict, contact: dict) -> dict:
     payload = envelope["payload"]
     application_id = envelope["key"]
     number = payload.get("registration_number")
     return {
         "full_name": contact["full_name"], "application_id": application_id,
-        "status_url": f"{n.config.intake_public_url}/status?application_id={quote(application_id)}",
-        "apply_url": f"{n.config.intake_public_url}/", "reasons": payload.get("reasons", []),
+        "status_url": f"{deps.intake_public_url}/status?application_id={quote(application_id)}",
+        "apply_url": f"{deps.intake_public_url}/", "reasons": payload.get("reasons", []),
         "registration_number": number, "valid_until": payload.get("valid_until"),
-        "verify_url": f"{n.config.directory_public_url}/verify/{number}" if number else None,
+        "verify_url": f"{deps.directory_public_url}/verify/{number}" if number else None,
         "skills": [SKILLS_BY_SLUG[s].name if s in SKILLS_BY_SLUG else s
                    for s in payload.get("profile", {}).get("skills", [])],
     }
@@ -96,81 +95,79 @@ def message_context(n: Notification, envelope: dict, contact: dict) -> dict:
 class Draft:
     """One event's message, rendered: what every channel's attempt sends."""
 
-    def __init__(self, n: Notification, envelope: dict, message: Message):
+    def __init__(self, deps: Dependencies, envelope: dict, message: Message):
         self.envelope, self.message = envelope, message
-        self.contact = contact_of(n, envelope)
-        self.context = message_context(n, envelope, self.contact)
+        self.contact = contact_of(deps, envelope)
+        self.context = message_context(deps, envelope, self.contact)
         self.parts = render(message.template, self.contact["language"], self.context)
 
     def address(self, channel: str) -> str:
         return self.contact["email"] if channel == EMAIL else self.contact["mobile"]
 
 
-def handle_event(n: Notification, envelope: dict) -> None:
-    """The worker's use case: one attempt per channel for an event that tells the applicant something."""
-    message = BY_EVENT.get(envelope["event_type"])
-    if message is None:
-        return
-    draft = Draft(n, envelope, message)
+def tell_applicant(deps: Dependencies, envelope: dict) -> None:
+    """The worker's use case: one attempt per channel of the message the event calls for (domain.messages)."""
+    message = BY_EVENT[envelope["event_type"]]
+    draft = Draft(deps, envelope, message)
     for channel in message.channels:
-        first_attempt(n, draft, channel)
+        first_attempt(deps, draft, channel)
 
 
-def first_attempt(n: Notification, draft: Draft, channel: str) -> None:
+def first_attempt(deps: Dependencies, draft: Draft, channel: str) -> None:
     envelope = draft.envelope
-    record_id = f"{envelope['event_id']}:{channel}"
-    record = n.log.open(record_id, {"application_id": envelope["key"], "event_id": envelope["event_id"],
-                                    "event_type": envelope["event_type"], "channel": channel,
-                                    "template": draft.message.template, "language": draft.contact["language"],
-                                    "to": mask(draft.address(channel))}, envelope)
-    if record["status"] == records.SENDING and record["attempts"] == 0:
+    record_id = delivery_id(envelope["event_id"], channel)
+    record = deps.deliveries.open(record_id, {
+        "application_id": envelope["key"], "event_id": envelope["event_id"], "event_type": envelope["event_type"],
+        "channel": channel, "template": draft.message.template, "language": draft.contact["language"],
+        "to": mask(draft.address(channel))}, envelope, deps.now())
+    if record["status"] == SENDING and record["attempts"] == 0:
         # A worker died during this very first send (the event came again): it may have gone
         # out, so never risk a second copy. A later attempt left `sending` is the scheduler's,
         # settled by settle_stale_sends.
-        if n.log.mark_uncertain(record_id, "worker stopped during the send; not repeated",
-                                failed_event(envelope, channel, "uncertain"), n.clock(), attempts=0):
+        if deps.deliveries.mark_uncertain(record_id, "worker stopped during the send; not repeated",
+                                          failed_event(envelope, channel, "uncertain"), deps.now(), attempts=0):
             FAILED_TOTAL.labels(channel, draft.message.template, "uncertain").inc()
         return
-    if record["status"] != records.PENDING:
+    if record["status"] != PENDING:
         return  # handled before: sent, failed, uncertain, or waiting for the scheduler
-    if not n.log.claim(record_id, n.clock()):
+    if not deps.deliveries.claim_pending(record_id, deps.now()):
         return  # another worker claimed it (after a rebalance)
-    attempt(n, record, draft, channel)
+    attempt(deps, record, draft, channel)
 
 
-def retry_due(n: Notification) -> bool:
+def retry_due(deps: Dependencies) -> bool:
     """The scheduler's use case: claim the earliest due retry, if any, and make one attempt — unless
     the give-up horizon has passed meanwhile (the scheduler was down, or behind): then it fails as
     expired without a send, rather than reaching the applicant days late.
     Returns whether there was one (the scheduler asks again at once when there was)."""
-    record = n.log.claim_due(n.clock())
+    record = deps.deliveries.claim_due(deps.now())
     if record is None:
         return False
     message, channel = BY_EVENT[record["event_type"]], record["channel"]
-    now = n.clock()
-    if now >= give_up_at(n, record):
-        give_up(n, record, record["envelope"], channel, message.template,
+    now = deps.now()
+    if now >= give_up_at(deps, record):
+        give_up(deps, record, record["envelope"], channel, message.template,
                 f"not sent within DELIVERY_GIVE_UP_HOURS: due since {record['next_attempt_at']:%Y-%m-%d %H:%M:%S}Z, "
                 f"claimed at {now:%Y-%m-%d %H:%M:%S}Z (last error: {record.get('last_error')})", "expired",
                 attempted=False)
         return True
     try:
-        draft = Draft(n, record["envelope"], message)
+        draft = Draft(deps, record["envelope"], message)
     except InvalidMessage as exc:  # the key changed since: no attempt can succeed
-        n.log.mark_failed(record["_id"], str(exc), failed_event(record["envelope"], channel, "permanent"),
-                          n.clock())
+        deps.deliveries.mark_failed(record["_id"], str(exc), failed_event(record["envelope"], channel, "permanent"),
+                                    deps.now())
         FAILED_TOTAL.labels(channel, message.template, "permanent").inc()
         log.error("%s for %s given up: %s", channel, record["application_id"], exc)
         return True
-    attempt(n, record, draft, channel)
+    attempt(deps, record, draft, channel)
     return True
 
 
-def settle_stale_sends(n: Notification) -> int:
+def settle_stale_sends(deps: Dependencies) -> int:
     """The scheduler's use case: records claimed more than SENDING_TIMEOUT ago and still `sending`
     (the worker or scheduler died mid-send) become `uncertain`, with NotificationFailed(uncertain).
     Returns how many."""
-    moved = n.log.mark_stale_sending_uncertain(n.clock() - SENDING_TIMEOUT, uncertain_event, n.clock())
+    moved = deps.deliveries.mark_stale_sending_uncertain(deps.now() - SENDING_TIMEOUT, uncertain_event, deps.now())
     for record in moved:
         FAILED_TOTAL.labels(record["channel"], record["template"], "uncertain").inc()
         log.error("%s %s left sending since %s: marked uncertain, not repeated", record["channel"],
@@ -178,71 +175,68 @@ def settle_stale_sends(n: Notification) -> int:
     return len(moved)
 
 
-def restore_lost_retries(n: Notification) -> int:
-    """The scheduler's upkeep: a retrying record whose due entry was lost gets it back; returns how many."""
-    return n.log.resignal_retrying()
-
-
-def attempt(n: Notification, record: dict, draft: Draft, channel: str) -> None:
+def attempt(deps: Dependencies, record: dict, draft: Draft, channel: str) -> None:
     """One send of a claimed (`sending`) record, and the record moved on by its outcome."""
     record_id, envelope, template = record["_id"], draft.envelope, draft.message.template
     try:
-        attachments = attachments_for(n, draft, channel)
+        attachments = attachments_for(deps, draft, channel)
     except Exception as exc:  # noqa: BLE001 - whatever the renderer raised, it would raise on every retry
         log.exception("%s %s: the certificate could not be rendered", channel, record_id)
-        give_up(n, record, envelope, channel, template,
+        give_up(deps, record, envelope, channel, template,
                 f"certificate not rendered: {type(exc).__name__}: {exc}", "permanent", attempted=False)
         return
     try:
-        provider_id = send(n, channel, draft, record_id, attachments)
+        provider_id = send(deps, channel, draft, record_id, attachments)
     except PermanentFailure as exc:
-        give_up(n, record, envelope, channel, template, str(exc), "permanent")
+        give_up(deps, record, envelope, channel, template, str(exc), "permanent")
         return
     except UncertainFailure as exc:
-        if n.log.mark_uncertain(record_id, str(exc), failed_event(envelope, channel, "uncertain"), n.clock()):
+        if deps.deliveries.mark_uncertain(record_id, str(exc), failed_event(envelope, channel, "uncertain"),
+                                          deps.now()):
             FAILED_TOTAL.labels(channel, template, "uncertain").inc()
         log.error("%s %s may have gone out: marked uncertain, not repeated: %s", channel, record_id, exc)
         return
     except TransientFailure as exc:
         failures = record["attempts"] + 1
-        now = n.clock()
-        if now >= give_up_at(n, record):
-            give_up(n, record, envelope, channel, template, str(exc), "expired")
+        now = deps.now()
+        if now >= give_up_at(deps, record):
+            give_up(deps, record, envelope, channel, template, str(exc), "expired")
             return
-        next_attempt_at = now + retry_delay(failures, n.config.retry_base_seconds, n.config.retry_max_seconds)
-        n.log.reschedule(record_id, next_attempt_at, str(exc))
+        next_attempt_at = now + retry_delay(failures, deps.retry_base_seconds, deps.retry_max_seconds)
+        deps.deliveries.reschedule(record_id, next_attempt_at, str(exc), now)
         RETRIED_TOTAL.labels(channel).inc()
         log.warning("%s %s failed (attempt %d), next at %s: %s", channel, record_id, failures,
                     next_attempt_at.isoformat(timespec="seconds"), exc)
         return
-    if n.log.mark_sent(record_id, provider_id, sent_event(envelope, channel, template), n.clock()):
+    if deps.deliveries.mark_sent(record_id, provider_id, sent_event(envelope, channel, template), deps.now()):
         SENT_TOTAL.labels(channel, template).inc()
     else:  # settled as uncertain meanwhile (this send outlasted SENDING_TIMEOUT): it stays so
         log.error("%s %s was sent after it had been marked uncertain", channel, record_id)
 
 
-def attachments_for(n: Notification, draft: Draft, channel: str) -> list[tuple[str, str, bytes]]:
+def attachments_for(deps: Dependencies, draft: Draft, channel: str) -> list[tuple[str, str, bytes]]:
     """The email's attachments, (filename, content type, bytes): the approval's certificate, rendered
     here, before the SMTP session (a render error must not look like a failed or broken-off send)."""
     if channel != EMAIL or not draft.message.certificate:
         return []
     context = draft.context
-    pdf = render_certificate(draft.contact["full_name"], context["registration_number"], context["skills"],
-                             n.clock().date().isoformat(), context["valid_until"], context["verify_url"])
+    pdf = deps.render_certificate(draft.contact["full_name"], context["registration_number"], context["skills"],
+                                  deps.now().date().isoformat(), context["valid_until"], context["verify_url"])
     return [(f"certificate-{context['registration_number']}.pdf", "application/pdf", pdf)]
 
 
-def send(n: Notification, channel: str, draft: Draft, record_id: str, attachments: list) -> str:
+def send(deps: Dependencies, channel: str, draft: Draft, record_id: str, attachments: list) -> str:
     to, parts = draft.address(channel), draft.parts
     if channel == SMS:
-        return n.sms.send(to, parts["sms"], record_id)
-    return n.email.send(to, parts["subject"], parts["text"], parts["html"], draft.contact["language"], record_id,
-                        attachments)
+        return deps.sms.send(to, parts["sms"], record_id)
+    return deps.email.send(to, parts["subject"], parts["text"], parts["html"], draft.contact["language"], record_id,
+                           attachments)
 
 
-def give_up(n: Notification, record: dict, envelope: dict, channel: str, template: str, error: str,
+def give_up(deps: Dependencies, record: dict, envelope: dict, channel: str, template: str, error: str,
             reason: str, attempted: bool = True) -> None:
-    n.log.mark_failed(record["_id"], error, failed_event(envelope, channel, reason), n.clock(), attempted=attempted)
+    deps.deliveries.mark_failed(record["_id"], error, failed_event(envelope, channel, reason), deps.now(),
+                                attempted=attempted)
     FAILED_TOTAL.labels(channel, template, reason).inc()
     log.error("%s for %s given up (%s): %s", channel, envelope["key"], reason, error)
 

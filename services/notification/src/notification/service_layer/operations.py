@@ -18,11 +18,12 @@ unique id lets one through and refuses the other.
 """
 import logging
 
-from notification.adapters import notifications as records
-from notification.bootstrap import Notification
+from notification.domain.deliveries import FINAL, RESENDABLE, ResendNumberTaken
+from notification.service_layer.dependencies import Dependencies
+from servicekit.cursors import decode_cursor, encode_cursor
 
 log = logging.getLogger(__name__)
-LISTABLE = records.RESENDABLE  # what an operator may need to act on
+LISTABLE = RESENDABLE  # what an operator may need to act on
 
 
 class DeliveryNotFound(Exception):
@@ -34,35 +35,47 @@ class ResendRefused(Exception):
     of it is still on its way."""
 
 
-def deliveries_with_status(n: Notification, status: str, limit: int, cursor: str | None) -> dict:
-    """One page of deliveries in `status` (failed or uncertain), newest first: {items, next_cursor}."""
+def delivery_log(deps: Dependencies, application_id: str) -> list[dict]:
+    """Every delivery of an application, newest first, each original listing its re-sends."""
+    return deps.deliveries.for_application(application_id)
+
+
+def deliveries_with_status(deps: Dependencies, status: str, limit: int, cursor: str | None) -> dict:
+    """One page of deliveries in `status` (failed or uncertain), newest first: {items, next_cursor}.
+    `cursor` is the previous page's next_cursor (servicekit.cursors: the last item's time and id);
+    ValueError for a status that is not listable or a cursor that is not one."""
     if status not in LISTABLE:
         raise ValueError(f"status must be one of {', '.join(LISTABLE)}")
-    items, next_cursor = n.log.with_status(status, limit, cursor)
+    after = decode_cursor(cursor) if cursor else None
+    items = deps.deliveries.with_status(status, limit + 1, after)
+    next_cursor = None
+    if len(items) > limit:
+        items = items[:limit]
+        next_cursor = encode_cursor(items[-1]["created_at"], items[-1]["_id"])
     return {"items": items, "next_cursor": next_cursor}
 
 
-def resend(n: Notification, record_id: str, operator: str, reason: str, requested_from: str) -> dict:
+def resend(deps: Dependencies, record_id: str, operator: str, reason: str, requested_from: str) -> dict:
     """Queue a new attempt of a failed or uncertain delivery (of its original, when `record_id` is a
     re-send); returns the new delivery record. `requested_from`: the client's address or the CLI's host."""
-    asked = n.log.get(record_id)
+    asked = deps.deliveries.get(record_id)
     if asked is None:
         raise DeliveryNotFound(record_id)
-    if asked["status"] not in records.RESENDABLE:
+    if asked["status"] not in RESENDABLE:
         raise ResendRefused(f"Only a failed or uncertain delivery can be re-sent; {record_id} is {asked['status']}.")
-    original = (n.log.get(asked["resend_of"]) or asked) if asked.get("resend_of") else asked
+    original = (deps.deliveries.get(asked["resend_of"]) or asked) if asked.get("resend_of") else asked
     if not original.get("envelope"):
         raise ResendRefused(f"{original['_id']} kept no event to send from (it is {original['status']}).")
-    earlier = n.log.resends_of(original["_id"])
-    if earlier and earlier[-1]["status"] not in records.FINAL:
+    earlier = deps.deliveries.resends_of(original["_id"])
+    if earlier and earlier[-1]["status"] not in FINAL:
         raise ResendRefused(f"A re-send of this delivery is still under way: {earlier[-1]['_id']} is "
                             f"{earlier[-1]['status']}. Ask again once it is sent, failed or uncertain.")
-    requested_at = n.clock()
+    requested_at = deps.now()
     try:
-        record = n.log.add_resend(original, len(earlier) + 1, {
+        record = deps.deliveries.add_resend(original, len(earlier) + 1, {
             "requested_by": operator, "requested_from": requested_from, "reason": reason,
             "requested_at": requested_at}, requested_at)
-    except records.ResendNumberTaken as exc:
+    except ResendNumberTaken as exc:
         raise ResendRefused(f"A re-send of this delivery is still under way: {exc} was just made by "
                             "another request.") from None
     log.warning("%s (from %s) asked to re-send %s as %s: %s", operator, requested_from, original["_id"],

@@ -8,11 +8,11 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 from werkzeug.exceptions import Conflict, NotFound, Unauthorized
 
-from notification.adapters.notifications import decode_cursor
 from notification.bootstrap import notification_for
 from notification.domain.messages import LANGUAGES, TEMPLATES
 from notification.service_layer import operations
 from notification.service_layer.templates import SAMPLE, render
+from servicekit.cursors import decode_cursor
 from servicekit.requests import bearer_token, json_body
 
 blp = Blueprint("operators", __name__, url_prefix="/api/v1",
@@ -131,7 +131,7 @@ class PreviewSchema(Schema):
 @blp.response(200, LogSchema)
 def delivery_log(query):
     """Every message for an application: channel, template, status, attempts and times."""
-    return {"items": notification().log.for_application(query["application_id"])}
+    return {"items": operations.delivery_log(notification(), query["application_id"])}
 
 
 @blp.route("/deliveries")

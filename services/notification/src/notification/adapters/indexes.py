@@ -1,0 +1,28 @@
+"""Every index notification's queries need, declared in one place and made at start by the bootstrap
+(eventkit.indexes.ensure_indexes). tests/integration/notification/test_query_plans.py checks with
+`explain` that each query of the delivery log (adapters/notifications.py) is served by one of them.
+
+Lookups and conditional moves by `_id` use the `_id` index, which needs no declaration. No TTL:
+delivery records are the audit trail of what was sent to whom, kept for good.
+"""
+from pymongo import ASCENDING, DESCENDING, IndexModel
+
+from eventkit import outbox
+from notification.adapters.notifications import COLLECTION as DELIVERIES
+
+INDEXES = {
+    DELIVERIES: [
+        # The scheduler: retries due by now, earliest first (claim_due).
+        IndexModel([("status", ASCENDING), ("next_attempt_at", ASCENDING)], name="due"),
+        # Housekeeping: sends claimed too long ago and still under way (stale_sending).
+        IndexModel([("status", ASCENDING), ("claimed_at", ASCENDING)], name="claimed"),
+        # The operators' listing of failed or uncertain deliveries, newest first, paged by (created_at, _id).
+        IndexModel([("status", ASCENDING), ("created_at", DESCENDING), ("_id", DESCENDING)], name="listing"),
+        # The delivery log of one application, newest first.
+        IndexModel([("application_id", ASCENDING), ("created_at", DESCENDING)], name="application"),
+        # The re-sends of a delivery (a re-send's rules and the listings' `resent_as`).
+        IndexModel([("resend_of", ASCENDING)], name="resend_of"),
+        # The relay: records with events still to publish.
+        *outbox.OUTBOX_INDEXES,
+    ],
+}

@@ -1,0 +1,84 @@
+"""What the service layer works with, passed in by the caller (the bootstrap builds the real ones,
+unit tests pass in-memory fakes): the delivery log's contract, the senders, and the few settings
+the delivery rules need."""
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from typing import Protocol
+
+
+class Deliveries(Protocol):
+    """The delivery log (adapters.notifications.DeliveryLog); every move is conditional on the status."""
+
+    def open(self, record_id: str, fields: dict, envelope: dict, at: dt.datetime) -> dict: ...
+
+    def claim_pending(self, record_id: str, at: dt.datetime) -> bool: ...
+
+    def mark_sent(self, record_id: str, provider_id: str, event: dict, at: dt.datetime) -> bool: ...
+
+    def mark_failed(self, record_id: str, error: str, event: dict, at: dt.datetime,
+                    attempted: bool = True) -> bool: ...
+
+    def reschedule(self, record_id: str, next_attempt_at: dt.datetime, error: str, at: dt.datetime) -> bool: ...
+
+    def mark_uncertain(self, record_id: str, error: str, event: dict, at: dt.datetime,
+                       attempts: int | None = None) -> bool: ...
+
+    def claim_due(self, at: dt.datetime) -> dict | None: ...
+
+    def mark_stale_sending_uncertain(self, claimed_before: dt.datetime, failed_event: Callable[[dict], dict],
+                                     at: dt.datetime) -> list[dict]: ...
+
+    def get(self, record_id: str) -> dict | None: ...
+
+    def resends_of(self, record_id: str) -> list[dict]: ...
+
+    def add_resend(self, original: dict, number: int, fields: dict, at: dt.datetime) -> dict: ...
+
+    def for_application(self, application_id: str) -> list[dict]: ...
+
+    def with_status(self, status: str, limit: int, after: tuple[dt.datetime, str] | None = None) -> list[dict]: ...
+
+
+class EmailSender(Protocol):
+    """adapters.email.SmtpSender: returns the Message-ID; raises domain.messages' failures."""
+
+    def send(self, to: str, subject: str, text: str, html: str, language: str, message_key: str,
+             attachments=()) -> str: ...
+
+
+class SmsSender(Protocol):
+    """adapters.sms.FileSmsSink or HttpSmsGateway: returns the provider's id; raises domain.messages' failures."""
+
+    def send(self, to: str, text: str, message_key: str) -> str: ...
+
+
+class Unsealer(Protocol):
+    def unseal(self, sealed: str) -> dict: ...
+
+
+# adapters.certificate.render_certificate(full_name, registration_number, skills, issued_on, valid_until,
+# verify_url) -> PDF bytes
+CertificateRenderer = Callable[[str, str, list, str, str, str], bytes]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+@dataclasses.dataclass(frozen=True)
+class Dependencies:
+    deliveries: Deliveries
+    email: EmailSender
+    sms: SmsSender
+    events_sealer: Unsealer  # opens the personal data sealed in events (EVENT_PII_KEY)
+    render_certificate: CertificateRenderer
+    intake_public_url: str  # applicants' status pages
+    directory_public_url: str  # where certificates' QR codes point
+    retry_base_seconds: float = 1.0  # DELIVERY_RETRY_SECONDS
+    retry_max_seconds: float = 120.0  # DELIVERY_RETRY_MAX_SECONDS
+    give_up_hours: float = 24.0  # DELIVERY_GIVE_UP_HOURS
+    clock: Callable[[], dt.datetime] = utc_now  # the time the rules go by (tests set their own)
+
+    def now(self) -> dt.datetime:
+        return self.clock()
