@@ -1,6 +1,7 @@
-"""Intake's re-key of CNIC claims to the current blind-index recipe, with the real repository against a
-real MongoDB-protocol server (FerretDB locally): claims and `cnic_index` move, a second run changes
-nothing, the recipe stamp is written, and a fresh database is stamped at its first check."""
+"""Intake's re-key of CNIC indexes and claims to the current version, with the real repository against a
+real MongoDB-protocol server (DocumentDB locally): indexes move, every application that holds its CNIC
+gets its claim under the unique index, the old `cnic_claims` collection goes, a second run changes
+nothing, a conflict is reported, and a fresh database is stamped at its first check."""
 import datetime as dt
 import hashlib
 import hmac
@@ -10,10 +11,12 @@ from types import SimpleNamespace
 import pytest
 
 from domainkit.people import cnic_index
-from intake.adapters.applications import CLAIM_CONFLICT, CLAIM_MOVED, NO_CLAIM, ApplicationRepository
-from intake.bootstrap import Keys
+from eventkit.indexes import ensure_indexes
+from intake.adapters.applications import ApplicationRepository
+from intake.adapters.indexes import INDEXES
 from intake.domain import application as lifecycle
 from intake.service_layer import cnic_index as recipe
+from intake.service_layer.dependencies import Keys
 from servicekit.crypto import Sealer
 
 INDEX_KEY = bytes(range(32))
@@ -26,78 +29,93 @@ def old_recipe(cnic: str) -> str:
 
 
 @pytest.fixture
-def intake(database):
-    applications = ApplicationRepository(database)
-    applications.ensure_indexes()
+def deps(database):
+    ensure_indexes(database, INDEXES)
     keys = Keys(at_rest=Sealer(bytes(32)), in_events=Sealer(bytes(32)), cnic_index=INDEX_KEY)
-    return SimpleNamespace(keys=keys, applications=applications, db=database)
+    return SimpleNamespace(keys=keys, applications=ApplicationRepository(database), db=database)
 
 
-def stored_before_the_upgrade(intake, application_id, cnic, status=lifecycle.SUBMITTED, claimed=True):
+def stored_before_the_upgrade(deps, application_id, cnic, status=lifecycle.SUBMITTED, claimed=True):
+    """An application, and its claim in the `cnic_claims` collection, as intake stored them at recipe 1."""
     index = old_recipe(cnic)
-    intake.db["applications"].insert_one({"_id": application_id, "status": status, "cnic_index": index,
-                                          "pii": intake.keys.at_rest.seal({"cnic": cnic}), "outbox": [],
-                                          "outbox_pending": False, "revision": 1})
+    deps.db["applications"].insert_one({"_id": application_id, "status": status, "cnic_index": index,
+                                        "pii": deps.keys.at_rest.seal({"cnic": cnic}), "outbox": [],
+                                        "outbox_pending": False, "revision": 1})
     if claimed:
-        intake.db["cnic_claims"].insert_one({"_id": index, "application_id": application_id, "claimed_at": CLAIMED_AT})
+        deps.db["cnic_claims"].insert_one({"_id": index, "application_id": application_id, "claimed_at": CLAIMED_AT})
 
 
-def snapshot(intake):
-    return (list(intake.db["applications"].find({}, {"cnic_index": 1}).sort("_id")),
-            list(intake.db["cnic_claims"].find().sort("_id")))
+def snapshot(deps):
+    return list(deps.db["applications"].find({}, {"cnic_index": 1, "cnic_claim": 1}).sort("_id"))
 
 
-def test_rekey_moves_claims_and_indexes_and_a_second_run_changes_nothing(intake, monkeypatch):
+def new_application(application_id, cnic):
+    return {"_id": application_id, "status": lifecycle.SUBMITTED, "cnic_index": cnic_index(INDEX_KEY, cnic),
+            "pii": Sealer(bytes(32)).seal({"cnic": cnic})}
+
+
+def test_rekey_moves_indexes_and_claims_and_a_second_run_changes_nothing(deps, monkeypatch):
     monkeypatch.setattr(recipe, "BATCH", 2)  # several batches
-    stored_before_the_upgrade(intake, "a1", CNICS[0])
-    stored_before_the_upgrade(intake, "a2", CNICS[1], status=lifecycle.APPROVED)
-    stored_before_the_upgrade(intake, "a3", CNICS[2], status=lifecycle.WITHDRAWN, claimed=False)
+    stored_before_the_upgrade(deps, "a1", CNICS[0])
+    stored_before_the_upgrade(deps, "a2", CNICS[1], status=lifecycle.APPROVED)
+    stored_before_the_upgrade(deps, "a3", CNICS[2], status=lifecycle.WITHDRAWN, claimed=False)
     with pytest.raises(recipe.CnicIndexRecipeOutdated, match="rekey-cnic-index"):
-        recipe.check_recipe(intake.applications)
+        recipe.check_recipe(deps.applications)
 
-    result = recipe.rekey_cnic_indexes(intake, out=io.StringIO())
+    result = recipe.rekey_cnic_indexes(deps, out=io.StringIO())
     assert result == {"applications": 3, "rekeyed": 3, "current": 0, "claims_moved": 2, "conflicts": []}
-    docs, claims = snapshot(intake)
-    assert {d["_id"]: d["cnic_index"] for d in docs} == {
+    docs = {d["_id"]: d for d in snapshot(deps)}
+    assert {i: d["cnic_index"] for i, d in docs.items()} == {
         f"a{n + 1}": cnic_index(INDEX_KEY, cnic) for n, cnic in enumerate(CNICS)}
-    assert {c["_id"]: (c["application_id"], c["claimed_at"]) for c in claims} == {
-        cnic_index(INDEX_KEY, CNICS[0]): ("a1", CLAIMED_AT), cnic_index(INDEX_KEY, CNICS[1]): ("a2", CLAIMED_AT)}
-    assert intake.applications.cnic_index_recipe_version() == recipe.CURRENT_RECIPE
-    recipe.check_recipe(intake.applications)
-    assert not intake.applications.claim_cnic(cnic_index(INDEX_KEY, CNICS[0]), "new", lifecycle.HOLDS_CNIC)
-    assert not intake.applications.claim_cnic(cnic_index(INDEX_KEY, CNICS[1]), "new", lifecycle.HOLDS_CNIC)
+    assert {i: d.get("cnic_claim") for i, d in docs.items()} == {
+        "a1": cnic_index(INDEX_KEY, CNICS[0]), "a2": cnic_index(INDEX_KEY, CNICS[1]), "a3": None}
+    assert "cnic_claims" not in deps.db.list_collection_names()
+    assert deps.applications.cnic_index_recipe_version() == recipe.CURRENT_RECIPE
+    recipe.check_recipe(deps.applications)
+    for n, cnic in enumerate(CNICS[:2]):
+        with pytest.raises(lifecycle.DuplicateCnic):
+            deps.applications.add(new_application(f"new{n}", cnic), [])
+    deps.applications.add(new_application("new3", CNICS[2]), [])  # its application was withdrawn
 
-    before = snapshot(intake)
-    again = recipe.rekey_cnic_indexes(intake, out=io.StringIO())
-    assert again == {"applications": 3, "rekeyed": 0, "current": 3, "claims_moved": 0, "conflicts": []}
-    assert snapshot(intake) == before
+    before = snapshot(deps)
+    again = recipe.rekey_cnic_indexes(deps, out=io.StringIO())
+    assert again == {"applications": 4, "rekeyed": 0, "current": 4, "claims_moved": 0, "conflicts": []}
+    assert snapshot(deps) == before
 
 
-def test_a_claim_moves_only_for_its_owner_and_a_repeat_finishes_a_half_done_move(intake):
-    stored_before_the_upgrade(intake, "a1", CNICS[0])
+def test_rekey_moves_each_index_only_from_the_one_read(deps):
+    stored_before_the_upgrade(deps, "a1", CNICS[0])
     old, new = old_recipe(CNICS[0]), cnic_index(INDEX_KEY, CNICS[0])
-    repo = intake.applications
-    assert repo.move_cnic_claim(old, new, "someone-else", lifecycle.HOLDS_CNIC) == NO_CLAIM
-    intake.db["cnic_claims"].insert_one({"_id": new, "application_id": "a1", "claimed_at": CLAIMED_AT})  # died here
-    assert repo.move_cnic_claim(old, new, "a1", lifecycle.HOLDS_CNIC) == CLAIM_MOVED
-    assert [c["_id"] for c in intake.db["cnic_claims"].find()] == [new]
-    assert repo.move_cnic_claim(old, new, "a1", lifecycle.HOLDS_CNIC) == CLAIM_MOVED
-    assert not repo.replace_cnic_index("a1", "not-its-index", new)
-    assert repo.replace_cnic_index("a1", old, new) and not repo.replace_cnic_index("a1", old, new)
+    repo = deps.applications
+    assert repo.rekey_cnic("a1", "not-its-index", new) == lifecycle.CHANGED_MEANWHILE
+    assert repo.rekey_cnic("a1", old, new) == lifecycle.CLAIM_MOVED
+    assert repo.rekey_cnic("a1", old, new) == lifecycle.CHANGED_MEANWHILE
+    deps.db["applications"].update_one({"_id": "a1"}, {"$set": {"status": lifecycle.REJECTED}})
+    assert repo.rekey_cnic("a1", new, new) == lifecycle.INDEX_MOVED
+    assert "cnic_claim" not in repo.get("a1")
 
 
-def test_a_new_index_held_by_another_active_application_is_a_conflict(intake):
-    stored_before_the_upgrade(intake, "a1", CNICS[0])
-    intake.db["applications"].insert_one({"_id": "b1", "status": lifecycle.SUBMITTED})
-    intake.db["cnic_claims"].insert_one({"_id": cnic_index(INDEX_KEY, CNICS[0]), "application_id": "b1",
-                                         "claimed_at": CLAIMED_AT})
-    assert intake.applications.move_cnic_claim(old_recipe(CNICS[0]), cnic_index(INDEX_KEY, CNICS[0]), "a1",
-                                               lifecycle.HOLDS_CNIC) == CLAIM_CONFLICT
-    assert intake.db["cnic_claims"].count_documents({}) == 2
+def test_a_new_index_held_by_another_active_application_is_a_conflict(deps):
+    stored_before_the_upgrade(deps, "a1", CNICS[0])
+    deps.applications.add(new_application("b1", CNICS[0]), [])
+    result = recipe.rekey_cnic_indexes(deps, out=io.StringIO())
+    assert result["conflicts"] == ["a1"]
+    assert deps.applications.get("a1")["cnic_index"] == cnic_index(INDEX_KEY, CNICS[0])
+    assert "cnic_claim" not in deps.applications.get("a1")
+    assert deps.applications.get("b1")["cnic_claim"] == cnic_index(INDEX_KEY, CNICS[0])
 
 
-def test_a_fresh_database_is_stamped_current_at_its_first_check(intake):
-    assert intake.applications.cnic_index_recipe_version() is None
-    recipe.check_recipe(intake.applications)
-    assert intake.applications.cnic_index_recipe_version() == recipe.CURRENT_RECIPE
-    recipe.check_recipe(intake.applications)
+def test_a_fresh_database_is_stamped_current_at_its_first_check(deps):
+    assert deps.applications.cnic_index_recipe_version() is None
+    recipe.check_recipe(deps.applications)
+    assert deps.applications.cnic_index_recipe_version() == recipe.CURRENT_RECIPE
+    recipe.check_recipe(deps.applications)
+
+
+def test_an_older_stamp_on_a_database_without_applications_is_raised_never_lowered(deps):
+    deps.applications.stamp_cnic_index_recipe(2, "an earlier intake")
+    recipe.check_recipe(deps.applications)
+    assert deps.applications.cnic_index_recipe_version() == recipe.CURRENT_RECIPE
+    deps.applications.stamp_cnic_index_recipe(recipe.CURRENT_RECIPE + 1, "a later intake")
+    assert deps.applications.stamp_cnic_index_recipe_if_no_applications(recipe.CURRENT_RECIPE)
+    assert deps.applications.cnic_index_recipe_version() == recipe.CURRENT_RECIPE + 1

@@ -44,7 +44,7 @@ HOSTILE_FIELDS = [
 @pytest.fixture
 def stored_counts(intake_db):
     def counts():
-        return {name: intake_db[name].count_documents({}) for name in ("applications", "cnic_claims", "documents")}
+        return {name: intake_db[name].count_documents({}) for name in ("applications", "documents")}
     return counts
 
 

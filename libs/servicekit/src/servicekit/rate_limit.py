@@ -1,23 +1,30 @@
 """Per-client rate limits shared by all of a service's workers, counted in its database.
 
-Fixed windows: one counter document per (bucket, client, window), incremented
-atomically. The client is `client_address()`: the connection's peer, or with
-TRUSTED_PROXY_HOPS > 0 the address X-Forwarded-For names that many hops from the right
-(servicekit.web applies werkzeug's ProxyFix), so a client cannot pick its own key by
-sending the header. Old windows are deleted now and then by the requests themselves (FerretDB
-has no TTL indexes).
+Fixed windows: one counter document per (bucket, client, window), incremented atomically in
+one round trip (an upsert through eventkit.upserts.upsert_by_id: DocumentDB loses racing
+upserts filtered by a bare `_id`, so two requests opening a window at once would count once).
+The client is `client_address()`: the connection's peer, or with TRUSTED_PROXY_HOPS > 0 the
+address X-Forwarded-For names that many hops from the right (servicekit.web applies werkzeug's
+ProxyFix), so a client cannot pick its own key by sending the header.
+
+A counter carries `expires_at`, the end of its window; the TTL index in INDEXES has the server
+delete it after that (DocumentDB's purge runs about once a minute, MongoDB's about as often).
+Each service that installs rate limits lists INDEXES in its `adapters/indexes.py`.
 """
 import datetime as dt
 import functools
-import random
 import time
 
 from flask import current_app, request
-from pymongo import ReturnDocument
+from pymongo import ASCENDING, IndexModel
 from pymongo.collection import Collection
 from werkzeug.exceptions import TooManyRequests
 
+from eventkit.upserts import upsert_by_id
+
 COLLECTION = "rate_limits"
+INDEXES = {COLLECTION: [IndexModel([("expires_at", ASCENDING)], name="expires_at_ttl", expireAfterSeconds=0)]}
+"""The counters' TTL index: a service's `adapters/indexes.py` includes it (`{**rate_limit.INDEXES, ...}`)."""
 
 
 class RateLimiter:
@@ -29,16 +36,15 @@ class RateLimiter:
         """Count one request; None when allowed, else the seconds until the window resets."""
         now = time.time() if now is None else now
         window_start = int(now // self.window * self.window)
-        counter = self.collection.find_one_and_update(
-            {"_id": f"{self.bucket}:{client}:{window_start}"},
-            {"$inc": {"count": 1}, "$setOnInsert": {"expires_at": dt.datetime.fromtimestamp(
-                window_start + self.window, dt.timezone.utc)}},
-            upsert=True, return_document=ReturnDocument.AFTER)
-        if random.random() < 0.01:
-            self.collection.delete_many({"expires_at": {"$lt": dt.datetime.now(dt.timezone.utc)}})
+        window_end = window_start + self.window
+        counter = upsert_by_id(
+            self.collection, f"{self.bucket}:{client}:{window_start}",
+            {"$inc": {"count": 1},
+             "$setOnInsert": {"expires_at": dt.datetime.fromtimestamp(window_end, dt.timezone.utc)}},
+            return_after=True)
         if counter["count"] <= self.limit:
             return None
-        return max(1, int(window_start + self.window - now))
+        return max(1, int(window_end - now))
 
 
 def client_address() -> str:
@@ -61,7 +67,8 @@ def rate_limited(bucket: str):
 
 
 def install_rate_limits(app, database_getter, limits: dict[str, tuple[int, int]]) -> None:
-    """Give `app` its limits: bucket → (requests, window seconds), counted in the service's database.
+    """Give `app` its limits: bucket → (requests, window seconds), counted in the service's database
+    (whose TTL index, INDEXES, the service creates at start).
 
     `database_getter` is called per request so the database client is made after fork."""
     def limiter_for(bucket: str) -> RateLimiter:

@@ -1,27 +1,18 @@
-"""The composition root: intake's parts built from its config, once per process, on first use."""
-import dataclasses
+"""The composition root: intake's parts built from its config, once per process, on first use.
+
+The first build in a process also makes the database ready: every declared index
+(adapters/indexes.py, idempotent)."""
 import os
 
+from eventkit.indexes import ensure_indexes
 from eventkit.mongo import get_database
 from intake.adapters.applications import ApplicationRepository
 from intake.adapters.documents import DocumentStore
+from intake.adapters.indexes import INDEXES
 from intake.config import Config
+from intake.service_layer.dependencies import Dependencies, Keys
+from intake.service_layer.handlers import handle_verification_event
 from servicekit.crypto import Sealer, decode_key
-
-
-@dataclasses.dataclass(frozen=True)
-class Keys:
-    at_rest: Sealer  # personal data in intake's database
-    in_events: Sealer  # personal data inside events (verification and notification hold this key)
-    cnic_index: bytes
-
-
-@dataclasses.dataclass(frozen=True)
-class Intake:
-    config: Config
-    keys: Keys
-    applications: ApplicationRepository
-    documents: DocumentStore
 
 
 def load_keys(config: Config) -> Keys:
@@ -31,15 +22,23 @@ def load_keys(config: Config) -> Keys:
                 cnic_index=decode_key(config.cnic_index_key, "CNIC_INDEX_KEY"))
 
 
-_built: dict[tuple[int, Config], Intake] = {}
+_built: dict[tuple[int, Config], Dependencies] = {}
 
 
-def intake_for(config: Config) -> Intake:
+def intake_for(config: Config) -> Dependencies:
+    """This process's intake, built (and its database made ready) on first use: after a fork."""
     key = (os.getpid(), config)
     if key not in _built:
         keys = load_keys(config)
         db = get_database(config.mongodb_uri, config.mongodb_database)
-        applications = ApplicationRepository(db)
-        applications.ensure_indexes()
-        _built[key] = Intake(config, keys, applications, DocumentStore(db, keys.at_rest))
+        ensure_indexes(db, INDEXES)
+        _built[key] = Dependencies(keys=keys, applications=ApplicationRepository(db),
+                                   documents=DocumentStore(db, keys.at_rest))
     return _built[key]
+
+
+def verification_event_handler(config: Config):
+    """The handler the worker runs; intake's parts are built on the first event, after fork."""
+    def handle(envelope: dict) -> None:
+        handle_verification_event(intake_for(config), envelope)
+    return handle

@@ -1,136 +1,176 @@
-"""Where applications live: one document per application in intake's `applications`
-collection, carrying its own outbox (eventkit.outbox), and the CNIC claims that make a
-CNIC usable by one active application at a time.
+"""Where applications live: one document per application in intake's `applications` collection,
+carrying its own outbox (eventkit.outbox) and, while it holds the applicant's CNIC, its claim.
 
-A claim's `_id` is the CNIC's blind index, also kept as the application's `cnic_index`. The
-`meta` collection's `cnic_index_recipe` document says which recipe those indexes were made
-with (see service_layer/cnic_index.py); no document means the first recipe, or a fresh database."""
+The claim: an application whose status holds the CNIC (domain.application.HOLDS_CNIC) carries
+`cnic_claim`, the CNIC's blind index, under a unique sparse index (adapters/indexes.py); the
+write that withdraws or rejects it removes the field. So a submission is ONE insert that
+either stores the application, its claim and its ApplicationSubmitted event together, or is
+refused by the index and stores nothing: a CNIC can be held by one application at a time
+with no second write to undo. `cnic_index` keeps the blind index for good (also after the
+claim is released), so the re-key finds it.
+
+The `meta` collection's `cnic_index_recipe` document says how the stored indexes and claims are
+made (see service_layer/cnic_index.py). Earlier versions kept the claims in a `cnic_claims`
+collection of their own; the re-key moves them into the applications and drops it.
+"""
 import datetime as dt
 
-from pymongo import ASCENDING
+from bson import MinKey
+from pymongo import ASCENDING, ReturnDocument
 from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from eventkit import outbox
+from eventkit.inbox import apply_once
+from eventkit.upserts import upsert_by_id
+from intake.domain.application import (CHANGED_MEANWHILE, CLAIM_CONFLICT, CLAIM_MOVED, HOLDS_CNIC, INDEX_MOVED, OPEN,
+                                       DuplicateCnic)
 
 COLLECTION = "applications"
-CLAIMS = "cnic_claims"
 META = "meta"
+LEGACY_CLAIMS = "cnic_claims"  # where versions before the `cnic_claim` field kept claims; dropped by the re-key
 CNIC_INDEX_RECIPE = "cnic_index_recipe"  # the meta document: {_id, version, stamped_at, how}
-# A claim whose application never got written (the writer died in between) is free after this.
-ORPHAN_CLAIM_SECONDS = 60
-# What move_cnic_claim did.
-CLAIM_MOVED, NO_CLAIM, CLAIM_CONFLICT = "moved", "no claim", "conflict"
+CLAIM_INDEX = "cnic_claim"  # the unique index on `cnic_claim` (adapters/indexes.py)
+
+_HOLDING = {"status": {"$in": list(HOLDS_CNIC)}}
+_NOT_HOLDING = {"status": {"$nin": list(HOLDS_CNIC)}}
+_OPEN = {"status": {"$in": list(OPEN)}}
+
+
+def violates_claim(error: DuplicateKeyError) -> bool:
+    """Whether a duplicate key is another application's CNIC claim (not, say, an `_id`).
+
+    MongoDB names the index in `keyPattern` and in the message; DocumentDB in the message only."""
+    details = error.details or {}
+    if "keyPattern" in details:
+        return "cnic_claim" in details["keyPattern"]
+    return f"'{CLAIM_INDEX}'" in details.get("errmsg", "") or f"index: {CLAIM_INDEX} " in details.get("errmsg", "")
 
 
 class ApplicationRepository:
     def __init__(self, db: Database):
         self.applications: Collection = db[COLLECTION]
-        self.claims: Collection = db[CLAIMS]
         self.meta: Collection = db[META]
+        self.database = db
 
-    def ensure_indexes(self) -> None:
-        outbox.ensure_indexes(self.applications)
-        self.applications.create_index([("cnic_index", ASCENDING)])
+    # What applicants and verification's decisions do.
 
     def get(self, application_id: str, projection: dict | None = None) -> dict | None:
         return self.applications.find_one({"_id": application_id}, projection)
 
-    def insert(self, document: dict, events: list[dict]) -> None:
-        outbox.insert_with_events(self.applications, document, events)
+    def exists(self, application_id: str) -> bool:
+        return self.applications.find_one({"_id": application_id}, {"_id": 1}) is not None
 
-    def update_if(self, application_id: str, condition: dict, update: dict, events: list[dict] = ()) -> bool:
-        """Apply `update` (and store `events` with it) only while the document matches `condition`."""
-        query = {"_id": application_id, **condition}
-        return outbox.update_with_events(self.applications, query, update, list(events))
-
-    def claim_cnic(self, cnic_index: str, application_id: str, holds_cnic: tuple[str, ...]) -> bool:
-        """Reserve the CNIC for `application_id`; False when an active application already holds it."""
-        return self._claim(cnic_index, application_id, holds_cnic, dt.datetime.now(dt.timezone.utc))
-
-    def _claim(self, cnic_index: str, application_id: str, holds_cnic: tuple[str, ...],
-               claimed_at: dt.datetime) -> bool:
-        now = dt.datetime.now(dt.timezone.utc)
+    def add(self, application: dict, events: list[dict]) -> None:
+        """Store a new application, its claim on `application["cnic_index"]` and its first events in one write;
+        DuplicateCnic (nothing stored) when an application that holds the CNIC exists."""
+        document = {**application, "cnic_claim": application["cnic_index"], **outbox.new_document_fields(events)}
         try:
-            self.claims.insert_one({"_id": cnic_index, "application_id": application_id, "claimed_at": claimed_at})
-            return True
-        except DuplicateKeyError:
-            pass
-        claim = self.claims.find_one({"_id": cnic_index})
-        if claim is None:
-            return False  # released this instant; the applicant can simply retry
-        if claim["application_id"] == application_id:
-            return True  # its own claim already (a re-key run again)
-        holder = self.get(claim["application_id"], {"status": 1})
-        if holder is not None and holder["status"] in holds_cnic:
-            return False
-        if holder is None and (now - claim["claimed_at"]).total_seconds() < ORPHAN_CLAIM_SECONDS:
-            return False  # its application is being written right now
-        taken = self.claims.find_one_and_update(
-            {"_id": cnic_index, "application_id": claim["application_id"]},
-            {"$set": {"application_id": application_id, "claimed_at": claimed_at}})
-        return taken is not None
+            self.applications.insert_one(document)
+        except DuplicateKeyError as exc:
+            if violates_claim(exc):
+                raise DuplicateCnic() from None
+            raise
 
-    def release_cnic(self, cnic_index: str, application_id: str) -> None:
-        self.claims.delete_one({"_id": cnic_index, "application_id": application_id})
+    def amend(self, application_id: str, revision: int, changes: dict, timeline_entry: dict,
+              event: dict) -> dict | None:
+        """Replace an open application's filed data (`changes`: public, pii, language, status, updated_at) if it is
+        still at `revision`, append to its timeline and store `event`; the application after it, or None."""
+        return self.applications.find_one_and_update(
+            {"_id": application_id, "revision": revision, **_OPEN},
+            outbox.with_events({"$set": changes, "$push": {"timeline": timeline_entry}}, [event]),
+            return_document=ReturnDocument.AFTER)
 
-    # Re-keying the CNIC indexes to a new recipe (service_layer/cnic_index.py), safe while intake serves.
+    def withdraw(self, application_id: str, at: dt.datetime, timeline_entry: dict, event: dict) -> dict | None:
+        """Withdraw an open application and release its CNIC claim, with `event`; its status and time after it,
+        or None when it was not open."""
+        return self.applications.find_one_and_update(
+            {"_id": application_id, **_OPEN},
+            outbox.with_events({"$set": {"status": timeline_entry["status"], "updated_at": at},
+                                "$unset": {"cnic_claim": ""},
+                                "$push": {"timeline": timeline_entry}}, [event]),
+            projection={"status": 1, "updated_at": 1}, return_document=ReturnDocument.AFTER)
+
+    def record_document(self, application_id: str, info: dict, event: dict) -> bool:
+        """Note an uploaded document (`info`: kind, content type, size, time) on an open application, with `event`."""
+        return outbox.update_with_events(
+            self.applications, {"_id": application_id, **_OPEN},
+            {"$set": {f"documents.{info['kind']}": info, "updated_at": info["uploaded_at"]}}, [event])
+
+    def record_decision(self, application_id: str, event_id: str, allowed_from: list[str], decision: dict,
+                        timeline_entry: dict) -> bool:
+        """Move the application to `timeline_entry["status"]` with `decision`, once per `event_id` and only from
+        `allowed_from`; a status that no longer holds the CNIC releases the claim. False when nothing changed."""
+        status, at = timeline_entry["status"], timeline_entry["at"]
+        guard, mark = apply_once(event_id)
+        update = {"$set": {"status": status, "decision": decision, "updated_at": at},
+                  "$push": {"timeline": timeline_entry, **mark["$push"]}}
+        if status not in HOLDS_CNIC:
+            update["$unset"] = {"cnic_claim": ""}
+        result = self.applications.update_one({"_id": application_id, "status": {"$in": allowed_from}, **guard},
+                                               update)
+        return result.matched_count == 1
+
+    # Re-keying the CNIC indexes and claims (service_layer/cnic_index.py), safe while intake serves.
 
     def count(self) -> int:
-        return self.applications.count_documents({})
+        """About how many applications there are (for a progress bar: the server's estimate, no scan)."""
+        return self.applications.estimated_document_count()
 
     def cnic_indexes_after(self, after_id: str | None, limit: int) -> list[dict]:
-        """The next `limit` applications by id after `after_id`: their id, status, `cnic_index` and sealed
-        personal data (`pii`), nothing else. Short reads, so no cursor stays open for a whole run."""
-        query = {} if after_id is None else {"_id": {"$gt": after_id}}
-        return list(self.applications.find(query, {"status": 1, "cnic_index": 1, "pii": 1})
+        """The next `limit` applications by id after `after_id`: their id, status, `cnic_index`, `cnic_claim` and
+        sealed personal data (`pii`), nothing else. Short reads, so no cursor stays open for a whole run."""
+        after = MinKey() if after_id is None else after_id
+        return list(self.applications.find({"_id": {"$gt": after}},
+                                           {"status": 1, "cnic_index": 1, "cnic_claim": 1, "pii": 1})
                     .sort("_id", ASCENDING).limit(limit))
 
-    def move_cnic_claim(self, old_index: str, new_index: str, application_id: str,
-                        holds_cnic: tuple[str, ...]) -> str:
-        """Move `application_id`'s CNIC claim from `old_index` to `new_index`: the new claim is inserted (or
-        taken over from an application that no longer holds the CNIC, as `claim_cnic` would) before the old
-        one is deleted, each step conditioned on its owner, so the CNIC is never unclaimed in between and a
-        run that stopped half-way, or runs again, finishes the move. Returns
-        CLAIM_MOVED: the application's claim is under `new_index` (moved now, or before);
-        NO_CLAIM: it has a claim under neither index (withdrawn: released; or never written);
-        CLAIM_CONFLICT: another application that holds the CNIC has `new_index` already (two active
-        applications with one CNIC: the old claim is left as it is, for an operator to resolve)."""
-        old = self.claims.find_one({"_id": old_index, "application_id": application_id})
-        if old is None:
-            moved = self.claims.find_one({"_id": new_index, "application_id": application_id}, {"_id": 1})
-            return CLAIM_MOVED if moved else NO_CLAIM
-        if not self._claim(new_index, application_id, holds_cnic, old["claimed_at"]):
+    def rekey_cnic(self, application_id: str, old_index: str | None, new_index: str) -> str:
+        """Set the application's `cnic_index` to `new_index` while it still is `old_index`, and while it holds the
+        CNIC its claim too (one write each way, so a claim is never missing in between). Returns
+        CLAIM_MOVED: it holds the CNIC, and its claim is now `new_index`;
+        INDEX_MOVED: it does not hold the CNIC (withdrawn, rejected): index moved, no claim;
+        CLAIM_CONFLICT: another application holds `new_index` already (two active applications with one CNIC):
+        its index is moved but not its claim, for an operator to resolve;
+        CHANGED_MEANWHILE: its `cnic_index` is no longer `old_index` (another run moved it)."""
+        try:
+            if self.applications.update_one({"_id": application_id, "cnic_index": old_index, **_HOLDING},
+                                            {"$set": {"cnic_index": new_index, "cnic_claim": new_index}}).matched_count:
+                return CLAIM_MOVED
+        except DuplicateKeyError as exc:
+            if not violates_claim(exc):
+                raise
+            self.applications.update_one({"_id": application_id, "cnic_index": old_index},
+                                         {"$set": {"cnic_index": new_index}})
             return CLAIM_CONFLICT
-        self.claims.delete_one({"_id": old_index, "application_id": application_id})
-        return CLAIM_MOVED
+        # A status that holds the CNIC only ever moves to one that does not, so this catches a release meanwhile.
+        if self.applications.update_one({"_id": application_id, "cnic_index": old_index, **_NOT_HOLDING},
+                                        {"$set": {"cnic_index": new_index},
+                                         "$unset": {"cnic_claim": ""}}).matched_count:
+            return INDEX_MOVED
+        return CHANGED_MEANWHILE
 
-    def replace_cnic_index(self, application_id: str, old_index: str | None, new_index: str) -> bool:
-        """Set the application's `cnic_index` to `new_index` while it still is `old_index`; False otherwise."""
-        result = self.applications.update_one({"_id": application_id, "cnic_index": old_index},
-                                              {"$set": {"cnic_index": new_index}})
-        return result.modified_count == 1
+    def drop_legacy_claims(self) -> None:
+        """Drop the `cnic_claims` collection of earlier versions (after the re-key, nothing reads it)."""
+        self.database.drop_collection(LEGACY_CLAIMS)
 
     def cnic_index_recipe_version(self) -> int | None:
-        """The recipe version the stored CNIC indexes were made with; None when never stamped."""
+        """The version the stored CNIC indexes and claims are made with; None when never stamped."""
         stamp = self.meta.find_one({"_id": CNIC_INDEX_RECIPE})
         return None if stamp is None else stamp["version"]
 
     def stamp_cnic_index_recipe(self, version: int, how: str) -> None:
-        """Record that every stored CNIC index is made with recipe `version` (`how`: what established it)."""
-        self.meta.update_one({"_id": CNIC_INDEX_RECIPE},
-                             {"$set": {"version": version, "how": how, "stamped_at": dt.datetime.now(dt.timezone.utc)}},
-                             upsert=True)
+        """Record that every stored CNIC index and claim is made as version `version` says (`how`: what did it)."""
+        upsert_by_id(self.meta, CNIC_INDEX_RECIPE,
+                     {"$set": {"version": version, "how": how, "stamped_at": dt.datetime.now(dt.timezone.utc)}})
 
     def stamp_cnic_index_recipe_if_no_applications(self, version: int) -> bool:
-        """On a database without applications (a fresh one), record recipe `version` unless a recipe is recorded
-        already; False when applications exist (their indexes' recipe is not known from the data)."""
-        if self.applications.find_one({}, {"_id": 1}) is not None:
+        """On a database without applications, record `version` (never lowering a recorded one); False when
+        applications exist (how their indexes and claims are made is not known from the data)."""
+        if self.applications.find_one({"_id": {"$gt": MinKey()}}, {"_id": 1}) is not None:
             return False
-        try:
-            self.meta.insert_one({"_id": CNIC_INDEX_RECIPE, "version": version, "how": "fresh database",
-                                  "stamped_at": dt.datetime.now(dt.timezone.utc)})
-        except DuplicateKeyError:
-            pass  # another process stamped it first
+        upsert_by_id(self.meta, CNIC_INDEX_RECIPE,
+                     {"$max": {"version": version},
+                      "$set": {"how": "no applications", "stamped_at": dt.datetime.now(dt.timezone.utc)}})
         return True

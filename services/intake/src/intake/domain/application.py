@@ -15,6 +15,28 @@ DECISION_STATUS = {
     "ApplicationApproved": APPROVED,
     "ApplicationRejected": REJECTED,
 }
+# What the timeline says of each decision.
+DECISION_NOTES = {
+    IN_REVIEW: "Sent to a reviewer",
+    APPROVED: "Approved",
+    REJECTED: "Rejected",
+}
+
+# What re-keying one application's CNIC index and claim did (service_layer/cnic_index.py).
+CLAIM_MOVED = "claim moved"  # it holds the CNIC; its index and claim are the new index now
+INDEX_MOVED = "index moved"  # it does not hold the CNIC: its index moved, it has no claim
+CLAIM_CONFLICT = "conflict"  # another application holds the new index: its index moved, its claim did not
+CHANGED_MEANWHILE = "changed"  # its index was no longer the one read (another run moved it)
+
+
+class DuplicateCnic(Exception):
+    """An active application or registration already holds this CNIC."""
+
+
+def decision_allowed_from(status: str) -> list[str]:
+    """The statuses a decision moving to `status` may apply in: a flag only to a submitted application
+    (not one a reviewer has already), an outcome to any open one."""
+    return [SUBMITTED] if status == IN_REVIEW else list(OPEN)
 
 
 def timeline_entry(status: str, note: str, at: dt.datetime | None = None, reasons: list[str] | None = None) -> dict:

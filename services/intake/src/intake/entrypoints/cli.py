@@ -1,21 +1,22 @@
 """Intake's operator commands: `python -m intake.entrypoints.cli --help`.
 
-    rekey-cnic-index      re-key CNIC claims and applications' cnic_index to the current recipe
+    rekey-cnic-index      re-key applications' cnic_index and CNIC claims to the current version
                           (service_layer/cnic_index.py)
     replay-dead-letters   re-run dead-lettered decision events
     settings              the settings in force
 """
-from intake.bootstrap import intake_for
+from intake.bootstrap import intake_for, verification_event_handler
 from intake.config import Config
 from intake.service_layer.cnic_index import CURRENT_RECIPE, rekey_cnic_indexes
-from intake.service_layer.handlers import GROUP, decision_handler
+from intake.service_layer.handlers import GROUP
 from servicekit.process import operator_cli
 
 
 def add_rekey(commands) -> None:
     commands.add_parser("rekey-cnic-index",
-                        help=f"re-key every application's CNIC claim and cnic_index to recipe {CURRENT_RECIPE} "
-                             "(domainkit.people.cnic_index), then stamp the database so intake is ready again; "
+                        help=f"re-key every application's cnic_index and CNIC claim to version {CURRENT_RECIPE} "
+                             "(domainkit.people.cnic_index; the claim kept in the application), then stamp the "
+                             "database so intake is ready again; "
                              "safe to run again and while intake runs (progress on stderr)")
 
 
@@ -23,12 +24,12 @@ def run_rekey(args, config: Config) -> None:
     result = rekey_cnic_indexes(intake_for(config))
     print(f"{result['applications']} applications: {result['rekeyed']} re-keyed "
           f"({result['claims_moved']} claims moved), {result['current']} current already; "
-          f"CNIC indexes are recipe {CURRENT_RECIPE}")
+          f"CNIC indexes and claims are version {CURRENT_RECIPE}")
     if result["conflicts"]:
-        print(f"{len(result['conflicts'])} applications share their CNIC with another active application (their old "
-              f"claims are left; withdraw or reject the duplicate): {', '.join(result['conflicts'])}")
+        print(f"{len(result['conflicts'])} applications share their CNIC with another active application (their claims "
+              f"are not moved; withdraw or reject the duplicate): {', '.join(result['conflicts'])}")
 
 
 if __name__ == "__main__":
-    operator_cli("intake", Config, GROUP, decision_handler(Config.from_env()),
+    operator_cli("intake", Config, GROUP, verification_event_handler(Config.from_env()),
                  extra={"rekey-cnic-index": (add_rekey, run_rekey)})

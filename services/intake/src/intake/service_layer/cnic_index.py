@@ -1,35 +1,42 @@
-"""Which recipe intake's CNIC indexes are made with, and re-keying them to the current one.
+"""How intake's CNIC indexes and claims are made (the "recipe" version), and re-keying them to the current one.
 
-A CNIC claim's key, and each application's `cnic_index`, is the CNIC's blind index. Recipe 1
-was HMAC(CNIC_INDEX_KEY, digits); recipe 2 (domainkit.people.cnic_index, shared with
-verification) is HMAC(CNIC_INDEX_KEY, "cnic:" + digits). With claims of both recipes, a CNIC
-that holds an active application under recipe 1 could apply again under recipe 2, so:
+Each application's `cnic_index` is its CNIC's blind index; while it holds the CNIC it also
+carries that index as its claim. The versions, as stamped in the database:
+
+1. claims in a `cnic_claims` collection, indexes HMAC(CNIC_INDEX_KEY, digits);
+2. claims in `cnic_claims`, indexes of domainkit.people.cnic_index (HMAC of "cnic:" + digits,
+   shared with verification);
+3. (current) indexes as in 2; the claim is the application's own `cnic_claim` field, under a
+   unique index, so a submission is one write (adapters/applications.py).
+
+With indexes or claims of an older version a CNIC that holds an active application could apply
+again (recipe 1 computes other indexes; claims in `cnic_claims` are not seen by the unique index), so:
 
 - `rekey_cnic_indexes` (`python -m intake.entrypoints.cli rekey-cnic-index`) reads every
-  application's CNIC from its sealed personal data, moves its claim to the new index and sets
-  its `cnic_index`, then stamps the database with recipe 2. It is safe to repeat (what is
-  re-keyed already is left alone) and to run while this version of intake serves (a claim is
-  inserted under the new index before the old one is deleted, each conditioned on its owner; an
-  older version still running would go on writing recipe-1 claims, so stop it first);
-- until the stamp says recipe 2, intake's /readyz says not ready and submissions are refused
+  application's CNIC from its sealed personal data and sets its `cnic_index`, and, while it
+  holds the CNIC, its claim, in one conditional write; then it drops the old `cnic_claims`
+  collection and stamps the database current. It is safe to repeat (what is current is left
+  alone) and to run while this version of intake serves (each write is conditioned on the
+  index it read; an older version still running would go on writing old claims, so stop it first);
+- until the stamp says current, intake's /readyz says not ready and submissions are refused
   (`require_current_recipe`), naming the command. A database without applications is stamped
-  recipe 2 the first time it is checked.
+  current the first time it is checked.
 """
 import sys
 import weakref
 
 from domainkit.people import cnic_index
-from intake.adapters.applications import CLAIM_CONFLICT, CLAIM_MOVED
 from intake.domain import application as lifecycle
+from intake.domain.application import CHANGED_MEANWHILE, CLAIM_CONFLICT, CLAIM_MOVED
 from servicekit.progress import Progress
 
-CURRENT_RECIPE = 2
+CURRENT_RECIPE = 3
 COMMAND = "python -m intake.entrypoints.cli rekey-cnic-index"
 BATCH = 500
 
 
 class CnicIndexRecipeOutdated(RuntimeError):
-    """Stored CNIC indexes are made with an older recipe than this version of intake computes."""
+    """Stored CNIC indexes or claims are made as an older version of intake made them."""
 
 
 class UnreadableApplication(RuntimeError):
@@ -37,16 +44,16 @@ class UnreadableApplication(RuntimeError):
 
 
 def check_recipe(applications) -> None:
-    """Raise CnicIndexRecipeOutdated, saying what to run, unless the stored indexes are of the current recipe;
+    """Raise CnicIndexRecipeOutdated, saying what to run, unless the stored indexes and claims are current;
     a database without applications is stamped current here."""
     version = applications.cnic_index_recipe_version()
     if version is not None and version >= CURRENT_RECIPE:
         return
-    if version is None and applications.stamp_cnic_index_recipe_if_no_applications(CURRENT_RECIPE):
+    if applications.stamp_cnic_index_recipe_if_no_applications(CURRENT_RECIPE):
         return
     raise CnicIndexRecipeOutdated(
-        f"intake's CNIC claims are keyed by recipe {version or 1} and this version of intake computes recipe "
-        f"{CURRENT_RECIPE}, so a CNIC could apply twice: run `{COMMAND}` (safe while intake runs)")
+        f"intake's CNIC indexes and claims are stored as version {version or 1} and this version of intake needs "
+        f"version {CURRENT_RECIPE}, so a CNIC could apply twice: run `{COMMAND}` (safe while intake runs)")
 
 
 _current = weakref.WeakSet()  # repositories seen current: a recipe is never downgraded, so once is enough
@@ -60,44 +67,52 @@ def require_current_recipe(applications) -> None:
     _current.add(applications)
 
 
-def rekey_cnic_indexes(intake, out=sys.stderr) -> dict:
-    """Re-key every application's CNIC claim and `cnic_index` to the current recipe, then stamp the database.
+def rekey_cnic_indexes(deps, out=sys.stderr) -> dict:
+    """Re-key every application's `cnic_index` and claim to the current version, then stamp the database.
 
-    Returns counts: applications seen, re-keyed now, current already, claims moved, and the ids of
-    applications whose new index another active application holds already (two active applications
-    with one CNIC: left for an operator; the stamp is written all the same, every index being current)."""
-    repository = intake.applications
+    Returns counts: applications seen, re-keyed now, current already, claims moved (holders whose claim is
+    now under the new index), and the ids of applications whose new index another active application holds
+    already (two active applications with one CNIC: left for an operator; the stamp is written all the same,
+    every index being current)."""
+    repository = deps.applications
     progress = Progress("re-key CNIC indexes", repository.count(), out)
     result = {"applications": 0, "rekeyed": 0, "current": 0, "claims_moved": 0, "conflicts": []}
     after = None
     while batch := repository.cnic_indexes_after(after, BATCH):
         for doc in batch:
-            _rekey_one(intake, doc, result)
+            _rekey_one(deps, doc, result)
         after = batch[-1]["_id"]
         result["applications"] += len(batch)
         progress.advance(len(batch))
     progress.finish()
+    repository.drop_legacy_claims()
     repository.stamp_cnic_index_recipe(CURRENT_RECIPE, f"re-keyed by {COMMAND}")
     return result
 
 
-def _rekey_one(intake, doc: dict, result: dict) -> None:
+def _is_current(doc: dict, new_index: str) -> bool:
+    if doc.get("cnic_index") != new_index:
+        return False
+    if doc["status"] in lifecycle.HOLDS_CNIC:
+        return doc.get("cnic_claim") == new_index
+    return "cnic_claim" not in doc
+
+
+def _rekey_one(deps, doc: dict, result: dict) -> None:
     try:
-        cnic = intake.keys.at_rest.unseal(doc["pii"])["cnic"]
+        cnic = deps.keys.at_rest.unseal(doc["pii"])["cnic"]
     except Exception as exc:  # noqa: BLE001 - say which application, then stop before stamping anything
         raise UnreadableApplication(f"application {doc['_id']}: its personal data cannot be read "
                                     f"({type(exc).__name__}); is INTAKE_PII_KEY the one it was written with?") from exc
-    new_index = cnic_index(intake.keys.cnic_index, cnic)
-    old_index = doc.get("cnic_index")
-    if old_index == new_index:
+    new_index = cnic_index(deps.keys.cnic_index, cnic)
+    if _is_current(doc, new_index):
         result["current"] += 1
         return
-    if old_index is not None:
-        moved = intake.applications.move_cnic_claim(old_index, new_index, doc["_id"], lifecycle.HOLDS_CNIC)
-        if moved == CLAIM_MOVED:
-            result["claims_moved"] += 1
-        elif moved == CLAIM_CONFLICT:
-            result["conflicts"].append(doc["_id"])
-    # Only after the claim: a run stopped in between finds the old index here and finishes the move.
-    if intake.applications.replace_cnic_index(doc["_id"], old_index, new_index):
-        result["rekeyed"] += 1
+    outcome = deps.applications.rekey_cnic(doc["_id"], doc.get("cnic_index"), new_index)
+    if outcome == CHANGED_MEANWHILE:
+        return  # another run re-keyed it since it was read
+    result["rekeyed"] += 1
+    if outcome == CLAIM_MOVED:
+        result["claims_moved"] += 1
+    elif outcome == CLAIM_CONFLICT:
+        result["conflicts"].append(doc["_id"])

@@ -1,26 +1,25 @@
 """What applicants do: submit, amend, withdraw, upload documents.
 
 Every change and the event it causes are written together in the application's document
-(the outbox); nothing here talks to Kafka.
+(the outbox); nothing here talks to Kafka. A submission is one write: the application, its
+CNIC claim and its ApplicationSubmitted event (adapters/applications.py says how).
 """
+import base64
+import dataclasses
 import datetime as dt
 import secrets
-import base64
 
-from intake.bootstrap import Intake
+from domainkit.people import cnic_index
 from intake.domain import application as lifecycle
 from intake.domain import events
+from intake.domain.application import DuplicateCnic  # noqa: F401 - callers catch it as submissions.DuplicateCnic
 from intake.service_layer.cnic_index import require_current_recipe
-from domainkit.people import cnic_index
+from intake.service_layer.dependencies import Dependencies
 from servicekit.crypto import new_token, token_hash, token_matches
 
 PUBLIC_FIELDS = ("full_name", "city", "province", "skills", "platforms", "headline", "listed", "education",
                  "experience_years")
 PRIVATE_FIELDS = ("cnic", "father_name", "date_of_birth", "gender", "email", "mobile", "address", "portfolio_url")
-
-
-class DuplicateCnic(Exception):
-    """An active application or registration already holds this CNIC."""
 
 
 class NotFound(Exception):
@@ -29,6 +28,13 @@ class NotFound(Exception):
 
 class NotAllowed(Exception):
     """The application is no longer open to this change (decided, withdrawn, or changed meanwhile)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Submitted:
+    application_id: str
+    access_token: str  # shown to the applicant once; only its hash is stored
+    application: dict  # as stored (without its outbox)
 
 
 def new_application_id() -> str:
@@ -44,89 +50,81 @@ def _split(data: dict) -> tuple[dict, dict]:
     return public, private
 
 
-def submit(intake: Intake, data: dict) -> tuple[str, str]:
-    """Store a validated application with its ApplicationSubmitted event; returns (id, access token).
-    Refused (CnicIndexRecipeOutdated) while stored CNIC claims are of an older recipe than `cnic_index` computes."""
-    require_current_recipe(intake.applications)
+def submit(deps: Dependencies, data: dict) -> Submitted:
+    """Store a validated application with its claim on the CNIC and its ApplicationSubmitted event.
+    DuplicateCnic (nothing stored) when an application that holds the CNIC exists; refused
+    (CnicIndexRecipeOutdated) while stored CNIC claims are not made as this version makes them."""
+    require_current_recipe(deps.applications)
     application_id, token = new_application_id(), new_token()
     public, private = _split(data)
-    claim_index = cnic_index(intake.keys.cnic_index, private["cnic"])
-    if not intake.applications.claim_cnic(claim_index, application_id, lifecycle.HOLDS_CNIC):
-        raise DuplicateCnic()
-    now = dt.datetime.now(dt.timezone.utc)
+    now = deps.now()
+    application = {
+        "_id": application_id,
+        "status": lifecycle.SUBMITTED,
+        "submitted_at": now,
+        "updated_at": now,
+        "token_hash": token_hash(token),
+        "cnic_index": cnic_index(deps.keys.cnic_index, private["cnic"]),
+        "language": data["language"],
+        "public": public,
+        "pii": deps.keys.at_rest.seal(private),
+        "timeline": [lifecycle.timeline_entry(lifecycle.SUBMITTED, "Application received", now)],
+        "decision": {},
+        "documents": {},
+    }
     event = events.application_event(events.APPLICATION_SUBMITTED, application_id, public,
-                                     intake.keys.in_events.seal(private), data["language"])
-    try:
-        intake.applications.insert({
-            "_id": application_id,
-            "status": lifecycle.SUBMITTED,
-            "submitted_at": now,
-            "updated_at": now,
-            "token_hash": token_hash(token),
-            "cnic_index": claim_index,
-            "language": data["language"],
-            "public": public,
-            "pii": intake.keys.at_rest.seal(private),
-            "timeline": [lifecycle.timeline_entry(lifecycle.SUBMITTED, "Application received", now)],
-            "decision": {},
-            "documents": {},
-        }, [event])
-    except Exception:
-        intake.applications.release_cnic(claim_index, application_id)
-        raise
-    return application_id, token
+                                     deps.keys.in_events.seal(private), data["language"])
+    deps.applications.add(application, [event])
+    return Submitted(application_id, token, application)
 
 
-def authorise(intake: Intake, application_id: str, token: str | None) -> dict:
+def authorise(deps: Dependencies, application_id: str, token: str | None) -> dict:
     """The application, if `token` is its access token; NotFound otherwise (never says which)."""
-    doc = intake.applications.get(application_id)
+    doc = deps.applications.get(application_id)
     if doc is None or not token or not token_matches(token, doc["token_hash"]):
         raise NotFound()
     return doc
 
 
-def current_data(intake: Intake, doc: dict) -> dict:
-    return {**doc["public"], **intake.keys.at_rest.unseal(doc["pii"]), "language": doc["language"]}
+def current_data(deps: Dependencies, doc: dict) -> dict:
+    return {**doc["public"], **deps.keys.at_rest.unseal(doc["pii"]), "language": doc["language"]}
 
 
-def amend(intake: Intake, doc: dict, changes: dict) -> dict:
-    """Apply validated changes to an open application and publish the whole amended application."""
-    data = {**current_data(intake, doc), **changes}
+def amend(deps: Dependencies, doc: dict, changes: dict) -> dict:
+    """Apply validated changes to an open application and publish the whole amended application;
+    returns the application as it is now. NotAllowed if it is closed or changed since `doc` was read."""
+    data = {**current_data(deps, doc), **changes}
     public, private = _split(data)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = deps.now()
     event = events.application_event(events.APPLICATION_AMENDED, doc["_id"], public,
-                                     intake.keys.in_events.seal(private), data["language"])
-    changed = intake.applications.update_if(
-        doc["_id"], {"status": {"$in": list(lifecycle.OPEN)}, "revision": doc["revision"]},
-        {"$set": {"public": public, "pii": intake.keys.at_rest.seal(private), "language": data["language"],
-                  "status": lifecycle.SUBMITTED, "updated_at": now},
-         "$push": {"timeline": lifecycle.timeline_entry(lifecycle.SUBMITTED, "Application amended", now)}},
-        [event])
-    if not changed:
+                                     deps.keys.in_events.seal(private), data["language"])
+    amended = deps.applications.amend(
+        doc["_id"], doc["revision"],
+        {"public": public, "pii": deps.keys.at_rest.seal(private), "language": data["language"],
+         "status": lifecycle.SUBMITTED, "updated_at": now},
+        lifecycle.timeline_entry(lifecycle.SUBMITTED, "Application amended", now), event)
+    if amended is None:
         raise NotAllowed()
-    return intake.applications.get(doc["_id"])
+    return amended
 
 
-def withdraw(intake: Intake, doc: dict) -> None:
-    now = dt.datetime.now(dt.timezone.utc)
-    changed = intake.applications.update_if(
-        doc["_id"], {"status": {"$in": list(lifecycle.OPEN)}},
-        {"$set": {"status": lifecycle.WITHDRAWN, "updated_at": now},
-         "$push": {"timeline": lifecycle.timeline_entry(lifecycle.WITHDRAWN, "Withdrawn by the applicant", now)}},
-        [events.withdrawn(doc["_id"])])
-    if not changed:
+def withdraw(deps: Dependencies, doc: dict) -> dict:
+    """Withdraw an open application (its CNIC is free to apply again); returns its status and time now."""
+    now = deps.now()
+    withdrawn = deps.applications.withdraw(
+        doc["_id"], now, lifecycle.timeline_entry(lifecycle.WITHDRAWN, "Withdrawn by the applicant", now),
+        events.withdrawn(doc["_id"]))
+    if withdrawn is None:
         raise NotAllowed()
-    intake.applications.release_cnic(doc["cnic_index"], doc["_id"])
+    return withdrawn
 
 
-def add_document(intake: Intake, doc: dict, kind: str, content_type: str, content: bytes) -> dict:
+def add_document(deps: Dependencies, doc: dict, kind: str, content_type: str, content: bytes) -> dict:
+    """Store an uploaded document of an open application and publish DocumentUploaded."""
     if doc["status"] not in lifecycle.OPEN:
         raise NotAllowed()
-    info = intake.documents.put(doc["_id"], kind, content_type, content)
-    changed = intake.applications.update_if(
-        doc["_id"], {"status": {"$in": list(lifecycle.OPEN)}},
-        {"$set": {f"documents.{kind}": info, "updated_at": info["uploaded_at"]}},
-        [events.document_uploaded(doc["_id"], kind, content_type, len(content))])
-    if not changed:
+    info = deps.documents.put(doc["_id"], kind, content_type, content)
+    if not deps.applications.record_document(doc["_id"], info,
+                                             events.document_uploaded(doc["_id"], kind, content_type, len(content))):
         raise NotAllowed()
     return info

@@ -1,6 +1,6 @@
 """What an applicant, and the public, may see of an application."""
 from domainkit.identity import mask_cnic
-from intake.bootstrap import Intake
+from intake.service_layer.dependencies import Dependencies
 from intake.service_layer.submissions import current_data
 
 
@@ -9,9 +9,15 @@ def public_status(doc: dict) -> dict:
     return {"application_id": doc["_id"], "status": doc["status"], "updated_at": doc["updated_at"]}
 
 
-def applicant_view(intake: Intake, doc: dict) -> dict:
+def status_of(deps: Dependencies, application_id: str) -> dict | None:
+    """The public status of an application (one read of two fields), or None when there is none."""
+    doc = deps.applications.get(application_id, {"status": 1, "updated_at": 1})
+    return None if doc is None else public_status(doc)
+
+
+def applicant_view(deps: Dependencies, doc: dict) -> dict:
     """Everything the applicant filed (CNIC masked), the timeline, and the outcome."""
-    data = current_data(intake, doc)
+    data = current_data(deps, doc)
     cnic = data.pop("cnic")
     decision = doc.get("decision") or {}
     return {

@@ -39,11 +39,12 @@ def authorised_application(application_id: str) -> dict:
 def submit(data):
     """Submit an application. The access token is shown once: keep it to view, amend or withdraw."""
     try:
-        application_id, token = submissions.submit(intake(), data)
+        submitted = submissions.submit(intake(), data)
     except submissions.DuplicateCnic:
         raise Conflict("An active application or registration already exists for this CNIC.") from None
-    return {"application_id": application_id, "access_token": token, "status": "submitted",
-            "status_url": url_for("applications.status", application_id=application_id, _external=False)}
+    return {"application_id": submitted.application_id, "access_token": submitted.access_token,
+            "status": submitted.application["status"],
+            "status_url": url_for("applications.status", application_id=submitted.application_id, _external=False)}
 
 
 @blp.route("/<application_id>/status")
@@ -51,10 +52,10 @@ def submit(data):
 @blp.response(200, StatusSchema)
 def status(application_id):
     """The application's status, without any personal data."""
-    doc = intake().applications.get(application_id, {"status": 1, "updated_at": 1})
-    if doc is None:
+    status = views.status_of(intake(), application_id)
+    if status is None:
         raise NotFound("No application with that id.")
-    return views.public_status(doc)
+    return status
 
 
 @blp.route("/<application_id>")
@@ -88,7 +89,7 @@ def withdraw(application_id):
     """Withdraw an application that is not yet decided. The CNIC is free to apply again."""
     doc = authorised_application(application_id)
     try:
-        submissions.withdraw(intake(), doc)
+        withdrawn = submissions.withdraw(intake(), doc)
     except submissions.NotAllowed:
         raise Conflict("This application is already decided or withdrawn.") from None
-    return views.public_status(intake().applications.get(application_id))
+    return views.public_status(withdrawn)

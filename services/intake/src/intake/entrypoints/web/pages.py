@@ -9,7 +9,7 @@ from domainkit.geography import PROVINCES
 from domainkit.platforms import PLATFORM_NAMES
 from domainkit.skills import SKILLS
 from intake.bootstrap import intake_for
-from intake.domain.documents import REQUIRED_KINDS
+from intake.domain.documents import KINDS, REQUIRED_KINDS
 from intake.entrypoints.schemas import EDUCATION_LEVELS, ApplicationSchema
 from intake.entrypoints.uploads import UploadRefused, read_upload
 from intake.entrypoints.web.form import PLATFORM_ROWS, application_from_form, messages_by_field
@@ -19,7 +19,8 @@ from servicekit.rate_limit import rate_limited
 bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
 EDUCATION_LABELS = {"none": "No formal education", "matric": "Matric", "intermediate": "Intermediate",
                     "diploma": "Diploma", "bachelors": "Bachelor's", "masters": "Master's", "mphil": "MPhil", "phd": "PhD"}
-UPLOADS = {"cnic_front": REQUIRED_KINDS, "cnic_back": REQUIRED_KINDS, "ntn_certificate": ()}
+# The form's file fields: every document kind (domainkit.documents), and whether the form requires it.
+UPLOADS = {kind: kind in REQUIRED_KINDS for kind in KINDS}
 
 
 def _intake():
@@ -33,7 +34,8 @@ def _form_page(values=None, errors=None, status=200):
     return render_template("apply.html", values=values or MultiDict(), errors=errors or {},
                            province_choices=[(p, p) for p in PROVINCES],
                            education_choices=[(e, EDUCATION_LABELS[e]) for e in EDUCATION_LEVELS], platforms=PLATFORM_NAMES,
-                           platform_rows=PLATFORM_ROWS, skills_by_category=skills_by_category), status
+                           platform_rows=PLATFORM_ROWS, skills_by_category=skills_by_category,
+                           uploads=UPLOADS), status
 
 
 @bp.get("/")
@@ -52,10 +54,10 @@ def submit_form():
         errors = messages_by_field(exc.messages)
         data = None
     files = {}
-    for kind, required_in in UPLOADS.items():
+    for kind, required in UPLOADS.items():
         storage = request.files.get(kind)
         if storage is None or not storage.filename:
-            if required_in:
+            if required:
                 errors[kind] = [_("Upload this document.")]
             continue
         try:
@@ -65,24 +67,23 @@ def submit_form():
     if errors:
         return _form_page(values, errors, 422)
     try:
-        application_id, token = submissions.submit(_intake(), data)
+        submitted = submissions.submit(_intake(), data)
     except submissions.DuplicateCnic:
         return _form_page(values, {"cnic": [_("An active application or registration already exists for this CNIC.")]},
                           409)
-    doc = _intake().applications.get(application_id)
     for kind, (content_type, content) in files.items():
-        submissions.add_document(_intake(), doc, kind, content_type, content)
-    return render_template("submitted.html", application_id=application_id, token=token), 201
+        submissions.add_document(_intake(), submitted.application, kind, content_type, content)
+    return render_template("submitted.html", application_id=submitted.application_id,
+                           token=submitted.access_token), 201
 
 
 @bp.get("/status")
 @rate_limited("status")
 def status_page():
     application_id = request.args.get("application_id", "").strip()[:64]
-    doc = _intake().applications.get(application_id, {"status": 1, "updated_at": 1}) if application_id else None
-    status = views.public_status(doc) if doc else None
+    status = views.status_of(_intake(), application_id) if application_id else None
     return render_template("status.html", application_id=application_id, status=status,
-                           not_found=bool(application_id) and doc is None), (404 if application_id and not doc else 200)
+                           not_found=bool(application_id) and status is None), (404 if application_id and not status else 200)
 
 
 @bp.post("/status")

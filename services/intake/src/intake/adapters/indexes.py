@@ -1,0 +1,22 @@
+"""Every index intake's queries and rules need, declared in one place and made at start by the bootstrap
+(eventkit.indexes.ensure_indexes). tests/integration/intake/test_query_plans.py checks with `explain`
+that each repository query is served by one of them.
+
+Not declared here: the `_id` indexes, which serve every other lookup (applications, documents,
+the recipe stamp and rate-limit counters are all found by id; a decision's inbox record too).
+"""
+from pymongo import ASCENDING, IndexModel
+
+from eventkit.outbox import OUTBOX_INDEXES
+from intake.adapters.applications import CLAIM_INDEX, COLLECTION as APPLICATIONS
+from servicekit import rate_limit
+
+INDEXES = {
+    APPLICATIONS: [
+        *OUTBOX_INDEXES,  # the relay's query for pending events
+        # One application at a time holds a CNIC: `cnic_claim` is set only while it does (adapters/applications.py).
+        # Sparse: withdrawn and rejected applications carry no claim.
+        IndexModel([("cnic_claim", ASCENDING)], name=CLAIM_INDEX, unique=True, sparse=True),
+    ],
+    **rate_limit.INDEXES,  # the counters' TTL: windows past their end are deleted by the server
+}

@@ -1,0 +1,76 @@
+"""What intake's service layer works with, passed in by the caller (the bootstrap builds the real ones,
+unit tests pass in-memory fakes): the repositories' contracts and the keys."""
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from typing import Protocol
+
+
+class Applications(Protocol):
+    """Applications and their CNIC claims (adapters.applications.ApplicationRepository)."""
+
+    def get(self, application_id: str, projection: dict | None = None) -> dict | None: ...
+
+    def exists(self, application_id: str) -> bool: ...
+
+    def add(self, application: dict, events: list[dict]) -> None: ...
+
+    def amend(self, application_id: str, revision: int, changes: dict, timeline_entry: dict,
+              event: dict) -> dict | None: ...
+
+    def withdraw(self, application_id: str, at: dt.datetime, timeline_entry: dict, event: dict) -> dict | None: ...
+
+    def record_document(self, application_id: str, info: dict, event: dict) -> bool: ...
+
+    def record_decision(self, application_id: str, event_id: str, allowed_from: list[str], decision: dict,
+                        timeline_entry: dict) -> bool: ...
+
+    def count(self) -> int: ...
+
+    def cnic_indexes_after(self, after_id: str | None, limit: int) -> list[dict]: ...
+
+    def rekey_cnic(self, application_id: str, old_index: str | None, new_index: str) -> str: ...
+
+    def drop_legacy_claims(self) -> None: ...
+
+    def cnic_index_recipe_version(self) -> int | None: ...
+
+    def stamp_cnic_index_recipe(self, version: int, how: str) -> None: ...
+
+    def stamp_cnic_index_recipe_if_no_applications(self, version: int) -> bool: ...
+
+
+class Documents(Protocol):
+    """Uploaded files (adapters.documents.DocumentStore)."""
+
+    def put(self, application_id: str, kind: str, content_type: str, content: bytes) -> dict: ...
+
+    def get(self, application_id: str, kind: str) -> tuple[dict, bytes] | None: ...
+
+
+class Sealer(Protocol):
+    def seal(self, data: dict) -> str: ...
+
+    def unseal(self, sealed: str) -> dict: ...
+
+
+@dataclasses.dataclass(frozen=True)
+class Keys:
+    at_rest: Sealer  # personal data in intake's database
+    in_events: Sealer  # personal data inside events (verification and notification hold this key)
+    cnic_index: bytes  # the blind indexes' key (domainkit.people)
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+@dataclasses.dataclass(frozen=True)
+class Dependencies:
+    keys: Keys
+    applications: Applications
+    documents: Documents
+    clock: Callable[[], dt.datetime] = utc_now
+
+    def now(self) -> dt.datetime:
+        return self.clock()

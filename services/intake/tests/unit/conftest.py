@@ -1,0 +1,158 @@
+"""In-memory fakes of intake's repositories (the contracts in service_layer/dependencies.py), and the
+dependencies built from them, for unit tests of the service layer. The fakes keep the rules the
+database enforces for intake: one application at a time holds a CNIC (the claim's unique index),
+writes conditioned on status and revision, a decision applied once per event."""
+import copy
+import datetime as dt
+
+import pytest
+
+from intake.domain import application as lifecycle
+from intake.service_layer.dependencies import Dependencies, Keys
+from servicekit.crypto import Sealer
+
+INDEX_KEY = bytes(range(32))
+NOW = dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.timezone.utc)
+
+
+class FakeApplications:
+    """ApplicationRepository in memory: `docs` by id (each with its `outbox` of events), `meta` the recipe stamp."""
+
+    def __init__(self):
+        self.docs, self.meta, self.legacy_claims_dropped = {}, {}, False
+
+    def _holder(self, claim, other_than=None):
+        return next((d for d in self.docs.values() if d.get("cnic_claim") == claim and d["_id"] != other_than), None)
+
+    def get(self, application_id, projection=None):
+        doc = copy.deepcopy(self.docs.get(application_id))
+        if doc is None or projection is None:
+            return doc
+        return {k: v for k, v in doc.items() if k == "_id" or k in projection}
+
+    def exists(self, application_id):
+        return application_id in self.docs
+
+    def add(self, application, events):
+        if self._holder(application["cnic_index"]) is not None:
+            raise lifecycle.DuplicateCnic()
+        self.docs[application["_id"]] = {**copy.deepcopy(application), "cnic_claim": application["cnic_index"],
+                                         "outbox": list(events), "revision": 1}
+
+    def _open(self, application_id, **conditions):
+        doc = self.docs.get(application_id)
+        if doc is None or doc["status"] not in lifecycle.OPEN:
+            return None
+        return doc if all(doc.get(k) == v for k, v in conditions.items()) else None
+
+    def amend(self, application_id, revision, changes, timeline_entry, event):
+        doc = self._open(application_id, revision=revision)
+        if doc is None:
+            return None
+        doc.update(copy.deepcopy(changes))
+        doc["timeline"].append(timeline_entry)
+        doc["outbox"].append(event)
+        doc["revision"] += 1
+        return copy.deepcopy(doc)
+
+    def withdraw(self, application_id, at, timeline_entry, event):
+        doc = self._open(application_id)
+        if doc is None:
+            return None
+        doc.update(status=timeline_entry["status"], updated_at=at)
+        doc.pop("cnic_claim", None)
+        doc["timeline"].append(timeline_entry)
+        doc["outbox"].append(event)
+        doc["revision"] += 1
+        return {"_id": application_id, "status": doc["status"], "updated_at": at}
+
+    def record_document(self, application_id, info, event):
+        doc = self._open(application_id)
+        if doc is None:
+            return False
+        doc["documents"][info["kind"]] = info
+        doc["updated_at"] = info["uploaded_at"]
+        doc["outbox"].append(event)
+        doc["revision"] += 1
+        return True
+
+    def record_decision(self, application_id, event_id, allowed_from, decision, timeline_entry):
+        doc = self.docs.get(application_id)
+        if doc is None or doc["status"] not in allowed_from or event_id in doc.setdefault("applied_events", []):
+            return False
+        doc.update(status=timeline_entry["status"], decision=decision, updated_at=timeline_entry["at"])
+        if doc["status"] not in lifecycle.HOLDS_CNIC:
+            doc.pop("cnic_claim", None)
+        doc["timeline"].append(timeline_entry)
+        doc["applied_events"].append(event_id)
+        return True
+
+    def count(self):
+        return len(self.docs)
+
+    def cnic_indexes_after(self, after_id, limit):
+        ids = sorted(i for i in self.docs if after_id is None or i > after_id)[:limit]
+        return [{k: self.docs[i][k] for k in ("_id", "status", "cnic_index", "cnic_claim", "pii") if k in self.docs[i]}
+                for i in ids]
+
+    def rekey_cnic(self, application_id, old_index, new_index):
+        doc = self.docs.get(application_id)
+        if doc is None or doc.get("cnic_index") != old_index:
+            return lifecycle.CHANGED_MEANWHILE
+        if doc["status"] not in lifecycle.HOLDS_CNIC:
+            doc["cnic_index"] = new_index
+            doc.pop("cnic_claim", None)
+            return lifecycle.INDEX_MOVED
+        doc["cnic_index"] = new_index
+        if self._holder(new_index, other_than=application_id) is not None:
+            return lifecycle.CLAIM_CONFLICT
+        doc["cnic_claim"] = new_index
+        return lifecycle.CLAIM_MOVED
+
+    def drop_legacy_claims(self):
+        self.legacy_claims_dropped = True
+
+    def cnic_index_recipe_version(self):
+        return self.meta.get("version")
+
+    def stamp_cnic_index_recipe(self, version, how):
+        self.meta = {"version": version, "how": how}
+
+    def stamp_cnic_index_recipe_if_no_applications(self, version):
+        if self.docs:
+            return False
+        self.meta["version"] = max(self.meta.get("version", 0), version)
+        return True
+
+
+class FakeDocuments:
+    def __init__(self):
+        self.stored = {}
+
+    def put(self, application_id, kind, content_type, content):
+        info = {"kind": kind, "content_type": content_type, "size": len(content), "uploaded_at": NOW}
+        self.stored[(application_id, kind)] = (info, content)
+        return info
+
+    def get(self, application_id, kind):
+        return self.stored.get((application_id, kind))
+
+
+@pytest.fixture
+def deps():
+    keys = Keys(at_rest=Sealer(bytes(32)), in_events=Sealer(bytes(reversed(range(32)))), cnic_index=INDEX_KEY)
+    return Dependencies(keys=keys, applications=FakeApplications(), documents=FakeDocuments(), clock=lambda: NOW)
+
+
+def application_data(cnic="3520212345671", **overrides):
+    """What ApplicationSchema gives the service layer for a valid application."""
+    return {"full_name": "Ayesha Khan", "city": "Lahore", "province": "Punjab", "skills": ["python"],
+            "platforms": [], "headline": "Developer", "listed": True, "education": "bachelors",
+            "experience_years": 3, "cnic": cnic, "father_name": "Khan", "date_of_birth": dt.date(1990, 1, 1),
+            "gender": "female", "email": "a@example.pk", "mobile": "+923001234567", "address": "Lahore",
+            "portfolio_url": None, "language": "en", **overrides}
+
+
+@pytest.fixture
+def application():
+    return application_data
