@@ -1,0 +1,170 @@
+"""Every query intake's adapters send is served by an index (adapters/indexes.py), as the server's own planner
+says (tests/support/explain.py), on a database holding a few thousand realistic applications.
+
+The filters are not written out here: each repository method runs against that database through a client
+that records every command it sends, and each recorded filter (finds, updates, deletes, find-and-modify,
+an aggregate's first $match) is explained as a find. A new repository method without a call here fails
+`test_every_repository_method_is_exercised`; a new query without an index fails its explain."""
+import datetime as dt
+import inspect
+import itertools
+import random
+
+import pytest
+from pymongo import MongoClient, monitoring
+
+from domainkit.people import cnic_index
+from eventkit.indexes import ensure_indexes
+from eventkit.outbox import PENDING_FILTER, new_document_fields
+from intake.adapters.applications import ApplicationRepository
+from intake.adapters.documents import DocumentStore
+from intake.adapters.indexes import INDEXES
+from intake.domain import application as lifecycle
+from intake.domain import events
+from intake.service_layer.cnic_index import CURRENT_RECIPE
+from servicekit.crypto import Sealer
+from servicekit.rate_limit import COLLECTION as RATE_LIMITS, RateLimiter
+from support.explain import assert_uses_index
+
+APPLICATIONS = 3000
+KEY = bytes(range(32))
+NOW = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
+SEALER = Sealer(bytes(32))
+_new_numbers = itertools.count(APPLICATIONS)  # each exercise submits an application of its own
+
+
+class FilterRecorder(monitoring.CommandListener):
+    """(collection, filter, sort, limit) of every command that selects documents."""
+
+    def __init__(self):
+        self.queries = []
+
+    def started(self, event):
+        command, name = event.command, event.command_name
+        collection = command.get(name)
+        if name == "find":
+            self.queries.append((collection, command.get("filter", {}), command.get("sort"), command.get("limit")))
+        elif name in ("update", "delete"):
+            for statement in command.get("updates" if name == "update" else "deletes", []):
+                self.queries.append((collection, statement["q"], None, None))
+        elif name == "findAndModify":
+            self.queries.append((collection, command.get("query", {}), command.get("sort"), None))
+        elif name == "aggregate":
+            match = next((s["$match"] for s in command.get("pipeline", []) if "$match" in s), {})
+            self.queries.append((collection, match, None, None))
+        elif name == "count" and command.get("query"):
+            self.queries.append((collection, command["query"], None, None))
+        # A `count` without a query is estimated_document_count: the re-key's progress total, once per operator
+        # run (MongoDB answers it from metadata; DocumentDB counts the table) - not a query of the request paths.
+
+    def succeeded(self, event):
+        pass
+
+    def failed(self, event):
+        pass
+
+
+def realistic_application(n: int) -> dict:
+    cnic = f"35202{n:07d}{n % 10}"
+    status = random.choice([*lifecycle.STATUSES, lifecycle.SUBMITTED, lifecycle.APPROVED])
+    private = {"cnic": cnic, "father_name": "Imran Khan", "date_of_birth": "1995-04-12", "gender": "female",
+               "email": f"applicant{n}@example.pk", "mobile": f"+92300{n:07d}", "address": "House 1, Model Town",
+               "portfolio_url": None}
+    public = {"full_name": f"Applicant {n}", "city": "Lahore", "province": "Punjab", "skills": ["python"],
+              "platforms": [{"platform": "upwork", "profile_url": "https://www.upwork.com/freelancers/~01abc"}],
+              "headline": "Python developer", "listed": True, "education": "bachelors", "experience_years": 5}
+    application_id = f"app{n:06d}"
+    event = events.application_event(events.APPLICATION_SUBMITTED, application_id, public, SEALER.seal(private), "en")
+    doc = {"_id": application_id, "status": status, "submitted_at": NOW, "updated_at": NOW, "token_hash": "x" * 64,
+           "cnic_index": cnic_index(KEY, cnic), "language": "en", "public": public, "pii": SEALER.seal(private),
+           "timeline": [lifecycle.timeline_entry(lifecycle.SUBMITTED, "Application received", NOW)],
+           "decision": {}, "documents": {}, **new_document_fields([event])}
+    doc["outbox_pending"] = n % 50 == 0  # most were published long ago
+    if status in lifecycle.HOLDS_CNIC:
+        doc["cnic_claim"] = doc["cnic_index"]
+    return doc
+
+
+@pytest.fixture(scope="module")
+def populated(servers):
+    """A database of its own with the declared indexes and a few thousand applications, documents and counters."""
+    name = f"test_plans_{random.randrange(1 << 30):x}"
+    recorder = FilterRecorder()
+    client = MongoClient(servers.mongodb_uri, tz_aware=True, event_listeners=[recorder])
+    db = client[name]
+    ensure_indexes(db, INDEXES)
+    random.seed(12)
+    db["applications"].insert_many([realistic_application(n) for n in range(APPLICATIONS)])
+    db["documents"].insert_many([{"_id": f"app{n:06d}:cnic_front", "application_id": f"app{n:06d}",
+                                  "kind": "cnic_front", "content": b"x" * 512} for n in range(0, APPLICATIONS, 3)])
+    db["rate_limits"].insert_many([{"_id": f"submit:10.0.{n // 250}.{n % 250}:1700000000", "count": 1,
+                                    "expires_at": NOW + dt.timedelta(days=3650)} for n in range(APPLICATIONS)])
+    db["meta"].insert_one({"_id": "cnic_index_recipe", "version": CURRENT_RECIPE})
+    recorder.queries.clear()
+    yield db, recorder
+    client.drop_database(name)
+    client.close()
+
+
+def exercise_every_method(db) -> set[str]:
+    """Call each repository method (and the rate limiter) the way intake does; returns the names called."""
+    applications = ApplicationRepository(db)
+    documents = DocumentStore(db, SEALER)
+    called = set()
+
+    def call(obj, method, *args):
+        called.add(f"{type(obj).__name__}.{method}")
+        return getattr(obj, method)(*args)
+
+    entry = lifecycle.timeline_entry(lifecycle.SUBMITTED, "Application amended", NOW)
+    new = realistic_application(next(_new_numbers))
+    new.pop("outbox"), new.pop("outbox_pending"), new.pop("revision"), new.pop("cnic_claim", None)
+    new["status"] = lifecycle.SUBMITTED
+    call(applications, "add", new, [])
+    call(applications, "get", "app000007")
+    call(applications, "get", "app000007", {"status": 1, "updated_at": 1})
+    call(applications, "exists", "app000008")
+    call(applications, "amend", new["_id"], 1, {"updated_at": NOW}, entry, {"event_id": "e1"})
+    call(applications, "record_document", new["_id"], {"kind": "cnic_back", "uploaded_at": NOW}, {"event_id": "e2"})
+    call(applications, "record_decision", new["_id"], "d1", [lifecycle.SUBMITTED], {"reasons": []},
+         lifecycle.timeline_entry(lifecycle.REJECTED, "Rejected", NOW))
+    call(applications, "withdraw", "app000011", NOW,
+         lifecycle.timeline_entry(lifecycle.WITHDRAWN, "Withdrawn", NOW), {"event_id": "e3"})
+    call(applications, "count")
+    call(applications, "cnic_indexes_after", None, 500)
+    call(applications, "cnic_indexes_after", "app001500", 500)
+    doc = applications.get("app000020")
+    call(applications, "rekey_cnic", "app000020", doc["cnic_index"], doc["cnic_index"])
+    call(applications, "rekey_cnic", "app000021", "not-its-index", "new-index")
+    call(applications, "cnic_index_recipe_version")
+    call(applications, "stamp_cnic_index_recipe", CURRENT_RECIPE, "test")
+    call(applications, "stamp_cnic_index_recipe_if_no_applications", CURRENT_RECIPE)
+    call(applications, "drop_legacy_claims")
+    call(documents, "put", "app000003", "cnic_back", "image/png", b"png")
+    call(documents, "get", "app000003", "cnic_back")
+    limiter = RateLimiter(db[RATE_LIMITS], "submit", 30, 3600)
+    call(limiter, "hit", "10.0.0.1")
+    return called
+
+
+def public_methods(cls) -> set[str]:
+    return {f"{cls.__name__}.{name}" for name, _ in inspect.getmembers(cls, inspect.isfunction)
+            if not name.startswith("_")}
+
+
+def test_every_repository_method_is_exercised(populated):
+    db, _ = populated
+    called = exercise_every_method(db)
+    assert public_methods(ApplicationRepository) | public_methods(DocumentStore) | {"RateLimiter.hit"} == called
+
+
+def test_every_query_intake_sends_uses_an_index(populated):
+    db, recorder = populated
+    recorder.queries.clear()
+    exercise_every_method(db)
+    queries = list(recorder.queries)
+    queries.append(("applications", PENDING_FILTER, None, 200))  # the outbox relay's query on intake's collection
+    queries.append(("applications", {"cnic_claim": "some-index"}, None, None))  # the claim's uniqueness check
+    assert {collection for collection, *_ in queries} >= {"applications", "documents", "meta", "rate_limits"}
+    for collection, filter_, sort, limit in queries:
+        assert_uses_index(db[collection], filter_, sort=list(sort.items()) if sort else None, limit=limit)
