@@ -19,7 +19,7 @@ from verification.adapters.cases import SEARCH_INDEX, CaseRepository
 from verification.adapters.indexes import INDEXES
 from verification.adapters.numbers import RegistrationNumbers
 from verification.adapters.reviewers import ReviewerRepository
-from verification.domain.case import audit_entry
+from verification.domain.case import Transition, audit_entry
 from verification.domain.name_search import stored_tokens
 from verification.service_layer.views import PENDING_STATES
 
@@ -136,15 +136,21 @@ CALLS = [
     ("cases.withdraw", lambda db: CaseRepository(db).withdraw(_some(db, "in_review")["_id"], uuid.uuid4().hex, NOW)),
     ("cases.record_document", lambda db: CaseRepository(db).record_document(
         _some(db, "in_review")["_id"], {"kind": "cnic_front", "content_type": "image/png", "size": 5})),
-    ("cases.transition", lambda db: CaseRepository(db).transition(
-        _some(db, "checking"), "in_review", reasons=["x"], audit=audit_entry("system", "sent_to_review"),
-        events=[{"event_id": uuid.uuid4().hex, "key": "k", "event_type": "ApplicationFlagged"}])),
+    ("cases.transition", lambda db: CaseRepository(db).transition(Transition(
+        _some(db, "checking"), "in_review", ["x"], audit_entry("system", "sent_to_review"),
+        [{"event_id": uuid.uuid4().hex, "key": "k", "event_type": "ApplicationFlagged"}]))),
+    ("cases.transition_many", lambda db: CaseRepository(db).transition_many([
+        Transition(case, "in_review", ["x"], audit_entry("system", "sent_to_review"),
+                   [{"event_id": uuid.uuid4().hex, "key": "k", "event_type": "ApplicationFlagged"}])
+        for case in _unrecorded(db)["cases"].find({"state": "checking"}).limit(5)])),
     ("cases.record_view", lambda db: CaseRepository(db).record_view(_some(db, "in_review")["_id"],
                                                                     audit_entry("reviewer:r", "case_viewed"))),
     ("cases.record_audit", lambda db: CaseRepository(db).record_audit(_some(db, "in_review")["_id"],
                                                                       audit_entry("reviewer:r", "document_viewed"))),
     ("cases.sharing_identity", lambda db: CaseRepository(db).sharing_identity(
         (c := _some(db, "checking"))["_id"], c["indexes"])),
+    ("cases.sharing_any", lambda db: CaseRepository(db).sharing_any(
+        [c["indexes"] for c in _unrecorded(db)["cases"].find({"state": "approved"}).limit(50)])),
     ("cases.fill_missing_search_tokens", lambda db: CaseRepository(db).fill_missing_search_tokens()),
     *[(f"cases.queue {state}", lambda db, state=state: CaseRepository(db).queue(PENDING_STATES[state], 51))
       for state in PENDING_STATES],
@@ -158,6 +164,7 @@ CALLS = [
     ("cases.queue q and cursor", lambda db: CaseRepository(db).queue(
         PENDING_STATES["pending"], 51, _cursor_after(db, "in_review"), "khan")),
     ("numbers.next", lambda db: RegistrationNumbers(db).next(2026)),
+    ("numbers.next_block", lambda db: RegistrationNumbers(db).next_block(2026, 40)),
     ("reviewers.get", lambda db: ReviewerRepository(db).get("reviewer7")),
     ("reviewers.upgrade_password_hash", lambda db: ReviewerRepository(db).upgrade_password_hash("reviewer7", "h", "h")),
     ("reviewers.deactivate", lambda db: ReviewerRepository(db).deactivate("reviewer8", audit_entry("operator", "x"))),

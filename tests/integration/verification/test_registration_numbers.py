@@ -32,3 +32,23 @@ def test_concurrent_draws_get_distinct_gap_free_numbers(database, year):
     assert everything == list(range(1, THREADS * DRAWS + 1))
     assert all(mine == sorted(mine) for mine in drawn)  # each worker's numbers rise
     assert numbers.next(year + 100) == 1  # each year its own sequence
+
+
+def test_blocks_drawn_concurrently_do_not_overlap(database):
+    numbers = RegistrationNumbers(database)
+    start = threading.Barrier(THREADS)
+    blocks: list[list[int]] = [[] for _ in range(THREADS)]
+
+    def draw(mine: list[int], size: int) -> None:
+        start.wait()
+        for _ in range(10):
+            first = numbers.next_block(2033, size)
+            mine.extend(range(first, first + size))
+
+    threads = [threading.Thread(target=draw, args=(blocks[i], i + 1)) for i in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    everything = sorted(n for mine in blocks for n in mine)
+    assert everything == list(range(1, 10 * sum(range(1, THREADS + 1)) + 1))

@@ -17,7 +17,7 @@ from verification.adapters.reviewers import ReviewerRepository
 from verification.config import Config
 from verification.domain.checks import DISPOSABLE_DOMAINS
 from verification.service_layer.dependencies import Dependencies
-from verification.service_layer.handlers import handle_application_event
+from verification.service_layer.handlers import HANDLERS, handle_application_event, handle_application_events
 
 
 def load_blocklist(path: str) -> frozenset[str]:
@@ -71,3 +71,13 @@ def application_event_handler(config: Config):
     def handle(envelope: dict) -> None:
         handle_application_event(verification_for(config), envelope)
     return handle
+
+
+def application_batch_handlers(config: Config) -> dict:
+    """The consumer loop's batch handlers (event type -> handler of a list of eventkit.consumer.Incoming),
+    for the event types that have one in service_layer.handlers.HANDLERS."""
+    def for_type(event_type: str):
+        def handle(incoming: list) -> None:
+            handle_application_events(verification_for(config), event_type, [i.envelope for i in incoming])
+        return handle
+    return {event_type: for_type(event_type) for event_type, handling in HANDLERS.items() if handling.many}

@@ -1,6 +1,7 @@
 """In-memory fakes of verification's repositories (the contracts in service_layer/dependencies.py), and
 events as intake publishes them, for unit tests of the service layer. No servers."""
 import copy
+import dataclasses
 import datetime as dt
 import os
 import random
@@ -37,6 +38,14 @@ class FakeCaseRepository:
             "audit": [audit_entry(SYSTEM, "application_received", event_note["event_type"], at)], "outbox": []}
         return self.get(application_id)
 
+    def open_many(self, applications, at):
+        opened = {}
+        for application_id, application, note in applications:
+            case = self.open(application_id, application, note, at)
+            if case is not None:
+                opened[application_id] = case
+        return opened
+
     def reopen(self, application_id, application, event_note, at):
         case = self.cases.get(application_id)
         if case is None or case["state"] not in states.OPEN or event_note["event_id"] in case["applied_events"]:
@@ -72,18 +81,21 @@ class FakeCaseRepository:
         case["documents"][document["kind"]] = document
         return True
 
-    def transition(self, case, to_state, *, reasons, audit, events, checks=None, decision=None):
-        stored = self.cases.get(case["_id"])
-        if stored is None or (stored["state"], stored["version"]) != (case["state"], case["version"]):
+    def transition(self, change):
+        stored = self.cases.get(change.case["_id"])
+        if stored is None or (stored["state"], stored["version"]) != (change.case["state"], change.case["version"]):
             return False
-        stored.update(state=to_state, reasons=reasons, updated_at=audit["at"])
-        if checks is not None:
-            stored["checks"] = checks
-        if decision is not None:
-            stored["decision"] = decision
-        stored["audit"].append(audit)
-        stored["outbox"].extend(copy.deepcopy(events))
+        stored.update(state=change.to_state, reasons=change.reasons, updated_at=change.audit["at"])
+        if change.checks is not None:
+            stored["checks"] = change.checks
+        if change.decision is not None:
+            stored["decision"] = change.decision
+        stored["audit"].append(change.audit)
+        stored["outbox"].extend(copy.deepcopy(change.events))
         return True
+
+    def transition_many(self, changes):
+        return sum(self.transition(change) for change in changes)
 
     def record_view(self, application_id, audit):
         if application_id not in self.cases:
@@ -96,8 +108,11 @@ class FakeCaseRepository:
             self.cases[application_id]["audit"].append(audit)
 
     def sharing_identity(self, application_id, indexes):
+        return [c for c in self.sharing_any([indexes]) if c["_id"] != application_id]
+
+    def sharing_any(self, indexes):
         return [{"_id": c["_id"], "indexes": dict(c["indexes"]), "state": c["state"]} for c in self.cases.values()
-                if c["_id"] != application_id and any(c["indexes"][f] == indexes[f] for f in indexes)]
+                if any(c["indexes"][f] == wanted[f] for wanted in indexes for f in wanted)]
 
     def queue(self, states_wanted, limit, after=None, name_or_id=None):
         found = sorted((c for c in self.cases.values() if c["state"] in states_wanted),
@@ -123,8 +138,11 @@ class FakeNumbers:
         self.last: dict[int, int] = {}
 
     def next(self, year):
-        self.last[year] = self.last.get(year, 0) + 1
-        return self.last[year]
+        return self.next_block(year, 1)
+
+    def next_block(self, year, count):
+        self.last[year] = self.last.get(year, 0) + count
+        return self.last[year] - count + 1
 
 
 class FakeDocuments:
@@ -177,3 +195,10 @@ def application_event(deps):
                    "sealed": deps.events_sealer.seal(private), "language": "en"}
         return new_event(event_type, application_id, payload, source="intake")
     return make
+
+
+@pytest.fixture
+def twin(deps):
+    """twin() -> Dependencies with the same keys and settings as `deps`, and repositories and clock of their own
+    (to compare two ways of handling the same events)."""
+    return lambda: dataclasses.replace(deps, cases=FakeCaseRepository(), numbers=FakeNumbers(), clock=Clock())

@@ -7,18 +7,19 @@ The queries each method issues are served by the indexes in adapters/indexes.py
 """
 import datetime as dt
 
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING, ReturnDocument, UpdateOne
 from pymongo.collection import Collection
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from eventkit import outbox
 from eventkit.inbox import apply_once
 from verification.domain import case as states
-from verification.domain.case import SYSTEM, audit_entry
+from verification.domain.case import SYSTEM, Transition, audit_entry
 from verification.domain.name_search import query_tokens, stored_tokens
 
 COLLECTION = "cases"
+DUPLICATE_KEY = 11000
 # What the worker needs of a case to check and decide it: not its logs, which only grow.
 WORKING_FIELDS = {"audit": 0, "outbox": 0, "application_events": 0, "applied_events": 0}
 QUEUE_FIELDS = {"public": 1, "state": 1, "reasons": 1, "received_at": 1, "updated_at": 1}
@@ -35,16 +36,28 @@ class CaseRepository:
     def open(self, application_id: str, application: dict, event_note: dict, at: dt.datetime) -> dict | None:
         """A new case, waiting for its checks, from the application `event_note` delivered; the case,
         or None when it exists already (an earlier delivery or another event created it)."""
-        case = {"_id": application_id, "state": states.CHECKING, "version": 1, **_stored(application_id, application, at),
-                "received_at": at, "checks": [], "reasons": [], "decision": None, "documents": {},
-                "application_events": [event_note], "applied_events": [event_note["event_id"]],
-                "audit": [audit_entry(SYSTEM, "application_received", event_note["event_type"], at)],
-                **outbox.new_document_fields([])}
+        case = _new_case(application_id, application, event_note, at)
         try:
             self.collection.insert_one(case)
         except DuplicateKeyError:
             return None
         return case
+
+    def open_many(self, applications: list[tuple[str, dict, dict]], at: dt.datetime) -> dict[str, dict]:
+        """`open` for several (application_id, application, event_note) in one unordered insert; the cases
+        created, by id (an id whose case exists already, or repeated in the list, is not among them)."""
+        cases = [_new_case(application_id, application, note, at) for application_id, application, note in applications]
+        if not cases:
+            return {}
+        refused = set()
+        try:
+            self.collection.insert_many(cases, ordered=False)
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            if exc.details.get("writeConcernErrors") or any(e.get("code") != DUPLICATE_KEY for e in errors):
+                raise
+            refused = {e["index"] for e in errors}
+        return {case["_id"]: case for i, case in enumerate(cases) if i not in refused}
 
     def reopen(self, application_id: str, application: dict, event_note: dict, at: dt.datetime) -> dict | None:
         """Replace an open case's application by the amended one and check it again (`version` goes up, so a
@@ -79,19 +92,19 @@ class CaseRepository:
         return self.collection.update_one({"_id": application_id},
                                           {"$set": {f"documents.{document['kind']}": document}}).matched_count == 1
 
-    def transition(self, case: dict, to_state: str, *, reasons: list[str], audit: dict, events: list[dict],
-                   checks: list[dict] | None = None, decision: dict | None = None) -> bool:
-        """Move the case to `to_state` with its reasons, audit entry, events (and checks, decision) in one
-        write, only while it is still in the state and at the version `case` was read at: a withdrawal or
+    def transition(self, change: Transition) -> bool:
+        """Apply one state change with its reasons, audit entry, events (and checks, decision) in one write,
+        only while the case is still in the state and at the version it was read at: a withdrawal or
         amendment that arrived meanwhile is never overruled by a decision on stale data."""
-        changes = {"state": to_state, "reasons": reasons, "updated_at": audit["at"]}
-        if checks is not None:
-            changes["checks"] = checks
-        if decision is not None:
-            changes["decision"] = decision
-        return outbox.update_with_events(self.collection,
-                                         {"_id": case["_id"], "state": case["state"], "version": case["version"]},
-                                         {"$set": changes, "$push": {"audit": audit}}, events)
+        query, update = _transition_update(change)
+        return self.collection.update_one(query, update).matched_count == 1
+
+    def transition_many(self, changes: list[Transition]) -> int:
+        """`transition` for several cases in one unordered bulk write; how many were applied."""
+        if not changes:
+            return 0
+        return self.collection.bulk_write([UpdateOne(*_transition_update(c)) for c in changes],
+                                          ordered=False).matched_count
 
     def record_view(self, application_id: str, audit: dict) -> dict | None:
         """Log a reviewer's look at the case and return the case as it is now (one round trip); None if missing."""
@@ -102,14 +115,17 @@ class CaseRepository:
         self.collection.update_one({"_id": application_id}, {"$push": {"audit": audit}})
 
     def sharing_identity(self, application_id: str, indexes: dict) -> list[dict]:
-        """The other cases with the same CNIC, email or mobile (blind indexes): `_id`, `indexes`, `state`.
-        One query, through the three `indexes.*` indexes; the case itself is left out here rather than in
-        the filter, which keeps the plan to those three index scans."""
-        found = self.collection.find({"$or": [{"indexes.cnic": indexes["cnic"]},
-                                              {"indexes.email": indexes["email"]},
-                                              {"indexes.mobile": indexes["mobile"]}]},
-                                     {"indexes": 1, "state": 1})
-        return [case for case in found if case["_id"] != application_id]
+        """The other cases with the same CNIC, email or mobile (blind indexes): `_id`, `indexes`, `state`."""
+        return [case for case in self.sharing_any([indexes]) if case["_id"] != application_id]
+
+    def sharing_any(self, indexes: list[dict]) -> list[dict]:
+        """Every case (`_id`, `indexes`, `state`) under any of these CNIC, email or mobile blind indexes, in one
+        query through the three `indexes.*` indexes (the callers leave out the cases they asked for)."""
+        if not indexes:
+            return []
+        return list(self.collection.find({"$or": [{f"indexes.{field}": {"$in": sorted({i[field] for i in indexes})}}
+                                                  for field in ("cnic", "email", "mobile")]},
+                                         {"indexes": 1, "state": 1}))
 
     def queue(self, states_wanted: list[str], limit: int, after: tuple | None = None,
               name_or_id: str | None = None) -> list[dict]:
@@ -138,6 +154,27 @@ class CaseRepository:
             filled += len(missing)
             if len(missing) < batch:
                 return filled
+
+
+def _new_case(application_id: str, application: dict, event_note: dict, at: dt.datetime) -> dict:
+    return {"_id": application_id, "state": states.CHECKING, "version": 1, **_stored(application_id, application, at),
+            "received_at": at, "checks": [], "reasons": [], "decision": None, "documents": {},
+            "application_events": [event_note], "applied_events": [event_note["event_id"]],
+            "audit": [audit_entry(SYSTEM, "application_received", event_note["event_type"], at)],
+            **outbox.new_document_fields([])}
+
+
+def _transition_update(change: Transition) -> tuple[dict, dict]:
+    """(filter, update) of a state change: conditioned on the state and version read; events in the outbox."""
+    changes = {"state": change.to_state, "reasons": change.reasons, "updated_at": change.audit["at"]}
+    if change.checks is not None:
+        changes["checks"] = change.checks
+    if change.decision is not None:
+        changes["decision"] = change.decision
+    case = change.case
+    update = {"$set": changes, "$push": {"audit": change.audit}}
+    return ({"_id": case["_id"], "state": case["state"], "version": case["version"]},
+            outbox.with_events(update, change.events) if change.events else update)
 
 
 def queue_filter(states_wanted: list[str], after: tuple | None, name_or_id: str | None) -> dict:

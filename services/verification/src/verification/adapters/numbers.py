@@ -19,5 +19,9 @@ class RegistrationNumbers:
 
     def next(self, year: int) -> int:
         """The year's next sequence number (1, 2, 3, …), never handed out twice."""
-        counter = upsert_by_id(self.counters, f"year-{year}", {"$inc": {"last": 1}}, return_after=True)
-        return counter["last"]
+        return self.next_block(year, 1)
+
+    def next_block(self, year: int, count: int) -> int:
+        """The first of the year's next `count` sequence numbers, all reserved by one increment."""
+        counter = upsert_by_id(self.counters, f"year-{year}", {"$inc": {"last": count}}, return_after=True)
+        return counter["last"] - count + 1

@@ -1,4 +1,5 @@
-"""A verification case's states and its audit entries."""
+"""A verification case: its states, audit entries, state changes, and what it shares with other cases."""
+import dataclasses
 import datetime as dt
 
 CHECKING, IN_REVIEW, APPROVED, REJECTED, WITHDRAWN = "checking", "in_review", "approved", "rejected", "withdrawn"
@@ -11,3 +12,39 @@ SYSTEM = "system"
 def audit_entry(actor: str, action: str, detail: str = "", at: dt.datetime | None = None) -> dict:
     """One line of the case's append-only audit log: who did what, when."""
     return {"at": at or dt.datetime.now(dt.timezone.utc), "actor": actor, "action": action, "detail": detail}
+
+
+@dataclasses.dataclass(frozen=True)
+class Transition:
+    """One change of a case's state, written as one conditional update (adapters.cases): applied only
+    while the case is still in the state and at the version `case` was read at."""
+    case: dict  # the case as read: its _id, state and version
+    to_state: str
+    reasons: list[str]
+    audit: dict
+    events: list[dict]  # published through the case's outbox, written with the change
+    checks: list[dict] | None = None  # the checks' results, when they ran
+    decision: dict | None = None  # for an approval or rejection
+
+
+class OtherCases:
+    """The checks' questions about other applications (domain.checks.Lookups), answered for one case
+    from the other cases under its CNIC, email or mobile blind index (`_id`, `indexes`, `state` each)."""
+
+    def __init__(self, case: dict, others: list[dict]):
+        self.indexes = case["indexes"]
+        self.others = [o for o in others if o["_id"] != case["_id"]]
+
+    def cnic_held_elsewhere(self, application_id: str) -> bool:
+        return any(o["indexes"]["cnic"] == self.indexes["cnic"] and o["state"] in HOLDS_IDENTITY for o in self.others)
+
+    def contact_shared_with_other_identity(self, application_id: str) -> list[str]:
+        """Which of email and mobile a live case under a different CNIC also uses."""
+        return [field for field in ("email", "mobile")
+                if any(o["indexes"][field] == self.indexes[field] and o["indexes"]["cnic"] != self.indexes["cnic"]
+                       and o["state"] != WITHDRAWN for o in self.others)]
+
+
+def shares_identity(case: dict, other: dict) -> bool:
+    """Whether two cases have the same CNIC, email or mobile."""
+    return any(case["indexes"][field] == other["indexes"][field] for field in ("cnic", "email", "mobile"))

@@ -5,6 +5,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Protocol
 
+from verification.domain.case import Transition
+
 
 class Cases(Protocol):
     """Verification cases (adapters.cases.CaseRepository)."""
@@ -12,6 +14,8 @@ class Cases(Protocol):
     def get(self, application_id: str) -> dict | None: ...
 
     def open(self, application_id: str, application: dict, event_note: dict, at: dt.datetime) -> dict | None: ...
+
+    def open_many(self, applications: list[tuple[str, dict, dict]], at: dt.datetime) -> dict[str, dict]: ...
 
     def reopen(self, application_id: str, application: dict, event_note: dict, at: dt.datetime) -> dict | None: ...
 
@@ -21,8 +25,9 @@ class Cases(Protocol):
 
     def record_document(self, application_id: str, document: dict) -> bool: ...
 
-    def transition(self, case: dict, to_state: str, *, reasons: list[str], audit: dict, events: list[dict],
-                   checks: list[dict] | None = None, decision: dict | None = None) -> bool: ...
+    def transition(self, change: Transition) -> bool: ...
+
+    def transition_many(self, changes: list[Transition]) -> int: ...
 
     def record_view(self, application_id: str, audit: dict) -> dict | None: ...
 
@@ -30,12 +35,16 @@ class Cases(Protocol):
 
     def sharing_identity(self, application_id: str, indexes: dict) -> list[dict]: ...
 
+    def sharing_any(self, indexes: list[dict]) -> list[dict]: ...
+
     def queue(self, states: list[str], limit: int, after: tuple | None = None,
               name_or_id: str | None = None) -> list[dict]: ...
 
 
 class RegistrationNumbers(Protocol):
     def next(self, year: int) -> int: ...
+
+    def next_block(self, year: int, count: int) -> int: ...
 
 
 class Reviewers(Protocol):

@@ -1,4 +1,13 @@
-"""Verification's worker: what each of intake's application events does, in one table."""
+"""Verification's worker: what each of intake's application events does, in one table.
+
+Each event type has a handler for one event; submissions, the bulk of the traffic, also have one
+for a run of them (the consumer loop's batch handler), which has the same effects in a few round
+trips whatever the run's length. The loop falls back to the one-event handler when it raises."""
+import dataclasses
+from collections.abc import Callable
+
+from verification.domain import checks as rules
+from verification.domain.case import shares_identity
 from verification.service_layer import decisions, intake_events
 from verification.service_layer.dependencies import Dependencies
 
@@ -12,16 +21,60 @@ def receive_and_decide(deps: Dependencies, envelope: dict) -> None:
     decisions.decide_automatically(deps, case, caused_by=envelope)
 
 
+def receive_and_decide_many(deps: Dependencies, envelopes: list[dict]) -> None:
+    """`receive_and_decide` for a run of submissions, in four round trips: the new cases in one insert, the
+    other cases sharing their identities in one query, the approvals' numbers in one increment, the
+    decisions in one bulk write. Each case is checked as if the run's earlier ones were decided first, as
+    one by one: a second application with the same CNIC in the run is a duplicate of the first. Events
+    whose case exists already (a redelivery, an amendment that came first) go one by one afterwards."""
+    received = [(envelope, *intake_events.application_of(deps, envelope)) for envelope in envelopes]
+    opened = deps.cases.open_many([(envelope["key"], application, note) for envelope, application, note in received],
+                                  deps.now())
+    new = [(envelope, opened[envelope["key"]]) for envelope, _, note in received
+           if envelope["key"] in opened and opened[envelope["key"]]["applied_events"] == [note["event_id"]]]
+    stored = [other for other in deps.cases.sharing_any([case["indexes"] for _, case in new])
+              if other["_id"] not in opened]
+    decided: list[dict] = []  # the run's cases checked so far, in the state their verdict gives them
+    verdicts = []
+    for envelope, case in new:
+        facts = decisions.facts_of(deps, case)
+        verdict = decisions.check(deps, case, facts, [o for o in stored + decided if shares_identity(case, o)])
+        verdicts.append((envelope, case, facts, verdict))
+        decided.append({"_id": case["_id"], "indexes": case["indexes"],
+                        "state": decisions.OUTCOME_STATES[verdict.outcome]})
+    approvals = iter(decisions.draw_approvals(deps, sum(v.outcome == rules.APPROVE for *_, v in verdicts)))
+    deps.cases.transition_many([
+        decisions.automatic_decision(deps, case, facts, verdict,
+                                     next(approvals) if verdict.outcome == rules.APPROVE else None, envelope)
+        for envelope, case, facts, verdict in verdicts])
+    done = {id(envelope) for envelope, _ in new}
+    for envelope in envelopes:
+        if id(envelope) not in done:
+            receive_and_decide(deps, envelope)
+
+
+@dataclasses.dataclass(frozen=True)
+class Handling:
+    one: Callable[[Dependencies, dict], None]
+    many: Callable[[Dependencies, list[dict]], None] | None = None  # the same effects for a run of events
+
+
 HANDLERS = {
-    "ApplicationSubmitted": receive_and_decide,
-    "ApplicationAmended": receive_and_decide,
-    "ApplicationWithdrawn": intake_events.withdraw,
-    "DocumentUploaded": intake_events.record_document,
+    "ApplicationSubmitted": Handling(receive_and_decide, receive_and_decide_many),
+    "ApplicationAmended": Handling(receive_and_decide),
+    "ApplicationWithdrawn": Handling(intake_events.withdraw),
+    "DocumentUploaded": Handling(intake_events.record_document),
 }
 
 
 def handle_application_event(deps: Dependencies, envelope: dict) -> None:
     """Apply one of intake's events; the other event types on the topic are not verification's business."""
-    handler = HANDLERS.get(envelope["event_type"])
-    if handler is not None:
-        handler(deps, envelope)
+    handling = HANDLERS.get(envelope["event_type"])
+    if handling is not None:
+        handling.one(deps, envelope)
+
+
+def handle_application_events(deps: Dependencies, event_type: str, envelopes: list[dict]) -> None:
+    """Apply a run of intake's events of one type (a type with a `many` handler)."""
+    HANDLERS[event_type].many(deps, envelopes)
+

@@ -23,6 +23,18 @@ def unseal_application(deps: Dependencies, payload: dict) -> tuple[ApplicationFa
     return facts, indexes
 
 
+def application_of(deps: Dependencies, envelope: dict) -> tuple[dict, dict]:
+    """(the application as a case stores it, the note of the event that delivered it); InvalidMessage when
+    the application can never be read, before anything is stored."""
+    payload = envelope["payload"]
+    _facts, indexes = unseal_application(deps, payload)
+    application = {"public": payload["public"], "sealed": payload["sealed"],
+                   "language": payload.get("language", "en"), "indexes": indexes}
+    event_note = {"event_id": envelope["event_id"], "event_type": envelope["event_type"],
+                  "occurred_at": envelope["occurred_at"]}
+    return application, event_note
+
+
 def receive_application(deps: Dependencies, envelope: dict) -> dict | None:
     """Store the (new or amended) application on its case, to be checked; once per event. Returns the case
     as it is now (None if there is none), for the checks: the one just written, without reading it back.
@@ -32,13 +44,8 @@ def receive_application(deps: Dependencies, envelope: dict) -> dict | None:
     applies), opens it if intake's submission never reached us, and after a decision is only noted in
     the audit log. The case is stored before it is checked, so two racing duplicates always meet.
     """
-    payload = envelope["payload"]
     application_id = envelope["key"]
-    _facts, indexes = unseal_application(deps, payload)  # refuses what can never be read, before storing anything
-    application = {"public": payload["public"], "sealed": payload["sealed"],
-                   "language": payload.get("language", "en"), "indexes": indexes}
-    event_note = {"event_id": envelope["event_id"], "event_type": envelope["event_type"],
-                  "occurred_at": envelope["occurred_at"]}
+    application, event_note = application_of(deps, envelope)
     at = deps.now()
     first, second = ((deps.cases.open, deps.cases.reopen) if envelope["event_type"] == SUBMITTED
                      else (deps.cases.reopen, deps.cases.open))
