@@ -59,6 +59,7 @@ def test_rekey_moves_indexes_and_claims_and_a_second_run_changes_nothing(deps, m
     stored_before_the_upgrade(deps, "a1", CNICS[0])
     stored_before_the_upgrade(deps, "a2", CNICS[1], status=lifecycle.APPROVED)
     stored_before_the_upgrade(deps, "a3", CNICS[2], status=lifecycle.WITHDRAWN, claimed=False)
+    deps.db["applications"].create_index("cnic_index")  # as earlier versions made it
     with pytest.raises(recipe.CnicIndexRecipeOutdated, match="rekey-cnic-index"):
         recipe.check_recipe(deps.applications)
 
@@ -70,6 +71,7 @@ def test_rekey_moves_indexes_and_claims_and_a_second_run_changes_nothing(deps, m
     assert {i: d.get("cnic_claim") for i, d in docs.items()} == {
         "a1": cnic_index(INDEX_KEY, CNICS[0]), "a2": cnic_index(INDEX_KEY, CNICS[1]), "a3": None}
     assert "cnic_claims" not in deps.db.list_collection_names()
+    assert "cnic_index_1" not in deps.db["applications"].index_information()
     assert deps.applications.cnic_index_recipe_version() == recipe.CURRENT_RECIPE
     recipe.check_recipe(deps.applications)
     for n, cnic in enumerate(CNICS[:2]):

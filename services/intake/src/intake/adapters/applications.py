@@ -30,6 +30,7 @@ from intake.domain.application import (CHANGED_MEANWHILE, CLAIM_CONFLICT, CLAIM_
 COLLECTION = "applications"
 META = "meta"
 LEGACY_CLAIMS = "cnic_claims"  # where versions before the `cnic_claim` field kept claims; dropped by the re-key
+LEGACY_INDEX = "cnic_index_1"  # their index on `cnic_index`, unused since; dropped by the re-key
 CNIC_INDEX_RECIPE = "cnic_index_recipe"  # the meta document: {_id, version, stamped_at, how}
 CLAIM_INDEX = "cnic_claim"  # the unique index on `cnic_claim` (adapters/indexes.py)
 
@@ -152,8 +153,11 @@ class ApplicationRepository:
         return CHANGED_MEANWHILE
 
     def drop_legacy_claims(self) -> None:
-        """Drop the `cnic_claims` collection of earlier versions (after the re-key, nothing reads it)."""
+        """Drop what earlier versions kept for their claims: the `cnic_claims` collection, and the index on
+        `cnic_index` no query uses now (each index costs every insert). After the re-key nothing reads them."""
         self.database.drop_collection(LEGACY_CLAIMS)
+        if LEGACY_INDEX in self.applications.index_information():
+            self.applications.drop_index(LEGACY_INDEX)
 
     def cnic_index_recipe_version(self) -> int | None:
         """The version the stored CNIC indexes and claims are made with; None when never stamped."""
