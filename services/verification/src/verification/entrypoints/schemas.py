@@ -44,7 +44,8 @@ class QueueQuerySchema(StrictSchema):
     cursor = fields.String(load_default=None, validate=[validate.Length(min=1, max=200), lambda c: _is_cursor(c)],
                            metadata={"description": "next_cursor of the previous page"})
     q = fields.String(load_default=None, validate=validate.Length(min=1, max=120),
-                      metadata={"description": "an application id, or part of the applicant's name"})
+                      metadata={"description": "an application id, or the start of words of the applicant's "
+                                                "name, in any order and case (\"ayesha kh\" finds Ayesha Khan)"})
 
 
 class QueueItemSchema(Schema):
