@@ -55,15 +55,24 @@ GW_TARGET="$LOCAL/build/documentdb-gateway-target"
 GATEWAY="$LOCAL/bin/documentdb-gateway"
 BUILD_LOG="$LOCAL/build/documentdb-install.log"
 mkdir -p "$LOCAL/bin" "$LOCAL/stamps" "$LOCAL/downloads" "$LOCAL/build"
-[ -n "${FORCE:-}" ] && rm -f "$LOCAL"/stamps/documentdb-* "$LOCAL"/stamps/pgvector-*
+[ -n "${FORCE:-}" ] && rm -f "$PG_EXT"/documentdb.local-stack-* "$PG_EXT"/vector.local-stack-* \
+  "${XDG_CACHE_HOME:-$HOME/.cache}"/freelancer-registry/documentdb-gateway-*
 
-ext_stamp="$LOCAL/stamps/documentdb-ext-$(printf '%s %s' "$DOCUMENTDB_SHA256" "${EXT_MAKE_ARGS[*]}" | sha256sum | cut -c1-16)"
-vector_stamp="$LOCAL/stamps/pgvector-${PGVECTOR_SHA256:0:16}"
-gw_stamp="$LOCAL/stamps/documentdb-gateway-${DOCUMENTDB_SHA256:0:16}"
+# The extensions are installed for the whole machine, so their stamps live beside them (every checkout
+# on the machine shares one build). The gateway is built once per machine too, into a build cache
+# (like ccache: $XDG_CACHE_HOME/freelancer-registry, keyed by the source's SHA-256), and copied into
+# this checkout's .local/bin. `make clean` keeps both; FORCE=1 rebuilds them.
+ext_stamp="$PG_EXT/documentdb.local-stack-$(printf '%s %s' "$DOCUMENTDB_SHA256" "${EXT_MAKE_ARGS[*]}" | sha256sum | cut -c1-16)"
+vector_stamp="$PG_EXT/vector.local-stack-${PGVECTOR_SHA256:0:16}"
+MACHINE_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/freelancer-registry"
+cached_gateway="$MACHINE_CACHE/documentdb-gateway-${DOCUMENTDB_SHA256:0:16}"
 need_ext=; need_vector=; need_gw=
 { [ -f "$ext_stamp" ] && [ -f "$PG_EXT/documentdb.control" ] && [ -f "$PG_EXT/documentdb_core.control" ]; } || need_ext=1
 { [ -f "$vector_stamp" ] && [ -f "$PG_EXT/vector--$PGVECTOR_VERSION.sql" ]; } || need_vector=1
-{ [ -f "$gw_stamp" ] && [ -x "$GATEWAY" ]; } || need_gw=1
+[ -x "$cached_gateway" ] || need_gw=1
+if [ -z "$need_gw" ] && ! cmp -s "$cached_gateway" "$GATEWAY"; then
+  install -m 755 "$cached_gateway" "$GATEWAY"   # built before on this machine, from the same source
+fi
 
 # 1. Debian packages, only those missing.
 missing=()
@@ -136,7 +145,7 @@ if [ -n "$need_vector" ]; then
   quietly make -C "$LOCAL/build/pgvector" install PG_CONFIG="$PG_CONFIG" with_llvm=no OPTFLAGS=""
   rm -rf "$LOCAL/build/pgvector"
   done_in $t
-  rm -f "$LOCAL"/stamps/pgvector-* && touch "$vector_stamp"
+  rm -f "$PG_EXT"/vector.local-stack-* && touch "$vector_stamp"
 fi
 
 # 3. DocumentDB extensions (documentdb_core, documentdb)
@@ -155,7 +164,7 @@ if [ -n "$need_ext" ]; then
     quietly make -C "$BUILD/documentdb/$part" install PG_CONFIG="$PG_CONFIG" "${EXT_MAKE_ARGS[@]}"
   done
   done_in $t
-  rm -f "$LOCAL"/stamps/documentdb-ext-* && touch "$ext_stamp"
+  rm -f "$PG_EXT"/documentdb.local-stack-* && touch "$ext_stamp"
 fi
 
 # 4. Gateway
@@ -165,9 +174,10 @@ if [ -n "$need_gw" ]; then
   t=$SECONDS
   unpack_documentdb
   (cd "$BUILD/documentdb/pg_documentdb_gw" && CARGO_TARGET_DIR="$GW_TARGET" quietly cargo build --release --locked)
-  install -m 755 "$GW_TARGET/release/documentdb_gateway" "$GATEWAY"
+  mkdir -p "$MACHINE_CACHE"
+  install -m 755 "$GW_TARGET/release/documentdb_gateway" "$cached_gateway.part" && mv "$cached_gateway.part" "$cached_gateway"
+  install -m 755 "$cached_gateway" "$GATEWAY"
   done_in $t
-  rm -f "$LOCAL"/stamps/documentdb-gateway-* && touch "$gw_stamp"
 fi
 
 # The build trees are large (the gateway's alone is ~425 MB): keep them only when asked.
