@@ -26,10 +26,14 @@ def run_process(service: str, role: str, log_level: str, target: Callable[[], ob
         sys.exit(1)
 
 
-def consumer_main(service: str, config: BaseConfig, group: str, topics: list[str], handler: Handler) -> None:
+def consumer_main(service: str, config: BaseConfig, group: str, topics: list[str], handler: Handler,
+                  batch_handlers: dict | None = None) -> None:
+    """Run one member of `group`. `batch_handlers` ({event_type: fn(list of Incoming)}) apply a poll's
+    new events of one type together, as bulk writes; `handler` takes the rest one by one."""
+    options = {"batch_handlers": batch_handlers} if batch_handlers else {}
     run_process(service, "worker", config.log_level, lambda: run_consumer(
         bootstrap_servers=config.kafka_bootstrap_servers, mongodb_uri=config.mongodb_uri,
-        database=config.mongodb_database, group=group, topics=topics, handler=handler))
+        database=config.mongodb_database, group=group, topics=topics, handler=handler, **options))
 
 
 def relay_main(service: str, config: BaseConfig, collection: str, topic: str) -> None:
