@@ -64,7 +64,8 @@ def test_rekey_moves_indexes_and_claims_and_a_second_run_changes_nothing(deps, m
         recipe.check_recipe(deps.applications)
 
     result = recipe.rekey_cnic_indexes(deps, out=io.StringIO())
-    assert result == {"applications": 3, "rekeyed": 3, "current": 0, "claims_moved": 2, "conflicts": []}
+    assert result == {"applications": 3, "rekeyed": 3, "current": 0, "claims_moved": 2, "conflicts": [],
+                      "without_cnic": []}
     docs = {d["_id"]: d for d in snapshot(deps)}
     assert {i: d["cnic_index"] for i, d in docs.items()} == {
         f"a{n + 1}": cnic_index(INDEX_KEY, cnic) for n, cnic in enumerate(CNICS)}
@@ -81,7 +82,8 @@ def test_rekey_moves_indexes_and_claims_and_a_second_run_changes_nothing(deps, m
 
     before = snapshot(deps)
     again = recipe.rekey_cnic_indexes(deps, out=io.StringIO())
-    assert again == {"applications": 4, "rekeyed": 0, "current": 4, "claims_moved": 0, "conflicts": []}
+    assert again == {"applications": 4, "rekeyed": 0, "current": 4, "claims_moved": 0, "conflicts": [],
+                     "without_cnic": []}
     assert snapshot(deps) == before
 
 

@@ -66,7 +66,7 @@ def test_rekey_moves_every_index_and_claim_so_an_active_cnic_cannot_apply_again(
     result, progress = rekey(deps)
     withdrawn_current = version == 2  # its index was right already, and it holds no claim
     assert result == {"applications": 3, "rekeyed": 3 - withdrawn_current, "current": int(withdrawn_current),
-                      "claims_moved": 2, "conflicts": []}
+                      "claims_moved": 2, "conflicts": [], "without_cnic": []}
     assert "re-key CNIC indexes" in progress and "3/3" in progress
     for application_id, cnic in (("a1", CNICS[0]), ("a2", CNICS[1]), ("a3", CNICS[2])):
         assert deps.applications.docs[application_id]["cnic_index"] == cnic_index(INDEX_KEY, cnic)
@@ -87,7 +87,8 @@ def test_running_it_again_changes_nothing(deps):
     rekey(deps)
     docs = {i: dict(d) for i, d in deps.applications.docs.items()}
     result, _ = rekey(deps)
-    assert result == {"applications": 2, "rekeyed": 0, "current": 2, "claims_moved": 0, "conflicts": []}
+    assert result == {"applications": 2, "rekeyed": 0, "current": 2, "claims_moved": 0, "conflicts": [],
+                      "without_cnic": []}
     assert deps.applications.docs == docs
 
 
@@ -137,6 +138,15 @@ def test_an_unreadable_application_stops_the_run_before_the_stamp(deps):
     with pytest.raises(recipe.UnreadableApplication, match="a1.*INTAKE_PII_KEY"):
         rekey(deps)
     assert deps.applications.meta == {} and not deps.applications.legacy_claims_dropped
+
+
+def test_a_document_without_personal_data_is_reported_and_left_alone(deps):
+    stored_before_the_upgrade(deps, "a1", CNICS[0])
+    deps.applications.docs["t1"] = {"_id": "t1", "status": lifecycle.SUBMITTED, "outbox": []}  # a test's fixture
+    result, _ = rekey(deps)
+    assert result["without_cnic"] == ["t1"] and result["rekeyed"] == 1
+    assert deps.applications.docs["t1"] == {"_id": "t1", "status": lifecycle.SUBMITTED, "outbox": []}
+    assert deps.applications.meta["version"] == recipe.CURRENT_RECIPE
 
 
 def test_batches_cover_every_application(deps, monkeypatch):

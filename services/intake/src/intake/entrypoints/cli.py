@@ -28,6 +28,9 @@ def run_rekey(args, config: Config) -> None:
     if result["conflicts"]:
         print(f"{len(result['conflicts'])} applications share their CNIC with another active application (their claims "
               f"are not moved; withdraw or reject the duplicate): {', '.join(result['conflicts'])}")
+    if result["without_cnic"]:
+        print(f"{len(result['without_cnic'])} documents without personal data (no CNIC to re-key) were left as they "
+              f"are: {', '.join(result['without_cnic'][:20])}")
 
 
 if __name__ == "__main__":

@@ -82,8 +82,9 @@ def submit_form():
 def status_page():
     application_id = request.args.get("application_id", "").strip()[:64]
     status = views.status_of(_intake(), application_id) if application_id else None
+    not_found = bool(application_id) and status is None
     return render_template("status.html", application_id=application_id, status=status,
-                           not_found=bool(application_id) and status is None), (404 if application_id and not status else 200)
+                           not_found=not_found), (404 if not_found else 200)
 
 
 @bp.post("/status")
