@@ -129,26 +129,31 @@ class SearchIndex:
     # -- keeping it current ---------------------------------------------------------------
     def load(self, listings: Iterable[dict]) -> None:
         """Fill an empty index with many listings at once, slots given in name order and every
-        bitset built in one pass (a web process's start)."""
+        bitset built in one pass (a web process's start). Each listing's words and values are
+        worked out as it arrives, so the work overlaps a slow source (the database's scan)."""
         assert not self.keys, "load fills an empty index"
-        rows = sorted(((normalise(listing["full_name"]), listing["registration_number"]), listing)
-                      for listing in listings if searchable(listing))
+        rows = []
+        for listing in listings:
+            if searchable(listing):
+                rows.append(((normalise(listing["full_name"]), listing["registration_number"]), listing,
+                             listing_words(listing), list(filter_values(listing))))
+        rows.sort(key=lambda row: row[0])
         postings: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for slot, (key, listing) in enumerate(rows):
-            number = key[1]
-            self.listings[number] = listing
-            self.slot_of[number] = slot
-            self.keys.append(key)
-            for facet, value, shown in filter_values(listing):
+        word_slots, display, keys = self.word_slots, self.display, self.keys
+        for slot, (key, listing, listing_word_set, values) in enumerate(rows):
+            self.listings[key[1]] = listing
+            self.slot_of[key[1]] = slot
+            keys.append(key)
+            for facet, value, shown in values:
                 postings[(facet, value)].append(slot)
-                self.display.setdefault((facet, value), shown)
-            for word in listing_words(listing):
-                self.word_slots[word].add(slot)
+                display.setdefault((facet, value), shown)
+            for word in listing_word_set:
+                word_slots[word].add(slot)
         size = len(rows)
         self.value_bits = {value: bitset(slots, size) for value, slots in postings.items()}
         self.live = (1 << size) - 1
         self.sorted_upto = size
-        self.vocabulary = sorted(self.word_slots)
+        self.vocabulary = sorted(word_slots)
 
     def put(self, listing: dict) -> None:
         """Add or replace a listing; only listed, unrevoked ones become searchable."""

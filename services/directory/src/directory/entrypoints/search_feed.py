@@ -17,9 +17,10 @@ since the load (they are searchable at once, but outside the load's name order),
 builds a fresh index from what it holds and swaps it in.
 """
 import logging
+import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
 from directory.adapters.decision_log import DecisionLog
 from directory.adapters.listings import ListingRepository
@@ -28,6 +29,33 @@ from directory.domain.search_index import SearchIndex
 from eventkit.position import Position
 
 log = logging.getLogger(__name__)
+READ_AHEAD_BATCH = 2000
+
+
+def read_ahead(documents: Iterable[dict]) -> Iterator[dict]:
+    """`documents`, read by a thread of their own a few batches ahead: the database's work on the
+    next batches overlaps the caller's work on this one (a web process's load at start)."""
+    batches: queue.Queue = queue.Queue(maxsize=8)
+    done = object()
+
+    def read():
+        try:
+            batch = []
+            for document in documents:
+                batch.append(document)
+                if len(batch) >= READ_AHEAD_BATCH:
+                    batches.put(batch)
+                    batch = []
+            batches.put(batch)
+            batches.put(done)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller, who raises it
+            batches.put(exc)
+
+    threading.Thread(target=read, name="search-feed-read-ahead", daemon=True).start()
+    while (batch := batches.get()) is not done:
+        if isinstance(batch, BaseException):
+            raise batch
+        yield from batch
 
 
 class SearchFeed:
@@ -46,6 +74,7 @@ class SearchFeed:
         self.positions: dict[int, int] = {}  # partition -> next offset to read
         self.loaded = False  # the collection has been loaded; after a broker error only the topic is re-read
         self.rebuilt_at: str | None = None  # the listings' last rebuild when they were loaded
+        self.load_seconds: dict[str, float] = {}  # the last load's steps (positions, scan, index), for logs and bench
         self._thread = threading.Thread(target=self._run, name="search-feed", daemon=True)
 
     def start(self) -> "SearchFeed":
@@ -63,17 +92,22 @@ class SearchFeed:
         rebuilt_at = listings.last_rebuilt()
         positions = listings.positions(self.topic, partitions)
         timings["positions"] = time.monotonic() - started
-        states = {listing["_id"]: listing for listing in listings.all_for_search()}
-        timings["scan"] = time.monotonic() - started - timings["positions"]
-        months = {number: listing.get("approved_at", "")[:7] for number, listing in states.items()}
+        states = {}
+
+        def remembered(stream):
+            for listing in stream:
+                states[listing["_id"]] = listing
+                yield listing
         index = SearchIndex()
-        index.load(states.values())
-        timings["index"] = time.monotonic() - started - timings["positions"] - timings["scan"]
+        index.load(remembered(read_ahead(listings.all_for_search())))
+        timings["scan and index"] = time.monotonic() - started - timings["positions"]
+        months = {number: listing.get("approved_at", "")[:7] for number, listing in states.items()}
         with self.lock:
             self.index, self.states, self.approved_months, self.positions = index, states, months, positions
             self.rebuilt_at = rebuilt_at
-        log.info("search index loaded %d listings: positions %.1f s, scan %.1f s, index %.1f s", len(states),
-                 timings["positions"], timings["scan"], timings["index"])
+        self.load_seconds = {step: round(seconds, 2) for step, seconds in timings.items()}
+        log.info("search index loaded %d listings: positions %.1f s, scan and index %.1f s", len(states),
+                 timings["positions"], timings["scan and index"])
         return len(states)
 
     def apply(self, position: Position | None, envelope: dict) -> None:
