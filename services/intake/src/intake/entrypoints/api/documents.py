@@ -4,7 +4,7 @@ PNG, JPEG or PDF only, judged by the content's first bytes, never by name or dec
 """
 import hmac
 
-from flask import Response, request
+from flask import Response, current_app, request
 from flask_smorest import Blueprint
 from werkzeug.exceptions import BadRequest, Conflict, NotFound, RequestEntityTooLarge, Unauthorized, \
     UnsupportedMediaType
@@ -18,6 +18,11 @@ from servicekit.requests import bearer_token
 
 blp = Blueprint("documents", __name__, url_prefix="/api/v1/applications",
                 description="Identity documents of an application (never public)")
+
+
+def settings():
+    """Intake's Config, as the app was made with it."""
+    return current_app.config["SERVICE_CONFIG"]
 
 
 def _kind(kind: str) -> str:
@@ -38,7 +43,7 @@ def upload(application_id, kind):
     if upload is None:
         raise BadRequest("Send the file as multipart/form-data in a field named 'file'.")
     try:
-        content_type, content = read_upload(upload, intake().config.document_max_bytes)
+        content_type, content = read_upload(upload, settings().document_max_bytes)
     except UploadRefused as refused:
         raise {413: RequestEntityTooLarge, 415: UnsupportedMediaType}.get(refused.status, BadRequest)(
             str(refused)) from None
@@ -53,7 +58,7 @@ def upload(application_id, kind):
 def download(application_id, kind):
     """The document itself, for its applicant or for verification (service token)."""
     kind = _kind(kind)
-    service_token = intake().config.service_token
+    service_token = settings().service_token
     token = bearer_token()
     if token is None:
         raise Unauthorized("Send a bearer token.")

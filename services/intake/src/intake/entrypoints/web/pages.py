@@ -61,7 +61,7 @@ def submit_form():
                 errors[kind] = [_("Upload this document.")]
             continue
         try:
-            files[kind] = read_upload(storage, _intake().config.document_max_bytes)
+            files[kind] = read_upload(storage, current_app.config["SERVICE_CONFIG"].document_max_bytes)
         except UploadRefused as refused:
             errors[kind] = [str(refused)]
     if errors:
