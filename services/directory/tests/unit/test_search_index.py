@@ -106,3 +106,15 @@ def test_compacting_is_asked_for_only_when_many_were_added_since_the_load():
     assert not idx.needs_compacting()
     idx.put(listing("T-last", "Tail last"))
     assert idx.needs_compacting()
+
+
+def test_frequent_words_answer_the_same_through_their_bitsets():
+    idx = SearchIndex()
+    idx.load([listing(f"N{i}", f"Khan {i}" if i % 2 else f"Malik {i}") for i in range(200)])
+    assert "khan" in idx.word_bits and "1" not in idx.word_bits  # frequent words only
+    assert idx.search(q="kha")["total"] == 100
+    idx.put(listing("N1", "Renamed One"))
+    idx.put(listing("N300", "Khan New"))
+    assert idx.search(q="khan")["total"] == 100 and idx.search(q="khan new")["total"] == 1
+    idx.remove("N3")
+    assert idx.search(q="kh")["total"] == 99

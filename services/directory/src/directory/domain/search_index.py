@@ -42,6 +42,7 @@ from directory.domain.listing import public_view
 from domainkit.skills import SKILLS_BY_SLUG
 
 FACETS = ("province", "city", "skill", "platform")
+DENSE_WORD = 64  # a word held by at least 1/64 of the listings at load keeps a bitset too (cheaper than its set)
 TOP_VALUES = 50  # facet values answered per facet, the most frequent first
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Urdu letters that are written two ways in practice: fold them so either spelling matches.
@@ -121,6 +122,7 @@ class SearchIndex:
         self.value_bits: dict[tuple[str, str], int] = {}  # (facet, key) -> bitset
         self.display: dict[tuple[str, str], str] = {}  # (facet, key) -> the value facets show
         self.word_slots: dict[str, set[int]] = defaultdict(set)
+        self.word_bits: dict[str, int] = {}  # the bitsets of frequent words (DENSE_WORD), kept with word_slots
         self.vocabulary: list[str] = []  # sorted distinct words, for prefix ranges
 
     def __len__(self) -> int:
@@ -154,6 +156,8 @@ class SearchIndex:
         self.live = (1 << size) - 1
         self.sorted_upto = size
         self.vocabulary = sorted(word_slots)
+        self.word_bits = {word: bitset(slots, size) for word, slots in word_slots.items()
+                          if len(slots) >= max(size // DENSE_WORD, 64)}
 
     def put(self, listing: dict) -> None:
         """Add or replace a listing; only listed, unrevoked ones become searchable."""
@@ -174,6 +178,8 @@ class SearchIndex:
             if word not in self.word_slots:
                 bisect.insort(self.vocabulary, word)
             self.word_slots[word].add(slot)
+            if word in self.word_bits:
+                self.word_bits[word] |= bit
 
     def remove(self, number: str) -> None:
         listing = self.listings.pop(number, None)
@@ -187,8 +193,11 @@ class SearchIndex:
         for word in listing_words(listing):
             holders = self.word_slots[word]
             holders.discard(slot)
+            if word in self.word_bits:
+                self.word_bits[word] &= keep
             if not holders:
                 del self.word_slots[word]
+                self.word_bits.pop(word, None)
                 i = bisect.bisect_left(self.vocabulary, word)
                 if i < len(self.vocabulary) and self.vocabulary[i] == word:
                     del self.vocabulary[i]
@@ -200,13 +209,18 @@ class SearchIndex:
 
     # -- asking it ----------------------------------------------------------------------
     def _prefix(self, prefix: str) -> int:
-        slots: set[int] = set()
+        """The bitset of the words beginning with `prefix`: frequent words' bitsets ORed, the others'
+        slots gathered and made into one bitset."""
+        bits, slots = 0, set()
         for i in range(bisect.bisect_left(self.vocabulary, prefix), len(self.vocabulary)):
             word = self.vocabulary[i]
             if not word.startswith(prefix):
                 break
-            slots |= self.word_slots[word]
-        return bitset(slots, len(self.keys))
+            if word in self.word_bits:
+                bits |= self.word_bits[word]
+            else:
+                slots |= self.word_slots[word]
+        return bits | bitset(slots, len(self.keys)) if slots else bits
 
     def matching(self, q: str = "", **filters) -> int:
         """The bitset of the slots matching every term and filter."""
