@@ -1,20 +1,23 @@
 """The directory's search index, held in memory by each web process (pure logic, no I/O).
 
-Why in memory, decided by measurement (bench/directory_search.py, DocumentDB on this 2-core
-machine, synthetic listings, one process):
+Why in memory, decided by measurement (bench/directory_search.py: the same synthetic listings and
+the same mix of searches, each a page with its total and facets, half with a second page; one
+process; DocumentDB on this shared 2-core machine, so read the ratios rather than the digits):
 
-| at 100k listings                          | `listings` collection, indexed | this index |
-|-------------------------------------------|-------------------------------:|-----------:|
-| facet counts of a one-province result (14k) | 652 ms ($facet/$group)         | < 1 ms     |
-| facet counts of everything                | 4,434 ms                        | < 1 ms     |
-| first page of everything in name order    | 816 ms (DocumentDB sorts; no index serves a sort) | < 1 ms |
-| first page of a name prefix (16k matches) | 227 ms                          | a few ms   |
+| per search                  | 10k: collection | 10k: memory | 100k: collection | 100k: memory |
+|-----------------------------|----------------:|------------:|-----------------:|-------------:|
+| p50                         | 220 ms          | 0.9 ms      | 2,671 ms         | 1.9 ms       |
+| p99                         | 1,735 ms        | 3.2 ms      | 22,585 ms        | 10 ms        |
 
-At 10k the collection already takes 425 ms for the facets of everything and 97 ms for the first
-page of everything: the API answers facets and a total with every page, so the cost grows with
-the size of the result, and an index only bounds the filter. The in-memory index answers the
-same questions from bitsets in microseconds; its cost is the load at start (a projection of the
-public fields, built in bulk, see entrypoints/search_feed.py).
+The collection candidate had compound indexes for every filter and a multikey index of every word
+prefix; the filter is bounded by them, but the API answers a total and facet counts with every
+page, and those cost as much as the result is large: at 100k, the `$facet` of `$group`s over one
+province's 14k listings took 652 ms, over everything 4,434 ms, and the first page of everything in
+name order 816 ms (DocumentDB sorts after the scan; no index serves a sort). Here a total is a
+bit count and the facets one AND and one bit count per value, whatever the size of the result.
+Over HTTP (bench/search_wrk.py, wrk, 8 connections, 100k, two gunicorn workers): p50 28 ms,
+p99 118 ms, 248 searches/s with the machine loaded by other work (before: p50 636 ms, p99
+1,286 ms, 12 searches/s). The price is the load at start: see entrypoints/search_feed.py.
 
 How it works:
 - every searchable listing (listed, not revoked) has a *slot*; slots `[0, sorted_upto)` were

@@ -4,10 +4,11 @@ stored with the listings. The process never replays the topic: it reads only wha
 after the listings it loaded (nothing, or the few events of the load's own seconds), so it is
 ready in seconds however large the directory and however little of the topic is retained.
 
-Ready time at 100k listings (bench/directory_search.py --ready, one process, DocumentDB on this
-machine): positions 0.4 s, the projected scan (ListingRepository.all_for_search) about 3.5 s,
-the bulk load of the index about 3 s. See domain/search_index.py for why search is served from
-memory rather than from the collection.
+Ready time at 100k listings, one process (bench/directory_search.py --only ready): the positions
+0.01-0.4 s, then the listings' public fields read a few batches ahead (`read_ahead`) while the
+index is built from them in bulk (SearchIndex.load): about 6-7 s on a quiet machine (projected
+scan 2.7-3.8 s, bulk load 3.4 s), 13-19 s while other work loads the machine (the full scan
+and the former index took 15-17 s side by side then). Each gunicorn worker loads its own copy.
 
 A background thread, started in the process that serves requests (after gunicorn's fork),
 does both. Until it has loaded the collection and read what the topic held past those
