@@ -65,3 +65,10 @@ def test_the_rebuild_mark_is_read_and_written_by_its_key(listings):
     assert_uses_index(meta, {"_id": "listings:rebuilt"}, index="_id_")
     assert_uses_index(meta, by_id_for_upsert("listings:rebuilt"), index="_id_")
     assert listings.last_rebuilt() == "2026-01-02T00:00:00+00:00"
+
+
+def test_the_rate_limit_counters_expire_through_their_ttl_index(listings):
+    from servicekit import rate_limit
+
+    indexes = listings.db[rate_limit.COLLECTION].index_information()
+    assert indexes["expires_at_ttl"]["expireAfterSeconds"] == 0

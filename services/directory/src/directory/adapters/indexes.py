@@ -9,8 +9,10 @@ the `source` index answers where each topic partition stands (ListingRepository.
 from pymongo import ASCENDING, IndexModel
 
 from directory.adapters.listings import COLLECTION
+from servicekit import rate_limit
 
 INDEXES = {
+    **rate_limit.INDEXES,  # the registration-number checks' per-address counters (TTL)
     COLLECTION: [
         # the default name (source.topic_1_source.partition_1_source.offset_1), as existing databases have it
         IndexModel([("source.topic", ASCENDING), ("source.partition", ASCENDING), ("source.offset", ASCENDING)]),
