@@ -4,6 +4,10 @@
 
 Lookups and conditional moves by `_id` use the `_id` index, which needs no declaration. No TTL:
 delivery records are the audit trail of what was sent to whom, kept for good.
+
+The indexes keep the names the server gives their keys (no `name=`): the four that earlier versions
+made with create_index have those names, so a database upgraded in place already has them and
+ensure_indexes finds nothing to change (the same keys under a new name would be refused).
 """
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
@@ -13,15 +17,15 @@ from notification.adapters.notifications import COLLECTION as DELIVERIES
 INDEXES = {
     DELIVERIES: [
         # The scheduler: retries due by now, earliest first (claim_due).
-        IndexModel([("status", ASCENDING), ("next_attempt_at", ASCENDING)], name="due"),
+        IndexModel([("status", ASCENDING), ("next_attempt_at", ASCENDING)]),
         # Housekeeping: sends claimed too long ago and still under way (stale_sending).
-        IndexModel([("status", ASCENDING), ("claimed_at", ASCENDING)], name="claimed"),
+        IndexModel([("status", ASCENDING), ("claimed_at", ASCENDING)]),
         # The operators' listing of failed or uncertain deliveries, newest first, paged by (created_at, _id).
-        IndexModel([("status", ASCENDING), ("created_at", DESCENDING), ("_id", DESCENDING)], name="listing"),
-        # The delivery log of one application, newest first.
-        IndexModel([("application_id", ASCENDING), ("created_at", DESCENDING)], name="application"),
+        IndexModel([("status", ASCENDING), ("created_at", DESCENDING), ("_id", DESCENDING)]),
+        # The delivery log of one application (a handful of records, sorted newest first after the lookup).
+        IndexModel([("application_id", ASCENDING)]),
         # The re-sends of a delivery (a re-send's rules and the listings' `resent_as`).
-        IndexModel([("resend_of", ASCENDING)], name="resend_of"),
+        IndexModel([("resend_of", ASCENDING)]),
         # The relay: records with events still to publish.
         *outbox.OUTBOX_INDEXES,
     ],
