@@ -5,7 +5,8 @@
 
 local threads = {}
 local counter = 0
-local thread_number = 0
+-- thread_number is a global: `thread:set` in setup writes the thread's copy of it (a local would hide it)
+thread_number = 0
 
 function setup(thread)
   thread:set("thread_number", #threads + 1)

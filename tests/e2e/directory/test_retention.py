@@ -6,6 +6,7 @@ records (every consumer group has read them already), then every directory proce
 the operator rebuilds the listings — every freelancer approved before must still be found and
 verified, and verification must never answer `unknown` for them while the rebuild runs.
 """
+import os
 import subprocess
 import sys
 import threading
@@ -115,6 +116,7 @@ def test_listings_survive_the_topic_losing_its_old_records(approve, stack, wait_
     watcher.start()
     try:
         result = subprocess.run([sys.executable, "-m", "directory.entrypoints.cli", "rebuild"],
+                                env={**os.environ, "MONGODB_URI": stack.servers.mongodb_uri},
                                 capture_output=True, text=True, timeout=300)
     finally:
         stop.set()

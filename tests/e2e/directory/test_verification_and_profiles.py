@@ -86,7 +86,7 @@ def test_rebuild_restores_the_read_model_and_web_processes_reload_it(approve, st
                     "profile": {"full_name": f"Orphan {surname}", "city": "Lahore", "province": "Punjab",
                                 "skills": ["python"], "platforms": [], "headline": "Kept"}}}))
     assert search(stack, q=surname)["total"] == 0  # the running index never saw it
-    env = {**os.environ, "LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "MONGODB_URI": stack.servers.mongodb_uri, "LOG_LEVEL": "WARNING"}
     result = subprocess.run([sys.executable, "-m", "directory.entrypoints.cli", "rebuild"], env=env,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr

@@ -68,6 +68,9 @@ def test_flagged_applicant_is_approved_by_a_reviewer_in_the_console(page, stack,
     page.fill("#username", reviewer)
     page.fill("#password", PASSWORD)
     page.click("button:has-text('Sign in')")
+    page.wait_for_load_state()
+    # a refused sign-in (wrong password, the address's sign-in limit) stays on the form: say which
+    assert page.locator("#q").count() == 1, f"{page.url}: {page.inner_text('body')[:500]}"
     page.fill("#q", applicant.full_name)  # the queue may hold hundreds of cases: find this applicant's
     page.click("button:has-text('Find')")
     page.click(f"a:has-text('{applicant.full_name}')")
