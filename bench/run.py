@@ -51,10 +51,11 @@ def main() -> None:
         results["system_idle_after_s"] = round(idle(), 1)
     if "latency" in steps:
         idle()
-        say("submit-to-searchable latency at 2 applications/s offered")
-        results["submit_to_searchable"] = scenarios.submit_to_searchable(rate=2.0, seconds=10 if args.quick else 45)
+        rate = 5.0 if args.quick else 20.0
+        say(f"submit-to-searchable latency at {rate:g} applications/s offered")
+        results["submit_to_searchable"] = scenarios.submit_to_searchable(rate=rate, seconds=10 if args.quick else 45)
     if "pipeline" in steps:
-        count = 60 if args.quick else 400
+        count = 60 if args.quick else 2000  # at 150/s, 2,000 keep two workers busy ~13 s
         results["pipeline"] = []
         for workers in (1, 2):
             idle()
@@ -66,7 +67,7 @@ def main() -> None:
         idle()
         results["directory_search"] = []
         for n, size in enumerate(args.listings):
-            say(f"directory search over HTTP at {size:,} listings")
+            say(f"directory search over HTTP at {size:,} listings (wrk, 8 connections)")
             results["directory_search"].append(scenarios.directory_search(size, seconds, clients=8, port=8094 + n))
 
     path = report.write(results, reports)

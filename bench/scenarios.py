@@ -1,15 +1,15 @@
 """The measurements `make bench` takes of the running stack (see bench/run.py for the order)."""
 import asyncio
-import random
+import tempfile
 import time
 from pathlib import Path
 
 import httpx
 
 from bench import processes
-from bench.directory_search import queries
 from bench.idle import wait_outbox_drained
-from bench.load import closed_loop, new_client, open_loop, percentile, summarise
+from bench.load import new_client, open_loop, percentile
+from bench.search_wrk import run_wrk, search_paths
 from bench.seed_directory import seed, topic_for
 from eventkit.mongo import get_database
 from support.directory import latin_word
@@ -130,7 +130,8 @@ def project_listings(topic: str, database: str, listings: int) -> float:
 def directory_search(listings: int, seconds: float, clients: int, port: int) -> dict:
     """Search over HTTP against a directory instance (same app, same gunicorn settings) whose
     listings hold `listings` seeded freelancers. Its web processes load their index from the
-    listings collection at start (the time to ready is measured) and then follow the seeded topic."""
+    listings collection at start (the time to ready is measured) and then follow the seeded topic.
+    wrk sends the search mix (bench/search_wrk.py), so the load generator does not starve the server."""
     topic = topic_for(listings)
     database = f"directory_bench_{listings}"
     seeded_at = time.monotonic()
@@ -141,17 +142,13 @@ def directory_search(listings: int, seconds: float, clients: int, port: int) -> 
                                 DECISIONS_TOPIC=topic, MONGODB_DATABASE=database)
     try:
         index_seconds = server.wait_ready("/readyz", consecutive=8)
-        rng = random.Random(7)
-        mix = queries(rng, 5000)
-
-        async def one(client):
-            return await client.get("/api/v1/freelancers", params=rng.choice(mix))
-
-        samples, elapsed = asyncio.run(closed_loop(server.url, one, clients, seconds, requests_per_address=10**9))
+        with tempfile.NamedTemporaryFile("w", suffix=".txt") as paths:
+            paths.write("\n".join(search_paths()) + "\n")
+            paths.flush()
+            measured = run_wrk(server.url, paths.name, seconds, clients)
         stats = httpx.get(server.url + "/api/v1/stats").json()
     finally:
         server.stop()
     return {"listings": listings, "listed_in_index": stats.get("listed"), "seed_seconds": round(seed_seconds, 1),
             "projected_seconds": round(projected_seconds, 1),
-            "index_ready_seconds": round(index_seconds, 1), "clients": clients,
-            **summarise(samples, elapsed).as_dict()}
+            "index_ready_seconds": round(index_seconds, 1), "clients": clients, **measured}
