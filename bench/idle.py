@@ -42,9 +42,10 @@ def wait_until_idle(kafka: str, mongodb: str, timeout: float = 1800, say=print) 
     """Seconds until no group lags and no outbox holds events, twice in a row."""
     started, quiet = time.monotonic(), 0
     while time.monotonic() - started < timeout:
-        lag = consumer_lag(kafka)
-        outboxes = {db: pending_outbox_events(mongodb, db, coll) for db, coll in OUTBOXES.items()}
-        busy = {k: v for k, v in {**lag, **outboxes}.items() if v}
+        # group and database names overlap ("notification"): label each figure with what it counts
+        waiting = {**{f"{group} lag": n for group, n in consumer_lag(kafka).items()},
+                   **{f"{db} outbox": pending_outbox_events(mongodb, db, coll) for db, coll in OUTBOXES.items()}}
+        busy = {k: v for k, v in waiting.items() if v}
         quiet = 0 if busy else quiet + 1
         if quiet >= 2:
             return time.monotonic() - started

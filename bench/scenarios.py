@@ -1,6 +1,5 @@
 """The measurements `make bench` takes of the running stack (see bench/run.py for the order)."""
 import asyncio
-import tempfile
 import time
 from pathlib import Path
 
@@ -9,7 +8,7 @@ import httpx
 from bench import processes
 from bench.idle import wait_outbox_drained
 from bench.load import new_client, open_loop, percentile
-from bench.search_wrk import run_wrk, search_paths
+from bench.search_wrk import search_over_http
 from bench.seed_directory import seed, topic_for
 from eventkit.mongo import get_database
 from support.directory import latin_word
@@ -142,10 +141,7 @@ def directory_search(listings: int, seconds: float, clients: int, port: int) -> 
                                 DECISIONS_TOPIC=topic, MONGODB_DATABASE=database)
     try:
         index_seconds = server.wait_ready("/readyz", consecutive=8)
-        with tempfile.NamedTemporaryFile("w", suffix=".txt") as paths:
-            paths.write("\n".join(search_paths()) + "\n")
-            paths.flush()
-            measured = run_wrk(server.url, paths.name, seconds, clients)
+        measured = search_over_http(server.url, seconds, clients)
         stats = httpx.get(server.url + "/api/v1/stats").json()
     finally:
         server.stop()

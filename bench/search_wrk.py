@@ -38,6 +38,14 @@ def run_wrk(url: str, paths_file: str, seconds: float, connections: int, threads
             "tool": "wrk"}
 
 
+def search_over_http(url: str, seconds: float, connections: int) -> dict:
+    """wrk's figures for the search mix sent to the directory at `url`."""
+    with tempfile.NamedTemporaryFile("w", suffix=".txt") as paths:
+        paths.write("\n".join(search_paths()) + "\n")
+        paths.flush()
+        return run_wrk(url, paths.name, seconds, connections)
+
+
 def directory_search(size: int, seconds: float, connections: int = 8, port: int = 8097) -> dict:
     """Seed (once) a database of `size` listings, start a directory on it, wait until ready, run wrk."""
     from eventkit.kafka import ensure_topics
@@ -50,10 +58,7 @@ def directory_search(size: int, seconds: float, connections: int = 8, port: int 
                                 MONGODB_DATABASE=database.name, DECISIONS_TOPIC=TOPIC)
     try:
         ready_seconds = server.wait_ready("/readyz", consecutive=8)
-        with tempfile.NamedTemporaryFile("w", suffix=".txt") as paths:
-            paths.write("\n".join(search_paths()) + "\n")
-            paths.flush()
-            result = run_wrk(server.url, paths.name, seconds, connections)
+        result = search_over_http(server.url, seconds, connections)
     finally:
         server.stop()
     return {"listings": size, "ready_seconds": round(ready_seconds, 1), **result}

@@ -5,6 +5,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Protocol
 
+from domainkit.clock import utc_now
+
 
 class Applications(Protocol):
     """Applications and their CNIC claims (adapters.applications.ApplicationRepository)."""
@@ -60,9 +62,6 @@ class Keys:
     in_events: Sealer  # personal data inside events (verification and notification hold this key)
     cnic_index: bytes  # the blind indexes' key (domainkit.people)
 
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 @dataclasses.dataclass(frozen=True)

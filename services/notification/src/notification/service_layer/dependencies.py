@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Protocol
 
+from domainkit.clock import utc_now
+
 
 class Deliveries(Protocol):
     """The delivery log (adapters.notifications.DeliveryLog); every move is conditional on the status."""
@@ -61,9 +63,6 @@ class Unsealer(Protocol):
 # verify_url) -> PDF bytes
 CertificateRenderer = Callable[[str, str, list, str, str, str], bytes]
 
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -5,6 +5,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Protocol
 
+from domainkit.clock import utc_now
 from verification.domain.case import Transition
 
 
@@ -79,9 +80,6 @@ class Sealer(Protocol):
 
     def unseal(self, sealed: str) -> dict: ...
 
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 @dataclasses.dataclass(frozen=True)
