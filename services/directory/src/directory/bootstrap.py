@@ -8,7 +8,7 @@ from directory.adapters.decision_log import DecisionLog
 from directory.adapters.indexes import INDEXES
 from directory.adapters.listings import ListingRepository
 from directory.config import Config
-from directory.service_layer.handlers import handle_decision
+from directory.service_layer.handlers import BATCH_HANDLERS, handle_decision
 from eventkit.indexes import ensure_indexes
 from eventkit.mongo import get_database
 from eventkit.position import current_position
@@ -50,3 +50,12 @@ def decision_handler(config: Config):
         position = current_position()
         handle_decision(directory_for(config).listings, envelope, position.as_document() if position else None)
     return handle
+
+
+def decision_batch_handlers(config: Config) -> dict:
+    """The consumer loop's batch handlers (event type -> handler of a list of eventkit.consumer.Incoming):
+    a poll's approvals stored in one bulk write."""
+    def bind(handler):
+        return lambda batch: handler(directory_for(config).listings,
+                                     [(i.envelope, i.position.as_document()) for i in batch])
+    return {event_type: bind(handler) for event_type, handler in BATCH_HANDLERS.items()}

@@ -8,7 +8,7 @@ import pytest
 from directory.domain.listing import apply_decision
 from directory.domain.search_index import SearchIndex
 from directory.service_layer import queries
-from directory.service_layer.handlers import HANDLERS, handle_decision
+from directory.service_layer.handlers import HANDLERS, handle_decision, list_all_approved
 from domainkit.registration import parse_registration_number
 from eventkit.envelope import InvalidMessage
 
@@ -30,6 +30,9 @@ class FakeListings:
             return False
         self.docs[listing["_id"]] = dict(listing)
         return True
+
+    def store_all_unless_newer(self, listings):
+        return sum(self.store_unless_newer(listing) for listing in listings)
 
     def revoke_unless_newer(self, number, occurred_at, source):
         stored = self.docs.get(number)
@@ -74,6 +77,19 @@ def test_the_table_lists_approvals_and_revocations_and_ignores_other_decisions(l
     assert listings.docs[number]["revoked"] is True
     handle_decision(listings, approval(number, "2026-01-01"), None)  # a redelivered older approval
     assert listings.docs[number]["revoked"] is True
+
+
+def test_a_batch_of_approvals_has_the_effects_of_the_same_approvals_one_by_one():
+    first, second = a_number(2), a_number(3)
+    events = [(approval(first, "2026-01-02", name="Sara Khan"), {"topic": "t", "partition": 0, "offset": 1}),
+              (approval(second, "2026-01-01"), {"topic": "t", "partition": 1, "offset": 1}),
+              (approval(first, "2026-01-01", name="Older Name"), {"topic": "t", "partition": 0, "offset": 2})]
+    one_by_one, batched = FakeListings(), FakeListings()
+    for envelope, source in events:
+        handle_decision(one_by_one, envelope, source)
+    list_all_approved(batched, events)
+    assert batched.docs == one_by_one.docs
+    assert batched.docs[first]["full_name"] == "Sara Khan"  # the older approval did not replace it
 
 
 def test_a_decision_without_its_fields_is_an_invalid_message(listings):

@@ -21,6 +21,17 @@ def revoke(listings, envelope: dict, source: dict | None) -> None:
 HANDLERS = {APPROVED: list_approved, REVOKED_EVENT: revoke}  # the directory's event -> handler table
 
 
+def list_all_approved(listings, approvals: list[tuple[dict, dict | None]]) -> None:
+    """`list_approved` for a poll's approvals together ((envelope, source) pairs): one bulk write of
+    conditional replacements, so the same order rules hold (an older approval of a number, even in
+    the same batch, never replaces a newer one). An approval without its fields raises, and the
+    consumer loop then takes the batch one by one, where it becomes an invalid message."""
+    listings.store_all_unless_newer([listing_from_approval(envelope, source) for envelope, source in approvals])
+
+
+BATCH_HANDLERS = {APPROVED: list_all_approved}  # event types the worker applies a poll at a time
+
+
 def handle_decision(listings, envelope: dict, source: dict | None) -> None:
     """Apply one of verification's decisions; the other event types change no listing."""
     handler = HANDLERS.get(envelope["event_type"])
