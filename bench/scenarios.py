@@ -72,7 +72,7 @@ def submit_to_searchable(rate: float, seconds: float, poll_seconds: float = 0.05
                         if surname in surnames:
                             surnames.discard(surname)
                             found[surname] = now
-                if time.perf_counter() - last_submit[0] > 120:
+                if done.is_set() and time.perf_counter() - last_submit[0] > 120:
                     break  # what is not found two minutes after the last submission never will be
                 await asyncio.sleep(poll_seconds)
 

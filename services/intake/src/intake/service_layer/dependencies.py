@@ -63,7 +63,6 @@ class Keys:
     cnic_index: bytes  # the blind indexes' key (domainkit.people)
 
 
-
 @dataclasses.dataclass(frozen=True)
 class Dependencies:
     keys: Keys

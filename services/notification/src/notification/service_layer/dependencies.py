@@ -64,7 +64,6 @@ class Unsealer(Protocol):
 CertificateRenderer = Callable[[str, str, list, str, str, str], bytes]
 
 
-
 @dataclasses.dataclass(frozen=True)
 class Dependencies:
     deliveries: Deliveries

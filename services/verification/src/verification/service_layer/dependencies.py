@@ -81,7 +81,6 @@ class Sealer(Protocol):
     def unseal(self, sealed: str) -> dict: ...
 
 
-
 @dataclasses.dataclass(frozen=True)
 class Dependencies:
     cases: Cases
