@@ -26,22 +26,31 @@ def run_at_once(target, threads: int) -> None:
 
 
 def retrying(log, record_id: str, due: dt.datetime) -> None:
-    log.open(record_id, {"application_id": "a", "channel": "email", "event_type": "ApplicationSubmitted"},
-             {"key": "a"}, NOW)
-    assert log.claim_pending(record_id, NOW)
+    assert log.open_claimed(record_id, {"application_id": "a", "channel": "email",
+                                        "event_type": "ApplicationSubmitted"}, {"key": "a"}, NOW)[1]
     assert log.reschedule(record_id, due, "451 try later", NOW)
 
 
 def test_opening_a_record_twice_keeps_the_first_even_when_redeliveries_race(delivery_log):
     opened = []
-    run_at_once(lambda n: opened.append(delivery_log.open("e1:email", {"application_id": "a", "channel": "email"},
-                                                          {"key": "a", "n": n}, NOW + dt.timedelta(seconds=n))), 6)
+    run_at_once(lambda n: opened.append(delivery_log.open_claimed(
+        "e1:email", {"application_id": "a", "channel": "email"}, {"key": "a", "n": n},
+        NOW + dt.timedelta(seconds=n))), 6)
     assert len(opened) == 6 and delivery_log.collection.count_documents({}) == 1
+    assert [created for _, created in opened].count(True) == 1  # exactly one opener owns the claim
     first = delivery_log.get("e1:email")
-    assert all(o == first for o in opened)
-    assert first["status"] == d.PENDING and first["attempts"] == 0 and first["outbox"] == []
-    assert delivery_log.claim_pending("e1:email", NOW) and not delivery_log.claim_pending("e1:email", NOW)
-    assert delivery_log.open("e1:email", {"channel": "sms"}, {"key": "b"}, NOW)["status"] == d.SENDING
+    winner = next(record for record, created in opened if created)
+    assert {k: winner[k] for k in ("status", "attempts", "claimed_at", "envelope")} == {
+        k: first[k] for k in ("status", "attempts", "claimed_at", "envelope")}
+    assert all(record == first for record, created in opened if not created)
+    assert first["status"] == d.SENDING and first["attempts"] == 0 and first["outbox"] == []
+    record, created = delivery_log.open_claimed("e1:email", {"channel": "sms"}, {"key": "b"}, NOW)
+    assert not created and record == first
+
+
+def test_a_record_left_pending_by_an_earlier_version_is_claimed_once(delivery_log):
+    delivery_log.collection.insert_one({"_id": "old:email", "status": d.PENDING, "attempts": 0, "outbox": []})
+    assert delivery_log.claim_pending("old:email", NOW) and not delivery_log.claim_pending("old:email", NOW)
 
 
 def test_a_retry_is_claimed_only_once_it_is_due_earliest_first(delivery_log):
@@ -106,8 +115,7 @@ def test_the_listing_pages_through_every_failed_record_once_newest_first(deliver
 
 
 def test_a_resend_is_listed_with_its_original_even_if_the_original_lost_its_list(delivery_log):
-    delivery_log.open("e1:email", {"application_id": "a", "channel": "email"}, {"key": "a"}, NOW)
-    delivery_log.claim_pending("e1:email", NOW)
+    delivery_log.open_claimed("e1:email", {"application_id": "a", "channel": "email"}, {"key": "a"}, NOW)
     delivery_log.mark_failed("e1:email", "550", {"event_id": "x", "event_type": "NotificationFailed"}, NOW)
     original = delivery_log.get("e1:email")
     first = delivery_log.add_resend(original, 1, {"requested_by": "zara"}, NOW + dt.timedelta(minutes=1))

@@ -74,9 +74,9 @@ def cursor_after_first_page(log: DeliveryLog, status: str) -> tuple:
 
 # Each case: (the DeliveryLog method, what it does with the seeded records). Every method is here.
 CASES = {
-    "open (an existing record)": ("open", lambda log, records: log.open(
+    "open_claimed (an existing record)": ("open_claimed", lambda log, records: log.open_claimed(
         one(records, status=d.SENT)["_id"], {"channel": "email"}, {"key": "k"}, NOW)),
-    "open (a new record)": ("open", lambda log, records: log.open(
+    "open_claimed (a new record)": ("open_claimed", lambda log, records: log.open_claimed(
         "new-event:email", {"application_id": "new-app", "channel": "email"}, {"key": "new-app"}, NOW)),
     "claim_pending": ("claim_pending", lambda log, records: log.claim_pending(
         one(records, status=d.PENDING)["_id"], NOW)),

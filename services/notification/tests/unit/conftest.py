@@ -26,12 +26,19 @@ class FakeDeliveryLog:
         self.claims = 0
         self.crash_after_resend_record = False  # add_resend stops after its first write, as if it crashed
 
-    def open(self, record_id, fields, envelope, at):
-        if record_id not in self.records:
-            self.records[record_id] = {"_id": record_id, "status": records.PENDING, "attempts": 0,
-                                       "created_at": at, "updated_at": at,
-                                       "envelope": copy.deepcopy(envelope), **fields}
-        return copy.deepcopy(self.records[record_id])
+    def open_claimed(self, record_id, fields, envelope, at):
+        if record_id in self.records:
+            return copy.deepcopy(self.records[record_id]), False
+        self.records[record_id] = {"_id": record_id, "status": records.SENDING, "attempts": 0,
+                                   "created_at": at, "updated_at": at, "claimed_at": at,
+                                   "envelope": copy.deepcopy(envelope), **fields}
+        return copy.deepcopy(self.records[record_id]), True
+
+    def add_pending(self, record_id, fields, envelope, at):
+        """A record as versions before open_claimed left it: created, not yet claimed."""
+        self.records[record_id] = {"_id": record_id, "status": records.PENDING, "attempts": 0,
+                                   "created_at": at, "updated_at": at, "envelope": copy.deepcopy(envelope),
+                                   **fields}
 
     def _move(self, record_id, from_status, changes, events=(), unset=(), inc_attempts=True, **conditions):
         r = self.records.get(record_id)

@@ -136,11 +136,19 @@ def test_a_send_left_sending_becomes_uncertain_after_the_timeout_and_is_never_re
 
 def test_a_worker_that_died_during_the_first_send_leaves_it_uncertain_when_the_event_comes_again(n, submitted,
                                                                                                  email):
-    n.deliveries.open(EMAIL_ID.format(submitted["event_id"]), {"channel": "email"}, submitted, n.now())
-    n.deliveries.claim_pending(EMAIL_ID.format(submitted["event_id"]), n.now())  # …and died
+    n.deliveries.open_claimed(EMAIL_ID.format(submitted["event_id"]), {"channel": "email"}, submitted,
+                              n.now())  # …and died
     handle_event(n, submitted)
     assert n.deliveries.records[EMAIL_ID.format(submitted["event_id"])]["status"] == "uncertain"
     assert [to for to, _ in email.sent] == []
+
+
+def test_a_record_an_earlier_version_left_pending_is_claimed_and_sent_when_the_event_comes_again(n, submitted,
+                                                                                                  email):
+    n.deliveries.add_pending(EMAIL_ID.format(submitted["event_id"]), {"channel": "email"}, submitted, n.now())
+    handle_event(n, submitted)
+    assert n.deliveries.records[EMAIL_ID.format(submitted["event_id"])]["status"] == "sent"
+    assert len(email.sent) == 1
 
 
 def test_a_redelivered_event_does_not_touch_a_retry_the_scheduler_is_sending(n, submitted, email, clock):

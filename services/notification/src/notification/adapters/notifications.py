@@ -44,14 +44,20 @@ class DeliveryLog:
 
     # --- the worker's first attempt -------------------------------------------------------------
 
-    def open(self, record_id: str, fields: dict, envelope: dict, at: dt.datetime) -> dict:
-        """The record `record_id`, created pending (keeping `envelope`) unless it exists; one round trip."""
-        return upsert_by_id(self.collection, record_id, {"$setOnInsert": {
-            "status": PENDING, "attempts": 0, "created_at": at, "updated_at": at, "envelope": envelope,
-            **fields, **outbox.new_document_fields([])}}, return_after=True)
+    def open_claimed(self, record_id: str, fields: dict, envelope: dict, at: dt.datetime) -> tuple[dict, bool]:
+        """Create the record `record_id` already claimed (`sending`, keeping `envelope`) and return it with
+        True; or, when it exists (the event came again), return it as it is with False. One round trip
+        for a new record (the usual case), two for an existing one."""
+        created = {"status": SENDING, "attempts": 0, "created_at": at, "updated_at": at, "claimed_at": at,
+                   "envelope": envelope, **fields, **outbox.new_document_fields([])}
+        result = upsert_by_id(self.collection, record_id, {"$setOnInsert": created})
+        if result.upserted_id is not None:
+            return {"_id": record_id, **created}, True
+        return self.collection.find_one({"_id": record_id}), False
 
     def claim_pending(self, record_id: str, at: dt.datetime) -> bool:
-        """pending → sending; False when another process got there first."""
+        """pending → sending; False when another process got there first. (Records are created claimed
+        now; `pending` ones were left by versions that opened and claimed in two writes.)"""
         return self.collection.update_one(
             {"_id": record_id, "status": PENDING},
             {"$set": {"status": SENDING, "claimed_at": at, "updated_at": at}}).matched_count == 1

@@ -114,12 +114,17 @@ def tell_applicant(deps: Dependencies, envelope: dict) -> None:
 
 
 def first_attempt(deps: Dependencies, draft: Draft, channel: str) -> None:
+    """The event's attempt on `channel`: the delivery record is created already claimed (one write), then
+    sent; an event that comes again finds its record and leaves it alone unless it is still to be tried."""
     envelope = draft.envelope
     record_id = delivery_id(envelope["event_id"], channel)
-    record = deps.deliveries.open(record_id, {
+    record, created = deps.deliveries.open_claimed(record_id, {
         "application_id": envelope["key"], "event_id": envelope["event_id"], "event_type": envelope["event_type"],
         "channel": channel, "template": draft.message.template, "language": draft.contact["language"],
         "to": mask(draft.address(channel))}, envelope, deps.now())
+    if created:
+        attempt(deps, record, draft, channel)
+        return
     if record["status"] == SENDING and record["attempts"] == 0:
         # A worker died during this very first send (the event came again): it may have gone
         # out, so never risk a second copy. A later attempt left `sending` is the scheduler's,
@@ -130,6 +135,7 @@ def first_attempt(deps: Dependencies, draft: Draft, channel: str) -> None:
         return
     if record["status"] != PENDING:
         return  # handled before: sent, failed, uncertain, or waiting for the scheduler
+    # left pending by an earlier version (it opened and claimed in two writes) and not claimed since
     if not deps.deliveries.claim_pending(record_id, deps.now()):
         return  # another worker claimed it (after a rebalance)
     attempt(deps, record, draft, channel)
