@@ -2,7 +2,8 @@
 
     python -m bench.run [--quick] [--only intake,latency,pipeline,search] [--listings 10000 100000] [--reports DIR]
 
-Order: bare Flask baseline, intake throughput (then waits for the backlog it made to drain),
+Order: bare Flask baseline, intake throughput on its own (relays and workers stopped: bench/quiet.py)
+and with the pipeline running (then waits for the backlog it made to drain),
 submit-to-searchable latency at a steady offered load, pipeline throughput with one and with two
 verification workers (the first profiled), directory search over HTTP at each size (seeding a
 topic of its own with a progress bar). Progress goes to stderr; figures to stdout and the report.
@@ -11,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bench import report, scenarios, wrk
+from bench import quiet, report, scenarios, wrk
 from bench.idle import wait_until_idle
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,8 +46,9 @@ def main() -> None:
     if "intake" in steps:
         if not wrk.wrk_available():
             sys.exit("bench: wrk is not installed (make install installs Debian's package)")
-        say(f"wrk: bare Flask endpoint, then intake, {seconds} s each, 8 connections")
-        results.update(wrk.side_by_side(seconds, connections=8))
+        say(f"wrk: bare Flask endpoint, intake alone (relays and workers stopped), intake with the pipeline "
+            f"running; {seconds} s each, 8 connections")
+        results.update(wrk.side_by_side(seconds, connections=8, quiet=quiet.event_processes_stopped))
         say(f"waiting until every service has handled the {results['intake']['ok']} applications just accepted")
         results["system_idle_after_s"] = round(idle(), 1)
     if "latency" in steps:

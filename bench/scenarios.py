@@ -189,7 +189,7 @@ def directory_search(listings: int, seconds: float, clients: int, port: int) -> 
     seed_seconds = time.monotonic() - seeded_at
     projected_seconds = project_listings(topic, database, listings)
     server = processes.Gunicorn("directory.entrypoints.app:create_app()", port, f"bench-directory-{listings}",
-                                DECISIONS_TOPIC=topic, MONGODB_DATABASE=database)
+                                DECISIONS_TOPIC=topic, MONGODB_DATABASE=database, WEB_PRELOAD="1")
     try:
         index_seconds = server.wait_ready("/readyz", consecutive=8)
         measured = search_over_http(server.url, seconds, clients)

@@ -6,6 +6,7 @@ Both servers are started here with the services' gunicorn settings; intake's ins
 proxy hop, so wrk's X-Forwarded-For gives every request a client address of its own (intake limits
 submissions per address) — the way it runs behind a load balancer in production.
 """
+import contextlib
 import json
 import shutil
 import subprocess
@@ -31,17 +32,30 @@ def run_wrk(url: str, seconds: float, connections: int, threads: int = 2) -> dic
             "tool": "wrk"}
 
 
-def side_by_side(seconds: float, connections: int = 8, bare_port: int = 8090, intake_port: int = 8091) -> dict:
-    """The bare endpoint, then intake, each for `seconds` under the same wrk load."""
+def side_by_side(seconds: float, connections: int = 8, bare_port: int = 8090, intake_port: int = 8091,
+                 quiet=None) -> dict:
+    """The bare endpoint, then intake, each for `seconds` under the same wrk load; with `quiet` (a context
+    manager factory, bench.quiet.event_processes_stopped) intake runs twice: first on its own with the
+    event processes stopped (`intake`, the figure compared with the bare endpoint), then with the whole
+    pipeline running beside it (`intake_with_pipeline`)."""
     results = {}
-    for name, app, port, env in (("bare_flask", "bench.bare_app:create_app()", bare_port, {}),
-                                 ("intake", "intake.entrypoints.app:create_app()", intake_port,
-                                  {"TRUSTED_PROXY_HOPS": "1"})):
+    runs = [("bare_flask", "bench.bare_app:create_app()", bare_port, {}, None)]
+    intake = ("intake.entrypoints.app:create_app()", intake_port, {"TRUSTED_PROXY_HOPS": "1"})
+    if quiet is not None:
+        runs.append(("intake", *intake, quiet))
+        runs.append(("intake_with_pipeline", *intake, None))
+    else:
+        runs.append(("intake", *intake, None))
+    for name, app, port, env, context in runs:
         server = processes.Gunicorn(app, port, f"bench-wrk-{name}", **env)
         try:
             server.wait_ready()
-            results[name] = run_wrk(server.url, seconds, connections)
+            with context() if context is not None else contextlib.nullcontext():
+                results[name] = run_wrk(server.url, seconds, connections)
         finally:
             server.stop()
     results["intake_vs_bare"] = results["intake"]["per_second"] / max(results["bare_flask"]["per_second"], 1e-9)
+    if "intake_with_pipeline" in results:
+        results["intake_with_pipeline_vs_bare"] = (results["intake_with_pipeline"]["per_second"]
+                                                   / max(results["bare_flask"]["per_second"], 1e-9))
     return results

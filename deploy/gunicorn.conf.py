@@ -2,8 +2,8 @@
 
     gunicorn -c deploy/gunicorn.conf.py "intake.entrypoints.app:create_app()"
 
-The app is not preloaded: each worker imports and builds it after the fork, so no
-database or Kafka client ever crosses a fork (docs/architecture.md, "Fork safety").
+The app is not preloaded unless WEB_PRELOAD=1: each worker imports and builds it after the fork,
+so no database or Kafka client ever crosses a fork (docs/architecture.md, "Fork safety").
 """
 import os
 
@@ -14,7 +14,10 @@ worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
 graceful_timeout = 15
 keepalive = 5
-preload_app = False
+# WEB_PRELOAD=1 (the directory): the master builds the app once before forking, so work done at start
+# (the search index) is done once; such an app builds no client it keeps, and lists what each worker
+# must start for itself in app.extensions["in_each_worker"] (run by post_worker_init below).
+preload_app = os.environ.get("WEB_PRELOAD", "0") == "1"
 accesslog = None  # servicekit logs one JSON line per request, with its correlation id
 errorlog = "-"
 logconfig_dict = {
@@ -31,3 +34,9 @@ def child_exit(server, worker):
     from servicekit.metrics import mark_process_dead
 
     mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker):
+    """Start, in each worker, what a preloaded app asked for (threads do not survive a fork)."""
+    for start in getattr(worker.wsgi, "extensions", {}).get("in_each_worker", []):
+        start()

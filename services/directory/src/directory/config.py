@@ -14,3 +14,7 @@ class Config(BaseConfig):
     decisions_topic: str = setting("DECISIONS_TOPIC", VERIFICATION_EVENTS,
                                    "topic of verification's decisions that listings and search are built from "
                                    "(the benchmark points an instance of its own at a seeded topic)")
+    web_preload: bool = setting("WEB_PRELOAD", False,
+                                "load the search index once in gunicorn's master before it forks the web workers "
+                                "(deploy/gunicorn.conf.py reads the same variable): ready after one load, not "
+                                "one per worker")

@@ -28,7 +28,12 @@ def create_app(test_config: dict | None = None):
         extra_checks={"search_index": search_ready})
     app.extensions["directory"] = lambda: directory_for(config)  # built on first use, after the fork
     app.extensions["search_feed"] = feed
-    if test_config is None:
+    if test_config is None and config.web_preload:
+        # gunicorn's master builds the app (preload_app): load the index here, once; each worker forked
+        # from it starts following the topic from the loaded positions (deploy/gunicorn.conf.py's hook)
+        feed.load_before_fork()
+        app.extensions["in_each_worker"] = [feed.start]
+    elif test_config is None:
         feed.start()  # in the serving process: gunicorn builds the app after forking
     api.register_blueprint(public.blp)
     api.register_blueprint(search.blp)

@@ -11,7 +11,10 @@ scan 2.7-3.8 s, bulk load 3.4 s), 13-19 s while other work loads the machine (th
 and the former index took 15-17 s side by side then). Each gunicorn worker loads its own copy.
 
 A background thread, started in the process that serves requests (after gunicorn's fork),
-does both. Until it has loaded the collection and read what the topic held past those
+does both. With WEB_PRELOAD=1 gunicorn's master does the load once before it forks
+(`load_before_fork`), and each worker's thread only follows the topic from there: the web tier
+is ready after one load instead of one per worker competing for the same cores, and the
+workers share the loaded index's memory until they change it (copy-on-write). Until it has loaded the collection and read what the topic held past those
 positions, the process reports not ready and search answers 503. Requests and the thread
 share the index under one lock; the thread is its only writer. When many listings were added
 since the load (they are searchable at once, but outside the load's name order), the thread
@@ -27,6 +30,7 @@ from directory.adapters.decision_log import DecisionLog
 from directory.adapters.listings import ListingRepository
 from directory.domain.listing import NotADecision, apply_decision, registration_number_of
 from directory.domain.search_index import SearchIndex
+from eventkit.mongo import close_clients
 from eventkit.position import Position
 
 log = logging.getLogger(__name__)
@@ -77,6 +81,27 @@ class SearchFeed:
         self.rebuilt_at: str | None = None  # the listings' last rebuild when they were loaded
         self.load_seconds: dict[str, float] = {}  # the last load's steps (positions, scan, index), for logs and bench
         self._thread = threading.Thread(target=self._run, name="search-feed", daemon=True)
+
+    def load_before_fork(self, wait_seconds: float = 60) -> bool:
+        """Load the index in gunicorn's master (WEB_PRELOAD=1), before it forks the workers; the clients
+        used are closed before returning, so none crosses the fork. If the topic or the database cannot
+        be reached within `wait_seconds`, it logs why and returns False: each worker then loads its own."""
+        decisions = None
+        try:
+            decisions = self.open_decisions()
+            deadline = time.monotonic() + wait_seconds
+            while not decisions.open(wait_seconds=1).partitions:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"no partitions of {self.topic} after {wait_seconds} s")
+            self.load(self.listings(), [tp.partition for tp in decisions.partitions])
+            self.loaded = True
+        except Exception:  # noqa: BLE001 - the workers can still load for themselves
+            log.exception("search index not loaded before the fork; each worker loads its own")
+        finally:
+            if decisions is not None:
+                decisions.close()
+            close_clients()
+        return self.loaded
 
     def start(self) -> "SearchFeed":
         self._thread.start()
