@@ -29,3 +29,11 @@ def test_apply_once_guards_on_the_event_id():
     guard, push = apply_once("e1")
     assert guard == {"applied_events": {"$ne": "e1"}}
     assert push == {"$push": {"applied_events": "e1"}}
+
+
+def test_a_relay_looks_again_soon_after_finding_events_and_backs_off_to_its_idle_pause():
+    pauses, pause = [], 0.2
+    for found in [3, 0, 0, 0, 0, 0, 0, 1, 0]:
+        pause = outbox.next_pause(pause, found, quick=0.02, idle=0.2)
+        pauses.append(round(pause, 3))
+    assert pauses == [0.02, 0.04, 0.08, 0.16, 0.2, 0.2, 0.2, 0.02, 0.04]
