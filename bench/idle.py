@@ -35,18 +35,15 @@ def consumer_lag(kafka: str) -> dict[str, int]:
 
 
 def pending_outbox_events(mongodb: str, database: str, collection: str) -> int:
-    """Events of `database.collection`'s outbox waiting for the relay.
-
-    DocumentDB now and then fails this count with an internal error ("tuple offset out of range",
-    seen once while a relay was marking the same documents); the count is asked again rather than
-    ending an hour of measurements."""
-    for attempt in range(3):
+    """Events of `database.collection`'s outbox waiting for the relay; a database error is asked again
+    for half a minute rather than ending an hour of measurements."""
+    for attempt in range(30):
         try:
             return pending_count(get_database(mongodb, database)[collection])
         except OperationFailure:
-            if attempt == 2:
+            if attempt == 29:
                 raise
-            time.sleep(0.5)
+            time.sleep(1)
     raise AssertionError("unreachable")
 
 

@@ -80,12 +80,13 @@ def update_with_events(collection: Collection, query: dict, update: dict, events
 
 
 def pending_count(collection: Collection) -> int:
-    """How many events of `collection` wait to be published (found through the pending index)."""
-    waiting = {"$size": {"$filter": {"input": "$outbox", "cond": {"$eq": ["$$this.state", PENDING]}}}}
-    pipeline = [{"$match": PENDING_FILTER}, {"$project": {"waiting": waiting}},
-                {"$group": {"_id": None, "waiting": {"$sum": "$waiting"}}}]
-    totals = list(collection.aggregate(pipeline))
-    return totals[0]["waiting"] if totals else 0
+    """How many events of `collection` wait to be published (found through the pending index).
+
+    Counted here from the entries' states rather than by an aggregation: DocumentDB answered the
+    `$filter`/`$group` form with an internal error ("tuple offset out of range: 0") several times in
+    a row while a relay was marking the same documents (seen in `make bench`'s waits)."""
+    return sum(1 for doc in collection.find(PENDING_FILTER, {"outbox.state": 1})
+               for entry in doc.get("outbox", []) if entry.get("state") == PENDING)
 
 
 def legacy_signals_name(collection: Collection) -> str:
