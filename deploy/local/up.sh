@@ -10,6 +10,29 @@ if supervisorctl_ pid >/dev/null 2>&1; then
   echo "==> The local stack is already running; starting anything that stopped"
   supervisorctl_ start all >/dev/null || true
 else
+  # Another checkout's stack on these ports would take this one's place half-way: its workers
+  # would join the same consumer groups (and fence ours), its services would meet our database
+  # with the wrong password. Refuse, unless the ports come free within half a minute (a stack
+  # that is still stopping).
+  "$VENV/bin/python" - "$KAFKA_PORT" "$MONGODB_PORT" "$DOCUMENTDB_PG_PORT" "$SMTP_PORT" "$INTAKE_PORT" \
+      "$VERIFICATION_PORT" "$NOTIFICATION_PORT" "$DIRECTORY_PORT" <<'PY'
+import socket, sys, time
+ports = [int(p) for p in sys.argv[1:]]
+def taken():
+    busy = []
+    for port in ports:
+        with socket.socket() as s:
+            s.settimeout(0.5)
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                busy.append(port)
+    return busy
+deadline = time.monotonic() + 30
+while (busy := taken()) and time.monotonic() < deadline:
+    time.sleep(1)
+if busy:
+    sys.exit(f"up.sh: ports {busy} are in use by something other than this checkout's stack (another "
+             f"checkout's? stop it with its `make down`, or move this one with KAFKA_PORT=, MONGODB_PORT=, ...)")
+PY
   echo "==> Starting the local stack (logs in .local/logs/)"
   rm -rf "$LOCAL/run/metrics"
   for svc in intake verification notification directory; do mkdir -p "$LOCAL/run/metrics/$svc"; done
