@@ -1,0 +1,47 @@
+"""Payments' worker: what each event it consumes does, in one table.
+
+An approval in principle issues the application's fee voucher; a withdrawal cancels it while it is
+unpaid. Both are safe to receive twice and in either order (service_layer/vouchers.py). The other
+event types on the topics are not payments' business and are skipped.
+"""
+from domainkit.lifecycle import APPLICATION_APPROVED_IN_PRINCIPLE, APPLICATION_WITHDRAWN
+from eventkit.envelope import InvalidMessage
+from payments.service_layer import vouchers
+from payments.service_layer.dependencies import Dependencies
+
+GROUP = "payments"
+MAX_PAYER_NAME = 200  # characters
+
+
+def _application_id(envelope: dict) -> str:
+    application_id = envelope["payload"].get("application_id") or envelope["key"]
+    if not isinstance(application_id, str):
+        raise InvalidMessage(f"{envelope['event_type']}: application_id is not a string")
+    return application_id
+
+
+def issue_voucher(deps: Dependencies, envelope: dict) -> None:
+    """ApplicationApprovedInPrinciple: the fee voucher, in the name its payload's `payer_name` gives."""
+    application_id = _application_id(envelope)
+    payer_name = envelope["payload"].get("payer_name")
+    if not isinstance(payer_name, str) or not payer_name.strip() or len(payer_name) > MAX_PAYER_NAME:
+        raise InvalidMessage(f"{envelope['event_type']} for {application_id}: no usable payer_name")
+    vouchers.issue(deps, application_id, payer_name.strip(), caused_by=envelope)
+
+
+def cancel_voucher(deps: Dependencies, envelope: dict) -> None:
+    """ApplicationWithdrawn: the application's unpaid voucher is cancelled (and none is issued later)."""
+    vouchers.cancel_for_withdrawal(deps, _application_id(envelope), caused_by=envelope)
+
+
+HANDLERS = {
+    APPLICATION_APPROVED_IN_PRINCIPLE: issue_voucher,
+    APPLICATION_WITHDRAWN: cancel_voucher,
+}
+
+
+def handle_event(deps: Dependencies, envelope: dict) -> None:
+    """Apply one consumed event: the handler its type has in HANDLERS, if any."""
+    handler = HANDLERS.get(envelope["event_type"])
+    if handler is not None:
+        handler(deps, envelope)
