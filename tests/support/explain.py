@@ -8,6 +8,7 @@ the gateway ("Unrecognized explain command"), so their filters are explained as 
 
     assert_uses_index(db["cases"], {"state": "pending"}, sort=[("created_at", 1)])
 """
+from pymongo import monitoring
 from pymongo.collection import Collection
 
 
@@ -75,3 +76,35 @@ def assert_pipeline_uses_index(collection: Collection, pipeline: list) -> dict:
     scans = full_scans(plan, constrains_id(first_match))
     assert not scans, f"{collection.name} {pipeline}: full scan {scans} in {plan}"
     return plan
+
+
+class FilterRecorder(monitoring.CommandListener):
+    """(collection, filter, sort, limit) of every command that selects documents: a client built with it
+    as an event listener records what a repository really sends, and each filter is then explained."""
+
+    def __init__(self):
+        self.queries = []
+
+    def started(self, event):
+        command, name = event.command, event.command_name
+        collection = command.get(name)
+        if name == "find":
+            self.queries.append((collection, command.get("filter", {}), command.get("sort"), command.get("limit")))
+        elif name in ("update", "delete"):
+            for statement in command.get("updates" if name == "update" else "deletes", []):
+                self.queries.append((collection, statement["q"], None, None))
+        elif name == "findAndModify":
+            self.queries.append((collection, command.get("query", {}), command.get("sort"), None))
+        elif name == "aggregate":
+            match = next((s["$match"] for s in command.get("pipeline", []) if "$match" in s), {})
+            self.queries.append((collection, match, None, None))
+        elif name == "count" and command.get("query"):
+            self.queries.append((collection, command["query"], None, None))
+        # A `count` without a query is estimated_document_count: the re-key's progress total, once per operator
+        # run (MongoDB answers it from metadata; DocumentDB counts the table) - not a query of the request paths.
+
+    def succeeded(self, event):
+        pass
+
+    def failed(self, event):
+        pass

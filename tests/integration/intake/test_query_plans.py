@@ -11,7 +11,7 @@ import itertools
 import random
 
 import pytest
-from pymongo import MongoClient, monitoring
+from pymongo import MongoClient
 
 from domainkit.people import cnic_index
 from eventkit.indexes import ensure_indexes
@@ -24,44 +24,13 @@ from intake.domain import events
 from intake.service_layer.cnic_index import CURRENT_RECIPE
 from servicekit.crypto import Sealer
 from servicekit.rate_limit import COLLECTION as RATE_LIMITS, RateLimiter
-from support.explain import assert_uses_index
+from support.explain import FilterRecorder, assert_uses_index
 
 APPLICATIONS = 3000
 KEY = bytes(range(32))
 NOW = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
 SEALER = Sealer(bytes(32))
 _new_numbers = itertools.count(APPLICATIONS)  # each exercise submits an application of its own
-
-
-class FilterRecorder(monitoring.CommandListener):
-    """(collection, filter, sort, limit) of every command that selects documents."""
-
-    def __init__(self):
-        self.queries = []
-
-    def started(self, event):
-        command, name = event.command, event.command_name
-        collection = command.get(name)
-        if name == "find":
-            self.queries.append((collection, command.get("filter", {}), command.get("sort"), command.get("limit")))
-        elif name in ("update", "delete"):
-            for statement in command.get("updates" if name == "update" else "deletes", []):
-                self.queries.append((collection, statement["q"], None, None))
-        elif name == "findAndModify":
-            self.queries.append((collection, command.get("query", {}), command.get("sort"), None))
-        elif name == "aggregate":
-            match = next((s["$match"] for s in command.get("pipeline", []) if "$match" in s), {})
-            self.queries.append((collection, match, None, None))
-        elif name == "count" and command.get("query"):
-            self.queries.append((collection, command["query"], None, None))
-        # A `count` without a query is estimated_document_count: the re-key's progress total, once per operator
-        # run (MongoDB answers it from metadata; DocumentDB counts the table) - not a query of the request paths.
-
-    def succeeded(self, event):
-        pass
-
-    def failed(self, event):
-        pass
 
 
 def realistic_application(n: int) -> dict:

@@ -11,7 +11,7 @@ import inspect
 import random
 
 import pytest
-from pymongo import MongoClient, monitoring
+from pymongo import MongoClient
 
 from domainkit.vouchers import format_voucher_number
 from eventkit.indexes import ensure_indexes
@@ -24,39 +24,10 @@ from payments.adapters.vouchers import VoucherRepository
 from payments.adapters.withdrawals import WithdrawalRepository
 from payments.domain import events
 from payments.domain import vouchers as rules
-from support.explain import assert_uses_index
+from support.explain import FilterRecorder, assert_uses_index
 
 VOUCHERS = 3000
 NOW = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
-
-
-class FilterRecorder(monitoring.CommandListener):
-    """(collection, filter, sort, limit) of every command that selects documents."""
-
-    def __init__(self):
-        self.queries = []
-
-    def started(self, event):
-        command, name = event.command, event.command_name
-        collection = command.get(name)
-        if name == "find":
-            self.queries.append((collection, command.get("filter", {}), command.get("sort"), command.get("limit")))
-        elif name in ("update", "delete"):
-            for statement in command.get("updates" if name == "update" else "deletes", []):
-                self.queries.append((collection, statement["q"], None, None))
-        elif name == "findAndModify":
-            self.queries.append((collection, command.get("query", {}), command.get("sort"), None))
-        elif name == "aggregate":
-            match = next((s["$match"] for s in command.get("pipeline", []) if "$match" in s), {})
-            self.queries.append((collection, match, None, None))
-        elif name == "count" and command.get("query"):
-            self.queries.append((collection, command["query"], None, None))
-
-    def succeeded(self, event):
-        pass
-
-    def failed(self, event):
-        pass
 
 
 def realistic_voucher(n: int) -> dict:
