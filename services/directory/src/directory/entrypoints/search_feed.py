@@ -14,8 +14,10 @@ A background thread, started in the process that serves requests (after gunicorn
 does both. With WEB_PRELOAD=1 gunicorn's master does the load once before it forks
 (`load_before_fork`), and each worker's thread only follows the topic from there: the web tier
 is ready after one load instead of one per worker competing for the same cores, and the
-workers share the loaded index's memory until they change it (copy-on-write). Until it has loaded the collection and read what the topic held past those
-positions, the process reports not ready and search answers 503. Requests and the thread
+workers share the loaded index's memory until they change it (copy-on-write).
+
+Until a process has loaded the collection and read what the topic held past those positions,
+it reports not ready and search answers 503. Requests and the thread
 share the index under one lock; the thread is its only writer. When many listings were added
 since the load (they are searchable at once, but outside the load's name order), the thread
 builds a fresh index from what it holds and swaps it in.
