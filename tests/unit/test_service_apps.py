@@ -4,11 +4,12 @@ import importlib
 
 import pytest
 
-SERVICES = {"intake": 8001, "verification": 8002, "notification": 8003, "directory": 8004}
+SERVICES = {"intake": 8001, "verification": 8002, "notification": 8003, "directory": 8004, "payments": 8005}
 KEY = base64.b64encode(bytes(32)).decode()
 TEST_SETTINGS = {"intake": {"pii_key": KEY, "event_pii_key": KEY, "cnic_index_key": KEY, "secret_key": "s"},
                  "verification": {"event_pii_key": KEY, "index_key": KEY, "secret_key": "s"},
-                 "notification": {"event_pii_key": KEY}}
+                 "notification": {"event_pii_key": KEY},
+                 "payments": {"aggregator_keys": "sandbox:0123456789abcdef0123"}}
 
 
 def build(service: str):

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-SERVICES = ("intake", "verification", "notification", "directory")
+SERVICES = ("intake", "verification", "notification", "directory", "payments")
 SECRET_WORDS = {"KEY", "TOKEN", "PASSWORD", "SECRET", "PASSPHRASE", "CREDENTIALS"}
 # Settings that are secrets though their names do not say so (gateway API keys go in them).
 SECRET_BY_CONTENT = {"notification": ("SMS_GATEWAY_URL", "SMS_REQUEST_TEMPLATE")}
