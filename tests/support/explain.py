@@ -8,6 +8,8 @@ the gateway ("Unrecognized explain command"), so their filters are explained as 
 
     assert_uses_index(db["cases"], {"state": "pending"}, sort=[("created_at", 1)])
 """
+import inspect
+
 from pymongo import monitoring
 from pymongo.collection import Collection
 
@@ -108,3 +110,9 @@ class FilterRecorder(monitoring.CommandListener):
 
     def failed(self, event):
         pass
+
+
+def public_methods(cls) -> set[str]:
+    """"Class.method" of each public method of a repository: what a query-plan test must exercise."""
+    return {f"{cls.__name__}.{name}" for name, _ in inspect.getmembers(cls, inspect.isfunction)
+            if not name.startswith("_")}

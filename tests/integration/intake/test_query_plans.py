@@ -6,7 +6,6 @@ that records every command it sends, and each recorded filter (finds, updates, d
 an aggregate's first $match) is explained as a find. A new repository method without a call here fails
 `test_every_repository_method_is_exercised`; a new query without an index fails its explain."""
 import datetime as dt
-import inspect
 import itertools
 import random
 
@@ -24,7 +23,7 @@ from intake.domain import events
 from intake.service_layer.cnic_index import CURRENT_RECIPE
 from servicekit.crypto import Sealer
 from servicekit.rate_limit import COLLECTION as RATE_LIMITS, RateLimiter
-from support.explain import FilterRecorder, assert_uses_index
+from support.explain import FilterRecorder, assert_uses_index, public_methods
 
 APPLICATIONS = 3000
 KEY = bytes(range(32))
@@ -114,11 +113,6 @@ def exercise_every_method(db) -> set[str]:
     limiter = RateLimiter(db[RATE_LIMITS], "submit", 30, 3600)
     call(limiter, "hit", "10.0.0.1")
     return called
-
-
-def public_methods(cls) -> set[str]:
-    return {f"{cls.__name__}.{name}" for name, _ in inspect.getmembers(cls, inspect.isfunction)
-            if not name.startswith("_")}
 
 
 def test_every_repository_method_is_exercised(populated):

@@ -7,7 +7,6 @@ aggregate's first $match) is explained as a find, with its sort and limit. A new
 call here fails `test_every_repository_method_is_exercised`; a new query without an index fails its explain."""
 import dataclasses
 import datetime as dt
-import inspect
 import random
 
 import pytest
@@ -24,7 +23,7 @@ from payments.adapters.vouchers import VoucherRepository
 from payments.adapters.withdrawals import WithdrawalRepository
 from payments.domain import events
 from payments.domain import vouchers as rules
-from support.explain import FilterRecorder, assert_uses_index
+from support.explain import FilterRecorder, assert_uses_index, public_methods
 
 VOUCHERS = 3000
 NOW = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
@@ -97,11 +96,6 @@ def exercise_every_method(db) -> set[str]:
     call(withdrawals, "record", f"new{serial}", NOW)
     call(withdrawals, "includes", "app000040")
     return called
-
-
-def public_methods(cls) -> set[str]:
-    return {f"{cls.__name__}.{name}" for name, _ in inspect.getmembers(cls, inspect.isfunction)
-            if not name.startswith("_")}
 
 
 def test_every_repository_method_is_exercised(populated):
