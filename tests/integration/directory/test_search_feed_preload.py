@@ -52,6 +52,21 @@ def test_the_index_is_loaded_once_before_the_fork_and_no_client_is_left_open(ser
     assert not feed.caught_up.is_set()  # ready only once a worker's thread has read the topic from there
 
 
+@pytest.mark.parametrize("forked_after, loads_again", [(0, False), (SearchFeed.PRELOAD_FRESH_SECONDS + 1, True)])
+def test_a_worker_follows_a_fresh_preload_and_loads_for_itself_after_a_stale_one(servers, database, new_topic,
+                                                                                forked_after, loads_again):
+    ListingRepository(database).store_all_unless_newer([listing_from_approval(approval(n)) for n in range(LISTINGS)])
+    feed = feed_over(servers, database, new_topic())
+    assert feed.load_before_fork(wait_seconds=30)
+    feed.preloaded_at -= forked_after  # gunicorn forking the worker now, or replacing one much later
+    loads = []
+    real_load = feed.load
+    feed.load = lambda *args: loads.append(args) or real_load(*args)
+    feed.start()
+    assert feed.caught_up.wait(60), "the worker's feed never caught up"
+    assert bool(loads) is loads_again and len(feed.index) == LISTINGS
+
+
 def test_when_the_topic_cannot_be_read_each_worker_loads_its_own(servers, database):
     feed = feed_over(servers, database, f"absent.{uuid.uuid4().hex[:10]}")  # brokers create no topic on request
     assert not feed.load_before_fork(wait_seconds=2)

@@ -67,6 +67,9 @@ def read_ahead(documents: Iterable[dict]) -> Iterator[dict]:
 
 class SearchFeed:
     RELOAD_CHECK_SECONDS = 30  # how often a process asks whether an operator rebuilt the listings
+    # A worker forked long after the master's load (gunicorn replaces a worker that died or timed out,
+    # weeks later) loads the collection itself rather than reading every decision since from the topic.
+    PRELOAD_FRESH_SECONDS = 300
 
     def __init__(self, topic: str, listings: Callable[[], ListingRepository],
                  open_decisions: Callable[[], DecisionLog]):
@@ -80,6 +83,7 @@ class SearchFeed:
         self.approved_months: dict[str, str] = {}  # registration number -> "YYYY-MM" of approval
         self.positions: dict[int, int] = {}  # partition -> next offset to read
         self.loaded = False  # the collection has been loaded; after a broker error only the topic is re-read
+        self.preloaded_at: float | None = None  # monotonic time of load_before_fork's load (the master's)
         self.rebuilt_at: str | None = None  # the listings' last rebuild when they were loaded
         self.load_seconds: dict[str, float] = {}  # the last load's steps (positions, scan, index), for logs and bench
         self._thread = threading.Thread(target=self._run, name="search-feed", daemon=True)
@@ -96,7 +100,7 @@ class SearchFeed:
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"no partitions of {self.topic} after {wait_seconds} s")
             self.load(self.listings(), [tp.partition for tp in decisions.partitions])
-            self.loaded = True
+            self.loaded, self.preloaded_at = True, time.monotonic()
         except Exception:  # noqa: BLE001 - the workers can still load for themselves
             log.exception("search index not loaded before the fork; each worker loads its own")
         finally:
@@ -106,6 +110,11 @@ class SearchFeed:
         return self.loaded
 
     def start(self) -> "SearchFeed":
+        """Start the thread (in the serving process). A preload older than PRELOAD_FRESH_SECONDS is dropped:
+        this process loads the collection itself, so a worker forked months after its master does not
+        read months of decisions from the topic."""
+        if self.preloaded_at is not None and time.monotonic() - self.preloaded_at > self.PRELOAD_FRESH_SECONDS:
+            self.loaded = False
         self._thread.start()
         return self
 
