@@ -28,12 +28,13 @@ DISTRIBUTION = {
     "pymongo": "pymongo",
     "pythonjsonlogger": "python-json-logger",
     "reportlab": "reportlab",
+    "zxingcpp": "zxing-cpp",
     "werkzeug": "werkzeug",
     "gunicorn": "gunicorn",
 }
 # Test, bench and local-stack tools: never in the image.
 DEV_TOOLS = {"pytest", "playwright", "schemathesis", "testcontainers", "hypothesis", "matplotlib", "supervisor",
-             "aiosmtpd", "pyyaml", "pypdf", "pypdfium2", "zxing-cpp", "pillow", "docker", "coverage", "ruff",
+             "aiosmtpd", "pyyaml", "pypdf", "pypdfium2", "pillow", "docker", "coverage", "ruff",
              "mypy", "locust", "numpy"}
 
 

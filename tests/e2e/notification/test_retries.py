@@ -187,3 +187,6 @@ def test_a_message_taken_before_quit_failed_is_sent_once(database, servers, tmp_
         record = n.deliveries.get(f"{event['event_id']}:email")
         assert record["status"] == "sent" and record["attempts"] == 1, record
         assert smtp.message_ids() == [f"<{event['event_id']}.email@registry.example.pk>"] == [record["provider_id"]]
+        n.email.close()  # the kept session ends: QUIT, refused, changes nothing
+        assert smtp.message_ids() == [record["provider_id"]]
+        assert n.deliveries.get(f"{event['event_id']}:email")["status"] == "sent"

@@ -18,13 +18,14 @@ HANG, CLOSE = "hang", "close"  # answer nothing until the client goes / drop the
 
 class ScriptedSmtp(socketserver.ThreadingTCPServer):
     """Answers each command as `script` says ({"MAIL"|"RCPT"|"DATA"|"END"|"QUIT": reply, HANG or
-    CLOSE}; "END" is the answer to the message itself), "250 ok" by default; keeps every message
-    it read to the end (`messages`), whatever it then answered."""
+    CLOSE}; "END" is the answer to the message itself; "AFTER_END": CLOSE drops the session once
+    the message is answered), "250 ok" by default; keeps every message it read to the end
+    (`messages`), whatever it then answered, and counts the sessions it was asked to open."""
     daemon_threads = True
     allow_reuse_address = True
 
     def __init__(self, **script):
-        self.script, self.messages = script, []
+        self.script, self.messages, self.sessions = script, [], 0
         super().__init__(("127.0.0.1", 0), _Session)
         self.port = self.server_address[1]
         threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
@@ -51,6 +52,7 @@ class _Session(socketserver.StreamRequestHandler):
         return True
 
     def handle(self):
+        self.server.sessions += 1
         self.wfile.write(b"220 scripted ESMTP\r\n")
         while line := self.rfile.readline():
             command = line.decode().strip().split(" ", 1)[0].upper()
@@ -67,7 +69,7 @@ class _Session(socketserver.StreamRequestHandler):
                     while (body := self.rfile.readline()) not in (b".\r\n", b""):
                         lines.append(body[1:] if body.startswith(b"..") else body)
                     self.server.messages.append(email.message_from_bytes(b"".join(lines), policy=email.policy.SMTP))
-                    if not self.answer("END", "250 queued"):
+                    if not self.answer("END", "250 queued") or self.server.script.get("AFTER_END") == CLOSE:
                         return
             elif command == "QUIT":
                 self.answer("QUIT", "221 bye")
@@ -76,11 +78,34 @@ class _Session(socketserver.StreamRequestHandler):
                 self.wfile.write(b"250 ok\r\n")
 
 
-def send(server: ScriptedSmtp | None, key: str = "ev1:email", text: str = "Hello", port: int | None = None) -> str:
-    sender = SmtpSender("127.0.0.1", port or server.port, mail_from="Registry <no-reply@registry.example.pk>",
-                        timeout=0.5)
-    return sender.send("ayesha@example.pk", "Subject", text, "<p>Hello</p>", "en", key,
-                       [("certificate.pdf", "application/pdf", b"%PDF-1.4")])
+_senders: list[SmtpSender] = []
+
+
+@pytest.fixture(autouse=True)
+def close_senders():
+    """Each test's senders end their kept sessions when it ends."""
+    yield
+    while _senders:
+        _senders.pop().close()
+
+
+def new_sender(port: int) -> SmtpSender:
+    sender = SmtpSender("127.0.0.1", port, mail_from="Registry <no-reply@registry.example.pk>", timeout=0.5)
+    _senders.append(sender)
+    return sender
+
+
+def send(server: ScriptedSmtp | None, key: str = "ev1:email", text: str = "Hello", port: int | None = None,
+         sender: SmtpSender | None = None) -> str:
+    """Send one message with `sender`, or with a sender of its own that ends its session right after."""
+    own = sender is None
+    sender = sender or new_sender(port or server.port)
+    try:
+        return sender.send("ayesha@example.pk", "Subject", text, "<p>Hello</p>", "en", key,
+                           [("certificate.pdf", "application/pdf", b"%PDF-1.4")])
+    finally:
+        if own:
+            sender.close()
 
 
 def test_an_accepted_message_is_sent_once_with_a_message_id_from_the_delivery_id():
@@ -111,8 +136,61 @@ def test_no_answer_to_the_handed_over_message_is_uncertain(end):
 @pytest.mark.parametrize("quit_reply", ["421 4.3.0 closing", "500 what", HANG, CLOSE])
 def test_once_accepted_a_failing_quit_does_not_matter(quit_reply):
     with ScriptedSmtp(QUIT=quit_reply) as server:
-        assert send(server) == "<ev1.email@registry.example.pk>"
+        sender = new_sender(server.port)
+        sender.REUSE_MESSAGES = 1  # the session ends (QUIT) right after the message
+        assert send(server, sender=sender) == "<ev1.email@registry.example.pk>"
         assert len(server.messages) == 1
+
+
+def test_one_session_carries_the_next_messages():
+    with ScriptedSmtp() as server:
+        sender = new_sender(server.port)
+        for n in range(3):
+            send(server, key=f"ev{n}:email", sender=sender)
+        assert [m["Message-ID"] for m in server.messages] == [f"<ev{n}.email@registry.example.pk>" for n in range(3)]
+        assert server.sessions == 1
+
+
+def test_a_session_is_not_kept_past_its_idle_time_or_message_count():
+    with ScriptedSmtp() as server:
+        sender = new_sender(server.port)
+        sender.REUSE_IDLE_SECONDS = 0
+        send(server, key="ev1:email", sender=sender)
+        send(server, key="ev2:email", sender=sender)
+        assert server.sessions == 2
+    with ScriptedSmtp() as server:
+        sender = new_sender(server.port)
+        sender.REUSE_MESSAGES = 2
+        for n in range(5):
+            send(server, key=f"ev{n}:email", sender=sender)
+        assert (len(server.messages), server.sessions) == (5, 3)
+
+
+def test_a_kept_session_the_server_closed_is_replaced_and_the_message_sent_once():
+    with ScriptedSmtp(AFTER_END=CLOSE) as server:
+        sender = new_sender(server.port)
+        send(server, key="ev1:email", sender=sender)
+        send(server, key="ev2:email", sender=sender)  # the kept session is gone: tried again on a new one
+        assert [m["Message-ID"] for m in server.messages] == ["<ev1.email@registry.example.pk>",
+                                                              "<ev2.email@registry.example.pk>"]
+        assert server.sessions == 2
+
+
+def test_a_new_session_that_fails_is_not_tried_again():
+    with ScriptedSmtp(MAIL="421 4.3.0 going down") as server:
+        with pytest.raises(TransientFailure):
+            send(server)
+        assert server.sessions == 1
+
+
+def test_a_session_ends_after_an_uncertain_send():
+    with ScriptedSmtp(END=HANG) as server:
+        sender = new_sender(server.port)
+        with pytest.raises(UncertainFailure):
+            send(server, key="ev1:email", sender=sender)
+        server.script.pop("END")
+        send(server, key="ev2:email", sender=sender)
+        assert server.sessions == 2
 
 
 @pytest.mark.parametrize("script, failure", [

@@ -11,10 +11,17 @@ An attempt's outcome is decided by where the session stopped:
   and its errors are ignored.
 That is why the session's steps are made one by one here rather than through
 smtplib's send_message, which does them all and hides where an error struck.
+
+A session is kept open for the next message (for up to `REUSE_MESSAGES` messages while it is used at
+least every `REUSE_IDLE_SECONDS`): connecting, greeting and quitting per message was a third of
+the SMTP time. A kept session the server has meanwhile closed fails before anything is handed
+over, so that message is tried once more on a new session. Any error ends the session.
 """
 import re
 import smtplib
 import ssl
+import threading
+import time
 from email.message import EmailMessage
 from email.utils import parseaddr
 
@@ -40,10 +47,17 @@ def message_id(message_key: str, domain: str = MESSAGE_ID_DOMAIN) -> str:
 
 
 class SmtpSender:
+    REUSE_IDLE_SECONDS = 30.0  # well inside the five minutes RFC 5321 asks a server to wait for the next command
+    REUSE_MESSAGES = 100
+
     def __init__(self, host: str, port: int, security: str = "none", username: str = "", password: str = "",
                  mail_from: str = "", timeout: float = 10.0):
         self.host, self.port, self.security = host, port, security
         self.username, self.password, self.mail_from, self.timeout = username, password, mail_from, timeout
+        self._lock = threading.Lock()
+        self._session: smtplib.SMTP | None = None
+        self._session_sent = 0
+        self._session_used_at = 0.0
 
     def send(self, to: str, subject: str, text: str, html: str, language: str, message_key: str,
              attachments=()) -> str:
@@ -52,27 +66,65 @@ class SmtpSender:
         before the session starts. Raises TransientFailure, PermanentFailure or UncertainFailure
         (see the module's docstring)."""
         msg = self._message(to, subject, text, html, language, message_key, attachments)
-        smtp = None
-        try:
-            smtp = self._connect()
-            if self.username:
-                smtp.login(self.username, self.password)
-            self._hand_over(smtp, msg, to)
-        except smtplib.SMTPRecipientsRefused as exc:
-            codes = [code for code, _ in exc.recipients.values()]
-            if all(500 <= code < 600 for code in codes):
-                raise PermanentFailure(f"recipient refused: {codes}") from exc
-            raise TransientFailure(f"recipient deferred: {codes}") from exc
-        except smtplib.SMTPResponseException as exc:
-            if 500 <= exc.smtp_code < 600 and exc.smtp_code not in (521, 554):
-                raise PermanentFailure(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}") from exc
-            raise TransientFailure(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}") from exc
-        except (OSError, smtplib.SMTPException) as exc:
-            raise TransientFailure(f"{type(exc).__name__}: {exc}") from exc
-        finally:
-            if smtp is not None:
-                _close_quietly(smtp)
+        with self._lock:
+            try:
+                self._send_on_a_session(msg, to)
+            except smtplib.SMTPRecipientsRefused as exc:
+                codes = [code for code, _ in exc.recipients.values()]
+                if all(500 <= code < 600 for code in codes):
+                    raise PermanentFailure(f"recipient refused: {codes}") from exc
+                raise TransientFailure(f"recipient deferred: {codes}") from exc
+            except smtplib.SMTPResponseException as exc:
+                if 500 <= exc.smtp_code < 600 and exc.smtp_code not in (521, 554):
+                    raise PermanentFailure(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}") from exc
+                raise TransientFailure(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}") from exc
+            except (OSError, smtplib.SMTPException) as exc:
+                raise TransientFailure(f"{type(exc).__name__}: {exc}") from exc
         return msg["Message-ID"]
+
+    def close(self) -> None:
+        """End the kept session, if any (QUIT; errors ignored)."""
+        with self._lock:
+            self._end_session()
+
+    def _send_on_a_session(self, msg: EmailMessage, to: str) -> None:
+        """Hand `msg` over on the kept session, or a new one. A kept session that fails before the message
+        is handed over (the server closed it while idle: a dropped connection or 421) is replaced and the
+        message tried once more on the new one. Any error ends the session; success keeps it."""
+        reused = self._kept_session()
+        try:
+            smtp = reused or self._open_session()
+            try:
+                self._hand_over(smtp, msg, to)
+            except (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPResponseException) as exc:
+                if not reused or not _closed_by_server(exc):
+                    raise
+                self._end_session()
+                self._hand_over(self._open_session(), msg, to)
+        except BaseException:
+            self._end_session()
+            raise
+        self._session_sent += 1
+        self._session_used_at = time.monotonic()
+        if self._session_sent >= self.REUSE_MESSAGES:
+            self._end_session()
+
+    def _kept_session(self) -> smtplib.SMTP | None:
+        if self._session is not None and time.monotonic() - self._session_used_at > self.REUSE_IDLE_SECONDS:
+            self._end_session()
+        return self._session
+
+    def _open_session(self) -> smtplib.SMTP:
+        smtp = self._connect()
+        self._session, self._session_sent = smtp, 0
+        if self.username:
+            smtp.login(self.username, self.password)
+        return smtp
+
+    def _end_session(self) -> None:
+        if self._session is not None:
+            _close_quietly(self._session)
+            self._session = None
 
     def _hand_over(self, smtp: smtplib.SMTP, msg: EmailMessage, to: str) -> None:
         """EHLO, MAIL, RCPT, DATA and the message, as smtplib's sendmail does them, but with the
@@ -137,6 +189,13 @@ def _dot_stuffed(payload: bytes) -> bytes:
     if not stuffed.endswith(b"\r\n"):
         stuffed += b"\r\n"
     return stuffed + b".\r\n"
+
+
+def _closed_by_server(exc: BaseException) -> bool:
+    """Whether an error before the message was handed over means the server ended an idle session."""
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code == 421
+    return isinstance(exc, (smtplib.SMTPServerDisconnected, ConnectionError))
 
 
 def _close_quietly(smtp: smtplib.SMTP) -> None:
