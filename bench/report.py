@@ -39,7 +39,8 @@ def versions() -> dict:
                 for name in ("flask", "gunicorn", "kafka-python", "pymongo", "marshmallow", "httpx")}
     return {"kafka": jars[0].stem.removeprefix("kafka-server-") if jars else "unknown",
             "documentdb": f"DocumentDB {documentdb_commit()} on PostgreSQL {postgres}", **packages,
-            "gunicorn_settings": "deploy/gunicorn.conf.py: 2 sync workers per web app"}
+            "gunicorn_settings": "deploy/gunicorn.conf.py: sync workers, 2 per web app; 4 for intake's, "
+                                 "and for both servers of the intake comparison"}
 
 
 def profile_summary(path: Path, top: int = 12) -> dict:

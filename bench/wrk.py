@@ -15,6 +15,9 @@ from pathlib import Path
 from bench import processes
 
 SCRIPT = Path(__file__).with_name("wrk_submit.lua")
+# gunicorn workers for both servers of the side-by-side: what the stack gives intake's web
+# (deploy/local/supervisord.conf and docker-compose.yml set WEB_CONCURRENCY=4 for it).
+INTAKE_WEB_WORKERS = "4"
 
 
 def wrk_available() -> bool:
@@ -39,8 +42,9 @@ def side_by_side(seconds: float, connections: int = 8, bare_port: int = 8090, in
     event processes stopped (`intake`, the figure compared with the bare endpoint), then with the whole
     pipeline running beside it (`intake_with_pipeline`)."""
     results = {}
-    runs = [("bare_flask", "bench.bare_app:create_app()", bare_port, {}, None)]
-    intake = ("intake.entrypoints.app:create_app()", intake_port, {"TRUSTED_PROXY_HOPS": "1"})
+    same = {"WEB_CONCURRENCY": INTAKE_WEB_WORKERS}  # intake's setting in the stack, for both servers
+    runs = [("bare_flask", "bench.bare_app:create_app()", bare_port, same, None)]
+    intake = ("intake.entrypoints.app:create_app()", intake_port, {"TRUSTED_PROXY_HOPS": "1", **same})
     if quiet is not None:
         runs.append(("intake", *intake, quiet))
         runs.append(("intake_with_pipeline", *intake, None))

@@ -56,10 +56,11 @@ def test_compose_gives_each_process_every_variable_its_service_reads():
 
 
 def test_compose_gives_a_services_processes_the_same_settings():
-    """A worker, relay or scheduler reads the same Config as its web app: one set of values per service."""
+    """A worker, relay or scheduler reads the same Config as its web app: one set of values per service
+    (gunicorn's own settings, like a web's BIND and WEB_CONCURRENCY, are the web's alone)."""
     services = compose()["services"]
     for service in ROLES:
-        envs = [{k: v for k, v in services[f"{service}-{role}"]["environment"].items() if k != "BIND"}
+        envs = [{k: v for k, v in services[f"{service}-{role}"]["environment"].items() if k not in GUNICORN_SETTINGS}
                 for role in ROLES[service]]
         assert all(env == envs[0] for env in envs), service
 
