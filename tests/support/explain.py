@@ -14,8 +14,11 @@ from pymongo import monitoring
 from pymongo.collection import Collection
 
 
-def plan_of(collection: Collection, filter_: dict, sort: list | None = None, limit: int | None = None) -> dict:
+def plan_of(collection: Collection, filter_: dict, sort: list | None = None, limit: int | None = None,
+            hint: str | None = None) -> dict:
     command = {"find": collection.name, "filter": filter_}
+    if hint:
+        command["hint"] = hint
     if sort:
         command["sort"] = dict(sort)
     if limit:
@@ -61,9 +64,10 @@ def constrains_id(filter_: dict) -> bool:
 
 
 def assert_uses_index(collection: Collection, filter_: dict, sort: list | None = None, limit: int | None = None,
-                      index: str | None = None) -> dict:
-    """Fail unless the filter is answered through an index (that index, when named). Returns the plan."""
-    plan = plan_of(collection, filter_, sort, limit)
+                      index: str | None = None, hint: str | None = None) -> dict:
+    """Fail unless the filter (with `sort`, `limit` and `hint` as the query sends them) is answered through
+    an index (that index, when named). Returns the plan."""
+    plan = plan_of(collection, filter_, sort, limit, hint)
     scans = full_scans(plan, constrains_id(filter_))
     assert not scans, f"{collection.name} {filter_}: full scan {scans} in {plan.get('queryPlanner', plan)}"
     if index:

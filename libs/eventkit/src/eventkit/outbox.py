@@ -111,8 +111,12 @@ class OutboxRelay:
         self.flush_timeout = flush_timeout
 
     def _pending_documents(self) -> list[dict]:
-        """Up to `batch_size` documents with pending events: one query bounded by the pending index."""
-        cursor = self.collection.find(PENDING_FILTER, _PROJECTION).limit(self.batch_size)
+        """Up to `batch_size` documents with pending events: one query bounded by the pending index.
+
+        The index is named (hint): with the LIMIT, DocumentDB's planner picked a collection scan, betting
+        that pending documents are common; they are rare, so every pass read the whole collection
+        (measured: 300-550 ms a pass at 56k applications, 2.5 ms through the index)."""
+        cursor = self.collection.find(PENDING_FILTER, _PROJECTION).limit(self.batch_size).hint(PENDING_INDEX)
         return list(cursor.batch_size(self.batch_size))  # the whole batch in the first reply: no getMore
 
     def publish_pending(self) -> int:
