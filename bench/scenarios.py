@@ -2,6 +2,7 @@
 import asyncio
 import itertools
 import math
+import uuid
 import time
 from pathlib import Path
 
@@ -28,12 +29,14 @@ _MOBILES = itertools.count(int(time.time()) % 50_000 * 10_000)  # this run's blo
 
 def clean_application(name: str) -> dict:
     """An application the automated checks approve (the same applicants the tests use), with a mobile
-    number no other applicant has: the tests draw theirs at random from 030x-034x, and once the stack
-    held ~100k applicants a random draw now and then matched one, the "shared contact" check flagged
-    it for review, and the pipeline waited for a listing that never came. The bench's come from
-    035x-039x, a block per run chosen by the clock (the same block again only 14 hours later)."""
+    number and an email address no other applicant has. The tests draw mobiles at random from
+    030x-034x and emails from 8 hex digits; once the stack held ~75k applicants a draw now and then
+    matched one, the "shared contact" check flagged it for review, and the pipeline step waited for
+    a listing that never came. The bench's mobiles come from 035x-039x, a block per run chosen by
+    the clock (the same block again only 14 hours later); its emails carry a whole random UUID."""
     number = f"{500_000_000 + next(_MOBILES) % 500_000_000:09d}"
-    return valid_application(full_name=name, mobile=f"03{number[:2]}-{number[2:]}")
+    return valid_application(full_name=name, mobile=f"03{number[:2]}-{number[2:]}",
+                             email=f"bench.{uuid.uuid4().hex}@example.pk")  # the tests' 8 hex digits met too
 
 
 async def submit(client: httpx.AsyncClient, name: str) -> httpx.Response:
