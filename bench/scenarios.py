@@ -2,8 +2,8 @@
 import asyncio
 import itertools
 import math
-import uuid
 import time
+import uuid
 from pathlib import Path
 
 import httpx
