@@ -117,7 +117,9 @@ def test_every_method_of_the_delivery_log_is_checked():
 
 def test_the_seeded_log_is_the_size_of_a_busy_stack(seeded):
     database, records = seeded
-    assert database[COLLECTION].estimated_document_count() >= 5000
+    # count_documents, not estimated_document_count: DocumentDB estimates from PostgreSQL's
+    # statistics, which lag behind a fresh bulk insert (CI saw 4,000 of 5,000+ records).
+    assert database[COLLECTION].count_documents({}) >= 5000
     assert sum(r["status"] == d.FAILED for r in records) >= 100
     assert any("resend_of" in r for r in records)
 
