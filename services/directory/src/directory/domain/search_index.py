@@ -56,6 +56,13 @@ def normalise(text: str) -> str:
     """Lower case, accents and Arabic diacritics removed, Urdu letter variants folded."""
     if text.isascii():
         return text.lower()  # the same answer, without decomposing (most names and cities)
+    # Word by word (decomposing never reaches across a space), each distinct word done once:
+    # names and cities repeat, and a web process normalises every listing's name at start.
+    return " ".join(map(_normalise_word, text.split(" ")))
+
+
+@functools.lru_cache(maxsize=100_000)
+def _normalise_word(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return stripped.translate(_URDU_FOLD)
@@ -81,19 +88,25 @@ def searchable(listing: dict) -> bool:
 
 def listing_words(listing: dict) -> set[str]:
     """The words `q` matches the beginnings of: name, headline and the skills' names."""
-    text = " ".join([listing["full_name"], listing["headline"],
-                     *(SKILLS_BY_SLUG[s].name if s in SKILLS_BY_SLUG else s for s in listing["skills"])])
-    return set(words(text))
+    found = set(words(listing["full_name"]))
+    found.update(words(listing["headline"]))
+    for skill in listing["skills"]:
+        found.update(_skill_words(skill))
+    return found
 
 
-def filter_values(listing: dict) -> Iterable[tuple[str, str, str]]:
-    """(facet, the key a filter matches, the value facets show) of each filterable value."""
-    yield "province", listing["province"], listing["province"]
-    yield "city", normalise(listing["city"]), listing["city"]
-    for skill in set(listing["skills"]):
-        yield "skill", skill, skill
-    for platform in {p["platform"] for p in listing["platforms"]}:
-        yield "platform", platform, platform
+@functools.lru_cache(maxsize=1024)
+def _skill_words(slug: str) -> tuple[str, ...]:
+    return tuple(words(SKILLS_BY_SLUG[slug].name if slug in SKILLS_BY_SLUG else slug))
+
+
+def filter_values(listing: dict) -> list[tuple[tuple[str, str], str]]:
+    """((facet, the key a filter matches), the value facets show) of each filterable value."""
+    city = listing["city"]
+    values = [(("province", listing["province"]), listing["province"]), (("city", normalise(city)), city)]
+    values += [(("skill", skill), skill) for skill in set(listing["skills"])]
+    values += [(("platform", platform), platform) for platform in {p["platform"] for p in listing["platforms"]}]
+    return values
 
 
 def bitset(slots: Iterable[int], size: int) -> int:
@@ -141,17 +154,19 @@ class SearchIndex:
         for listing in listings:
             if searchable(listing):
                 rows.append(((normalise(listing["full_name"]), listing["registration_number"]), listing,
-                             listing_words(listing), list(filter_values(listing))))
+                             listing_words(listing), filter_values(listing)))
         rows.sort(key=lambda row: row[0])
         postings: dict[tuple[str, str], list[int]] = defaultdict(list)
         word_slots, display, keys = self.word_slots, self.display, self.keys
+        listings, slot_of = self.listings, self.slot_of
         for slot, (key, listing, listing_word_set, values) in enumerate(rows):
-            self.listings[key[1]] = listing
-            self.slot_of[key[1]] = slot
+            listings[key[1]] = listing
+            slot_of[key[1]] = slot
             keys.append(key)
-            for facet, value, shown in values:
-                postings[(facet, value)].append(slot)
-                display.setdefault((facet, value), shown)
+            for value, shown in values:
+                postings[value].append(slot)
+                if value not in display:
+                    display[value] = shown
             for word in listing_word_set:
                 word_slots[word].add(slot)
         size = len(rows)
@@ -174,9 +189,9 @@ class SearchIndex:
         self.slot_of[number] = slot
         bit = 1 << slot
         self.live |= bit
-        for facet, value, shown in filter_values(listing):
-            self.value_bits[(facet, value)] = self.value_bits.get((facet, value), 0) | bit
-            self.display.setdefault((facet, value), shown)
+        for value, shown in filter_values(listing):
+            self.value_bits[value] = self.value_bits.get(value, 0) | bit
+            self.display.setdefault(value, shown)
         for word in listing_words(listing):
             if word not in self.word_slots:
                 bisect.insort(self.vocabulary, word)
@@ -191,8 +206,8 @@ class SearchIndex:
         slot = self.slot_of.pop(number)
         keep = ~(1 << slot)
         self.live &= keep
-        for facet, value, _ in filter_values(listing):
-            self.value_bits[(facet, value)] &= keep
+        for value, _ in filter_values(listing):
+            self.value_bits[value] &= keep
         for word in listing_words(listing):
             holders = self.word_slots[word]
             holders.discard(slot)
