@@ -5,10 +5,12 @@ after the listings it loaded (nothing, or the few events of the load's own secon
 ready in seconds however large the directory and however little of the topic is retained.
 
 Ready time at 100k listings, one process (bench/directory_search.py --only ready): the positions
-0.01-0.4 s, then the listings' public fields read a few batches ahead (`read_ahead`) while the
-index is built from them in bulk (SearchIndex.load): about 6-7 s on a quiet machine (projected
-scan 2.7-3.8 s, bulk load 3.4 s), 13-19 s while other work loads the machine (the full scan
-and the former index took 15-17 s side by side then). Each gunicorn worker loads its own copy.
+0.01-0.8 s, then the listings' public fields read a few batches ahead (`read_ahead`) while the
+index is built from them in bulk (SearchIndex.load) with Python's cyclic collector paused
+(`collector_paused`): 7.5-8 s side by side with 13.6-14 s for the same load with the collector
+running, on this shared 2-core machine while it ran at about half its best speed. `make bench`
+measured the whole web tier ready (gunicorn's start, the load, the fork, the topic caught up)
+after 9.5 s at 100k and 3.1 s at 10k. Without WEB_PRELOAD each gunicorn worker loads its own copy.
 
 A background thread, started in the process that serves requests (after gunicorn's fork),
 does both. With WEB_PRELOAD=1 gunicorn's master does the load once before it forks
