@@ -90,3 +90,11 @@ def test_every_check_is_behind_the_one_interface():
     assert [c.name for c in checks.CHECKS] == ["cnic_format", "cnic_province", "cnic_gender", "age",
                                                  "duplicate_identity", "shared_contact", "platform_profiles",
                                                  "disposable_email", "blocklist"]
+
+
+def test_a_check_result_as_a_dict_holds_every_field():
+    import dataclasses
+
+    from verification.domain.checks import CheckResult
+    result = CheckResult("age", "fail", "Too young", "born 2010-01-01")
+    assert result.as_dict() == dataclasses.asdict(result)

@@ -45,6 +45,35 @@ class OtherCases:
                        and o["state"] != WITHDRAWN for o in self.others)]
 
 
+IDENTITY_FIELDS = ("cnic", "email", "mobile")
+
+
 def shares_identity(case: dict, other: dict) -> bool:
     """Whether two cases have the same CNIC, email or mobile."""
-    return any(case["indexes"][field] == other["indexes"][field] for field in ("cnic", "email", "mobile"))
+    return any(case["indexes"][field] == other["indexes"][field] for field in IDENTITY_FIELDS)
+
+
+class SharedIdentities:
+    """Cases looked up by their CNIC, email and mobile (blind indexes): which of them share an
+    identity with a given case, in the order they were added. A run of submissions is checked
+    against the stored cases and the run's earlier ones; asking `shares_identity` of each pair made
+    that quadratic (389k comparisons, a tenth of the worker's time, for a run of 333)."""
+
+    def __init__(self, cases=()):
+        self.cases: list[dict] = []
+        self.positions: dict[tuple[str, str], list[int]] = {}
+        for case in cases:
+            self.add(case)
+
+    def add(self, case: dict) -> None:
+        position = len(self.cases)
+        self.cases.append(case)
+        for field in IDENTITY_FIELDS:
+            self.positions.setdefault((field, case["indexes"][field]), []).append(position)
+
+    def sharing(self, case: dict) -> list[dict]:
+        """The cases added so far that share the CNIC, email or mobile of `case`, each once, in order."""
+        found = set()
+        for field in IDENTITY_FIELDS:
+            found.update(self.positions.get((field, case["indexes"][field]), ()))
+        return [self.cases[position] for position in sorted(found)]

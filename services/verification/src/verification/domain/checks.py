@@ -27,7 +27,8 @@ class CheckResult:
     detail: str = ""  # shown to reviewers only
 
     def as_dict(self) -> dict:
-        return dataclasses.asdict(self)
+        # Not dataclasses.asdict: its recursive deep copy cost 60 µs a result, 9 results a case.
+        return {"check": self.check, "outcome": self.outcome, "reason": self.reason, "detail": self.detail}
 
 
 class Lookups(Protocol):

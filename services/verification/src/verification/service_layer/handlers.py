@@ -7,7 +7,7 @@ import dataclasses
 from collections.abc import Callable
 
 from verification.domain import checks as rules
-from verification.domain.case import shares_identity
+from verification.domain.case import SharedIdentities
 from verification.service_layer import decisions, intake_events
 from verification.service_layer.dependencies import Dependencies
 
@@ -32,16 +32,15 @@ def receive_and_decide_many(deps: Dependencies, envelopes: list[dict]) -> None:
                                   deps.now())
     new = [(envelope, opened[envelope["key"]]) for envelope, _, note in received
            if envelope["key"] in opened and opened[envelope["key"]]["applied_events"] == [note["event_id"]]]
-    stored = [other for other in deps.cases.sharing_any([case["indexes"] for _, case in new])
-              if other["_id"] not in opened]
-    decided: list[dict] = []  # the run's cases checked so far, in the state their verdict gives them
+    # The stored cases sharing an identity, then the run's cases checked so far, in the state their verdict gives them.
+    others = SharedIdentities(other for other in deps.cases.sharing_any([case["indexes"] for _, case in new])
+                              if other["_id"] not in opened)
     verdicts = []
     for envelope, case in new:
         facts = decisions.facts_of(deps, case)
-        verdict = decisions.check(deps, case, facts, [o for o in stored + decided if shares_identity(case, o)])
+        verdict = decisions.check(deps, case, facts, others.sharing(case))
         verdicts.append((envelope, case, facts, verdict))
-        decided.append({"_id": case["_id"], "indexes": case["indexes"],
-                        "state": decisions.OUTCOME_STATES[verdict.outcome]})
+        others.add({"_id": case["_id"], "indexes": case["indexes"], "state": decisions.OUTCOME_STATES[verdict.outcome]})
     approvals = iter(decisions.draw_approvals(deps, sum(v.outcome == rules.APPROVE for *_, v in verdicts)))
     deps.cases.transition_many([
         decisions.automatic_decision(deps, case, facts, verdict,
