@@ -60,7 +60,7 @@ def ready(query):
 
 
 @blp.route("/freelancers")
-@blp.arguments(SearchQuerySchema, location="query", unknown=RAISE)
+@blp.arguments(SearchQuerySchema(), location="query", unknown=RAISE)
 @blp.response(200, SearchResultSchema)
 @blp.alt_response(503, description="The index is still loading")
 def search(query):

@@ -31,7 +31,7 @@ def authorised_application(application_id: str) -> dict:
 @blp.route("", methods=["POST"])
 @rate_limited("submit")
 @json_body()
-@blp.arguments(ApplicationSchema)
+@blp.arguments(ApplicationSchema())
 @blp.response(202, SubmittedSchema)
 @blp.alt_response(409, description="An active application or registration already holds this CNIC")
 @blp.alt_response(415, description="The body is not JSON")

@@ -127,7 +127,7 @@ class PreviewSchema(Schema):
 
 @blp.route("/notifications")
 @operator_only
-@blp.arguments(LogQuerySchema, location="query", unknown=RAISE)
+@blp.arguments(LogQuerySchema(), location="query", unknown=RAISE)
 @blp.response(200, LogSchema)
 def delivery_log(query):
     """Every message for an application: channel, template, status, attempts and times."""
@@ -136,7 +136,7 @@ def delivery_log(query):
 
 @blp.route("/deliveries")
 @operator_only
-@blp.arguments(DeliveriesQuerySchema, location="query", unknown=RAISE)
+@blp.arguments(DeliveriesQuerySchema(), location="query", unknown=RAISE)
 @blp.response(200, DeliveriesSchema)
 def deliveries(query):
     """Deliveries that did not go out — `failed` (refused, or given up after DELIVERY_GIVE_UP_HOURS)
@@ -147,7 +147,7 @@ def deliveries(query):
 @blp.route("/deliveries/<record_id>/resend", methods=["POST"])
 @operator_only
 @json_body()
-@blp.arguments(ResendSchema)
+@blp.arguments(ResendSchema())
 @blp.response(202, RecordSchema)
 @blp.alt_response(404, description="No delivery with that id")
 @blp.alt_response(409, description="The delivery is not failed or uncertain, kept no event, or a re-send of it is "

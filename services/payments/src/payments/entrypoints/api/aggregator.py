@@ -39,7 +39,7 @@ def refused(refusal: Refused):
 @blp.route("/inquiry", methods=["POST"])
 @requires_aggregator
 @json_body()
-@blp.arguments(InquirySchema)
+@blp.arguments(InquirySchema())
 @blp.response(200, InquiryAnswerSchema)
 @blp.alt_response(401, description="No aggregator key, or not a configured one")
 @blp.alt_response(404, schema=RefusalSchema, description="`unknown_voucher`: no voucher has this number, or it is "
@@ -54,7 +54,7 @@ def inquiry(data):
 @blp.route("/payment", methods=["POST"])
 @requires_aggregator
 @json_body()
-@blp.arguments(PaymentSchema)
+@blp.arguments(PaymentSchema())
 @blp.response(200, PaymentAnswerSchema)
 @blp.alt_response(401, description="No aggregator key, or not a configured one")
 @blp.alt_response(404, schema=RefusalSchema, description="`unknown_voucher`: no voucher has this number, or it is "

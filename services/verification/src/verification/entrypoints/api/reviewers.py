@@ -22,7 +22,7 @@ def _actor() -> str:
 @blp.route("/reviewers", methods=["POST"])
 @requires_role("admin")
 @json_body()
-@blp.arguments(NewReviewerSchema)
+@blp.arguments(NewReviewerSchema())
 @blp.response(201, ReviewerSchema)
 @blp.alt_response(409, description="An account with that username exists already")
 def add_reviewer(account):
@@ -80,7 +80,7 @@ def reactivate(username):
 @blp.route("/reviewers/<username>/password", methods=["POST"])
 @requires_role("admin")
 @json_body()
-@blp.arguments(NewPasswordSchema)
+@blp.arguments(NewPasswordSchema())
 @blp.response(200, ReviewerAccountSchema)
 @blp.alt_response(404, description=NOT_FOUND)
 def reset_password(body, username):

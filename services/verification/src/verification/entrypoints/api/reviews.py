@@ -18,7 +18,7 @@ READERS = ("reviewer", "admin", "auditor")
 @blp.route("/auth/token", methods=["POST"])
 @rate_limited("login")
 @json_body()
-@blp.arguments(LoginSchema)
+@blp.arguments(LoginSchema())
 @blp.response(200, TokenSchema)
 def token(credentials):
     """Exchange a reviewer's username and password for a bearer token."""
@@ -31,7 +31,7 @@ def token(credentials):
 
 @blp.route("/reviews")
 @requires_role(*READERS)
-@blp.arguments(QueueQuerySchema, location="query", unknown=RAISE)
+@blp.arguments(QueueQuerySchema(), location="query", unknown=RAISE)
 @blp.response(200, QueueSchema)
 def queue(query):
     """Cases by state, oldest first: `pending` (waiting for a reviewer), `decided`, or `all`; paged with `cursor`."""
@@ -66,7 +66,7 @@ def document(application_id, kind):
 @blp.route("/reviews/<application_id>/decision", methods=["POST"])
 @requires_role("reviewer", "admin")
 @json_body()
-@blp.arguments(DecisionSchema)
+@blp.arguments(DecisionSchema())
 @blp.response(200, CaseSchema)
 @blp.alt_response(409, description="The case is not waiting for a reviewer (decided, withdrawn, or changed)")
 def decide(decision, application_id):
