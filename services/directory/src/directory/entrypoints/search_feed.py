@@ -10,7 +10,7 @@ index is built from them in bulk (SearchIndex.load) with Python's cyclic collect
 (`collector_paused`): 7.5-8 s side by side with 13.6-14 s for the same load with the collector
 running, on this shared 2-core machine while it ran at about half its best speed. `make bench`
 measured the whole web tier ready (gunicorn's start, the load, the fork, the topic caught up)
-after 9.5 s at 100k and 3.1 s at 10k. Without WEB_PRELOAD each gunicorn worker loads its own copy.
+after 6.5-9.5 s at 100k and 2.4-3.1 s at 10k (two runs). Without WEB_PRELOAD each gunicorn worker loads its own copy.
 
 A background thread, started in the process that serves requests (after gunicorn's fork),
 does both. With WEB_PRELOAD=1 gunicorn's master does the load once before it forks
