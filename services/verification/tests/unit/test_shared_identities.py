@@ -1,11 +1,16 @@
-"""SharedIdentities finds exactly the cases shares_identity would, each once, in the order added."""
+"""SharedIdentities finds exactly the cases that share a CNIC, email or mobile, each once, in the order added."""
 import random
 
-from verification.domain.case import SharedIdentities, shares_identity
+from verification.domain.case import IDENTITY_FIELDS, SharedIdentities
 
 
 def case(n: int, cnic: str, email: str, mobile: str) -> dict:
     return {"_id": f"app-{n}", "indexes": {"cnic": cnic, "email": email, "mobile": mobile}}
+
+
+def shares_identity(case: dict, other: dict) -> bool:
+    """The pairwise rule SharedIdentities replaces: the same CNIC, email or mobile."""
+    return any(case["indexes"][field] == other["indexes"][field] for field in IDENTITY_FIELDS)
 
 
 def test_a_case_sharing_two_fields_is_found_once():
