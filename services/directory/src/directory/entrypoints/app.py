@@ -9,7 +9,7 @@ from directory.entrypoints.api import public, search
 from directory.entrypoints.search_feed import SearchFeed
 from directory.entrypoints.web import pages
 from eventkit.mongo import get_database
-from servicekit.rate_limit import install_rate_limits
+from servicekit.rate_limit import Limit, install_rate_limits
 from servicekit.web import create_service_app
 
 
@@ -40,5 +40,5 @@ def create_app(test_config: dict | None = None):
     app.register_blueprint(pages.bp)
     Babel(app)  # English now; strings are marked for an Urdu catalogue
     install_rate_limits(app, lambda: get_database(config.mongodb_uri, config.mongodb_database),
-                        {"verify": (config.verify_limit_per_minute, 60)})
+                        {"verify": Limit(config.verify_limit_per_minute, 60, first_hit_deferred=True)})
     return app

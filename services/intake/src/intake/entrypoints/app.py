@@ -11,7 +11,7 @@ from intake.entrypoints.api import applications, documents, skills
 from intake.entrypoints.web import pages
 from intake.service_layer.cnic_index import CnicIndexRecipeOutdated, require_current_recipe
 from servicekit.csrf import install_csrf
-from servicekit.rate_limit import install_rate_limits
+from servicekit.rate_limit import Limit, install_rate_limits
 from servicekit.web import create_service_app
 
 TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
@@ -57,7 +57,7 @@ def create_app(test_config: dict | None = None):
         return response
 
     install_rate_limits(app, lambda: get_database(config.mongodb_uri, config.mongodb_database), {
-        "submit": (config.submit_limit_per_hour, 3600),
-        "status": (config.status_limit_per_minute, 60),
+        "submit": Limit(config.submit_limit_per_hour, 3600, first_hit_deferred=True),
+        "status": Limit(config.status_limit_per_minute, 60, first_hit_deferred=True),
     })
     return app

@@ -1,7 +1,7 @@
 """Verification's web app: `create_app()` is what gunicorn serves (deploy/gunicorn.conf.py)."""
 from eventkit.mongo import get_database
 from servicekit.csrf import install_csrf
-from servicekit.rate_limit import install_rate_limits
+from servicekit.rate_limit import Limit, install_rate_limits
 from servicekit.web import create_service_app
 from verification.bootstrap import check_settings
 from verification.config import Config
@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None):
     api.register_blueprint(reviewers.blp)
     app.register_blueprint(pages.bp)
     install_csrf(app)
+    # exact (not first_hit_deferred): every password guess is counted before it is checked
     install_rate_limits(app, lambda: get_database(config.mongodb_uri, config.mongodb_database),
-                        {"login": (20, 300)})
+                        {"login": Limit(20, 300)})
     return app
