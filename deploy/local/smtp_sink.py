@@ -2,9 +2,10 @@
 
     python deploy/local/smtp_sink.py --port 1025 --maildir .local/mail
 
-Each message is written atomically as <maildir>/<UTC time>-<id>.eml (raw RFC 5322 with
-the envelope sender and recipients added as X-Envelope-* headers), so tests and people
-can read what the system sent. It accepts every recipient except those in the reserved
+Each message is written atomically, once per recipient, as
+<maildir>/<recipient>/<UTC time>-<id>.eml (raw RFC 5322 with the envelope sender and
+recipients added as X-Envelope-* headers), so tests and people can read what the system
+sent to one person without reading everything it ever sent. It accepts every recipient except those in the reserved
 .invalid domain, which it refuses with 550; it never relays.
 """
 import argparse
@@ -16,6 +17,8 @@ import uuid
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
+
+from servicekit.sinks import mailbox_folder
 
 
 class MaildirHandler:
@@ -34,9 +37,12 @@ class MaildirHandler:
         name = f"{stamp}-{uuid.uuid4().hex[:12]}.eml"
         headers = (f"X-Envelope-From: {envelope.mail_from}\r\n"
                    f"X-Envelope-To: {', '.join(envelope.rcpt_tos)}\r\n").encode()
-        tmp = self.maildir / f".{name}.tmp"
-        tmp.write_bytes(headers + envelope.original_content)
-        os.replace(tmp, self.maildir / name)
+        for recipient in envelope.rcpt_tos:
+            mailbox = self.maildir / mailbox_folder(recipient)
+            mailbox.mkdir(exist_ok=True)
+            tmp = mailbox / f".{name}.tmp"
+            tmp.write_bytes(headers + envelope.original_content)
+            os.replace(tmp, mailbox / name)
         return "250 Message accepted for delivery"
 
 

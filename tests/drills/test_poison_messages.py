@@ -33,10 +33,16 @@ def poisons(topic: str, key: str) -> list[bytes]:
             encode(new_event(KNOWN_TYPE[topic], key, {}, source="drill"))]
 
 
-def dead_letters(stack, group: str, key: str | None = None) -> list:
-    """The group's dead letters (those with `key`, if given)."""
-    return read_to_end(stack.servers.kafka, dead_letter_topic(group),
+def dead_letters(stack, group: str, since_ms: int, key: str | None = None) -> list:
+    """The group's dead letters written since `since_ms` (those with `key`, if given). Dead-letter
+    topics keep every earlier run's letters; reading from the test's start keeps each poll cheap."""
+    return read_to_end(stack.servers.kafka, dead_letter_topic(group), since_ms=since_ms,
                        keep=lambda m: m.key is not None and (key is None or m.key == key.encode()))
+
+
+def now_ms() -> int:
+    """A little before now, in wall-clock milliseconds: where a test starts reading dead letters."""
+    return int(time.time() * 1000) - 5_000
 
 
 def headers(message) -> dict:
@@ -47,6 +53,7 @@ def headers(message) -> dict:
 def test_poison_is_dead_lettered_by_every_consumer_the_stream_flows_and_replay_keeps_it(
         topic, stack, steady, processes, wait_for):
     key = f"poison-{uuid.uuid4().hex[:8]}"
+    since = now_ms()
     poison = poisons(topic, key)
     producer = make_producer(stack.servers.kafka, "drill-poisoner")
     with steady(rate=3) as stream:
@@ -58,7 +65,7 @@ def test_poison_is_dead_lettered_by_every_consumer_the_stream_flows_and_replay_k
     audit(stack, stream.accepted)  # the stream kept flowing past the poison, in every service
 
     for service, group in CONSUMERS[topic].items():
-        letters = wait_for(lambda: len(d := dead_letters(stack, group, key)) >= 3 and d, timeout=60,
+        letters = wait_for(lambda: len(d := dead_letters(stack, group, since, key)) >= 3 and d, timeout=60,
                            message=f"the poison in deadletter.{group}")
         assert sorted(m.value for m in letters) == sorted(poison)  # each once, byte for byte
         for letter in letters:
@@ -69,8 +76,8 @@ def test_poison_is_dead_lettered_by_every_consumer_the_stream_flows_and_replay_k
         # the operator replays: still malformed, so each goes back once, counted, and the replay ends
         output = processes.run_cli(service, "replay-dead-letters")
         assert "dead-lettered again" in output
-        replayed = [m for m in dead_letters(stack, group, key) if headers(m)["dlq.replays"] == "1"]
-        assert len(replayed) == 3, [headers(m) for m in dead_letters(stack, group, key)]
+        replayed = [m for m in dead_letters(stack, group, since, key) if headers(m)["dlq.replays"] == "1"]
+        assert len(replayed) == 3, [headers(m) for m in dead_letters(stack, group, since, key)]
 
 
 WORKERS = {"verification": ("verification:verification-worker", "verification-applications"),
@@ -84,6 +91,7 @@ def test_worker_deployed_with_the_wrong_key_dead_letters_then_replay_processes_e
     in the wrong order). Every event it cannot read is dead-lettered, nothing is half-done; the
     operator restores the key, replays, and every application ends as if nothing had happened."""
     program, group = WORKERS[service]
+    since = now_ms()
     wrong_key = base64.b64encode(os.urandom(32)).decode()
     processes.stop(program)
     log = open(LOCAL / "logs" / f"drill-wrong-key-{service}.log", "w")
@@ -95,7 +103,7 @@ def test_worker_deployed_with_the_wrong_key_dead_letters_then_replay_processes_e
         with steady(rate=2) as stream:
             time.sleep(8)
         accepted = {s.application_id for s in stream.accepted}
-        wait_for(lambda: accepted <= {m.key.decode() for m in dead_letters(stack, group)}, timeout=90,
+        wait_for(lambda: accepted <= {m.key.decode() for m in dead_letters(stack, group, since)}, timeout=90,
                  message=f"the {service} worker with the wrong key to dead-letter every new application")
     finally:
         worker.terminate()

@@ -24,7 +24,8 @@ def wait_until_settled(stack, submissions: list[Submission], timeout: float = 24
     pending = list(submissions)
     deadline = time.monotonic() + timeout
     for round_ in itertools.count():
-        emails, sms = emails_by_recipient(), sms_by_recipient()
+        emails = emails_by_recipient(s.email for s in pending)
+        sms = sms_by_recipient(s.mobile_e164 for s in pending)
         uncertain = _uncertain(stack) if round_ % 5 == 4 else set()
         pending = [s for s in pending if not (
             (doc := intake.find_one({"_id": s.application_id}, {"status": 1})) and doc["status"] == s.outcome
@@ -48,14 +49,17 @@ def audit(stack, submissions: list[Submission], settle_timeout: float = 240) -> 
     cases = get_database(stack.servers.mongodb_uri, "verification")["cases"]
 
     decisions = collections.defaultdict(set)  # application -> distinct decision event ids
-    for message in read_to_end(stack.servers.kafka, VERIFICATION_EVENTS,
+    # decisions follow acceptance; a minute's margin covers clock steps between client and broker
+    since_ms = min(s.accepted_at_ms for s in submissions) - 60_000
+    for message in read_to_end(stack.servers.kafka, VERIFICATION_EVENTS, since_ms=since_ms,
                                keep=lambda m: m.key and m.key.decode() in by_id):
         event = decode(message.value)
         if event["event_type"] in DECISIONS:
             decisions[event["key"]].add((event["event_id"], event["event_type"]))
 
     uncertain = _uncertain(stack)
-    emails, sms = emails_by_recipient(), sms_by_recipient()
+    emails = emails_by_recipient(s.email for s in submissions)
+    sms = sms_by_recipient(s.mobile_e164 for s in submissions)
     for s in submissions:
         doc = intake.find_one({"_id": s.application_id})
         case = cases.find_one({"_id": s.application_id})

@@ -1,26 +1,27 @@
-"""What the local SMTP and SMS sinks received (.local/mail/*.eml, .local/sms/*.json): per address,
-or all of it at once grouped by recipient (for an audit of hundreds of applicants)."""
+"""What the local SMTP and SMS sinks received (.local/mail/<address>/*.eml, .local/sms/<number>/*.json):
+for one recipient, or grouped by recipient for an audit of hundreds of applicants. Each recipient
+has a folder of their own, so reading one person's messages costs the same however many the stack
+has ever sent."""
 import collections
 import email
 import json
 from email import policy
 from email.parser import BytesHeaderParser
+from pathlib import Path
 
+from servicekit.sinks import mailbox_folder
 from support.local_stack import LOCAL
+
+
+def _files(sink: str, recipient: str, pattern: str) -> list[Path]:
+    """The recipient's message files in the sink, oldest first (names start with the UTC time)."""
+    return sorted((LOCAL / sink / mailbox_folder(recipient)).glob(pattern))
 
 
 def mails_to(address: str) -> list:
     """Every message the SMTP sink kept for `address`, oldest first."""
-    found = []
-    wanted = f"\r\nX-Envelope-To: {address}\r\n".encode()
-    for path in sorted((LOCAL / "mail").glob("*.eml")):
-        # the sink writes the envelope lines first: read those alone, since the sink may hold
-        # thousands of messages and most are someone else's
-        with path.open("rb") as file:
-            head = file.read(len(wanted) + 1024)
-        if wanted in head:
-            found.append(email.message_from_bytes(path.read_bytes(), policy=policy.default))
-    return found
+    return [email.message_from_bytes(path.read_bytes(), policy=policy.default)
+            for path in _files("mail", address, "*.eml")]
 
 
 def parts(message) -> dict:
@@ -30,23 +31,21 @@ def parts(message) -> dict:
 
 def sms_to(mobile: str) -> list[dict]:
     """Messages the SMS sink kept for a mobile number written as on the form (03XX-XXXXXXX)."""
-    return sms_by_recipient().get("+92" + mobile.replace("-", "")[1:], [])
+    return [json.loads(path.read_text()) for path in _files("sms", "+92" + mobile.replace("-", "")[1:], "*.json")]
 
 
-def emails_by_recipient() -> dict[str, list]:
-    """address -> the headers of every message kept for it."""
-    found = collections.defaultdict(list)
+def emails_by_recipient(addresses) -> dict[str, list]:
+    """address -> the headers of every message kept for it, for each of `addresses`."""
     parser = BytesHeaderParser(policy=policy.default)
-    for path in sorted((LOCAL / "mail").glob("*.eml")):
-        headers = parser.parsebytes(path.read_bytes())
-        found[headers["X-Envelope-To"]].append(headers)
+    found = collections.defaultdict(list)
+    for address in set(addresses):
+        found[address] = [parser.parsebytes(path.read_bytes()) for path in _files("mail", address, "*.eml")]
     return found
 
 
-def sms_by_recipient() -> dict[str, list[dict]]:
-    """E.164 number -> every SMS kept for it."""
+def sms_by_recipient(numbers) -> dict[str, list[dict]]:
+    """E.164 number -> every SMS kept for it, for each of `numbers`."""
     found = collections.defaultdict(list)
-    for path in sorted((LOCAL / "sms").glob("*.json")):
-        message = json.loads(path.read_text())
-        found[message["to"]].append(message)
+    for number in set(numbers):
+        found[number] = [json.loads(path.read_text()) for path in _files("sms", number, "*.json")]
     return found

@@ -29,6 +29,7 @@ class Submission:
     surname: str
     email: str
     mobile: str
+    accepted_at_ms: int = 0  # wall-clock time intake answered 202, to read only later events
 
     @property
     def outcome(self) -> str:
@@ -93,6 +94,6 @@ class SteadySubmissions:
             return
         if response.status_code == 202:
             self.accepted.append(Submission(response.json()["application_id"], kind, surname, data["email"],
-                                            data["mobile"]))
+                                            data["mobile"], int(time.time() * 1000)))
         else:
             self.refused.append(str(response.status_code))

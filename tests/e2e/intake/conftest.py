@@ -5,7 +5,7 @@ import pytest
 from eventkit.mongo import get_database
 from eventkit.topics import INTAKE_EVENTS
 from support.intake import client_from_own_address, valid_application
-from support.kafka import read_messages
+from support.kafka import SESSION_STARTED_MS, read_messages
 
 
 @pytest.fixture
@@ -49,5 +49,6 @@ def published(stack):
                 return False
             seen.add(event_id)
             return True
-        return read_messages(stack.servers.kafka, INTAKE_EVENTS, count, first_of_its_event, timeout_s)
+        return read_messages(stack.servers.kafka, INTAKE_EVENTS, count, first_of_its_event, timeout_s,
+                             since_ms=SESSION_STARTED_MS)
     return read

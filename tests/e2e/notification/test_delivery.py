@@ -4,7 +4,7 @@ from eventkit.envelope import decode, encode
 from eventkit.kafka import make_producer
 from eventkit.mongo import get_database
 from eventkit.topics import INTAKE_EVENTS
-from support.kafka import read_messages
+from support.kafka import SESSION_STARTED_MS, read_messages
 from support.mail import mails_to
 
 SMTP = "infra:smtp"
@@ -75,6 +75,7 @@ def test_a_refused_address_is_recorded_as_failed_without_retries(apply, stack, w
                                           "status": "sent"}), message="the SMS sent")
     [published] = read_messages(stack.servers.kafka, "notification.events", 1,
                                 lambda m: m.key == application_id.encode()
-                                and dict(m.headers)["event_type"] == b"NotificationFailed", timeout_s=30)
+                                and dict(m.headers)["event_type"] == b"NotificationFailed", timeout_s=30,
+                                since_ms=SESSION_STARTED_MS)
     assert decode(published.value)["payload"] == {"application_id": application_id, "channel": "email",
                                                   "reason": "permanent"}

@@ -9,7 +9,7 @@ import pytest
 
 from eventkit.topics import VERIFICATION_EVENTS
 from support.intake import secrets_env
-from support.kafka import read_messages
+from support.kafka import SESSION_STARTED_MS, read_messages
 
 DECISIONS = {"ApplicationApproved", "ApplicationFlagged", "ApplicationRejected"}
 
@@ -27,7 +27,8 @@ def decision_events(stack, application_ids: set[str], expected: int, timeout_s: 
         return new
 
     found: dict[str, set] = {}
-    for message in read_messages(stack.servers.kafka, VERIFICATION_EVENTS, expected, is_new_decision, timeout_s):
+    for message in read_messages(stack.servers.kafka, VERIFICATION_EVENTS, expected, is_new_decision, timeout_s,
+                                 since_ms=SESSION_STARTED_MS):
         found.setdefault(message.key.decode(), set()).add(dict(message.headers)["event_id"])
     return found
 

@@ -8,18 +8,20 @@ from pathlib import Path
 import httpx
 
 from notification.domain.messages import PermanentFailure, TransientFailure
+from servicekit.sinks import mailbox_folder
 
 
 class FileSmsSink:
-    """Keeps each message as <dir>/<time>-<id>.json, as a real gateway would receive it."""
+    """Keeps each message as <dir>/<recipient>/<time>-<id>.json, as a real gateway would receive it."""
 
     def __init__(self, directory: str):
         self.directory = Path(directory)
 
     def send(self, to: str, text: str, message_key: str) -> str:
-        self.directory.mkdir(parents=True, exist_ok=True)
+        mailbox = self.directory / mailbox_folder(to)
+        mailbox.mkdir(parents=True, exist_ok=True)
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-        path = self.directory / f"{stamp}-{uuid.uuid4().hex[:8]}.json"
+        path = mailbox / f"{stamp}-{uuid.uuid4().hex[:8]}.json"
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps({"to": to, "text": text, "message_key": message_key}, ensure_ascii=False))
         os.replace(tmp, path)
