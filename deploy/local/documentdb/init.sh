@@ -56,7 +56,7 @@ shared_buffers = '1GB'
 max_wal_size = '4GB'
 checkpoint_timeout = '15min'
 # Vacuum sooner than the defaults (20 % of a table dead, looked at once a minute). Every outbox
-# flips its document's `outbox_pending` true then false, and DocumentDB's indexes (unlike plain
+# flips its document's outbox_pending true then false, and DocumentDB's indexes (unlike plain
 # btrees) do not skip the entries of dead row versions: they are visited until a vacuum removes
 # them. Measured on a stack after a few benches: 724k delivery records, 81k dead, autovacuum not
 # yet due, and the notification relay's look for pending events took 34 ms instead of 2 (a vacuum
