@@ -23,7 +23,7 @@ from support import local_stack
 
 ROOT = local_stack.ROOT
 VENV_BIN = local_stack.LOCAL / "venv" / "bin"
-SERVICE_PORTS = {"intake": 8001, "verification": 8002, "notification": 8003, "directory": 8004}
+SERVICE_PORTS = {"intake": 8001, "verification": 8002, "notification": 8003, "directory": 8004, "payments": 8005}
 
 
 @dataclasses.dataclass(frozen=True)

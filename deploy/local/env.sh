@@ -15,11 +15,15 @@ SUPERVISOR_CONF="$ROOT/deploy/local/supervisord.conf"
 supervisorctl_() { "$VENV/bin/supervisorctl" -c "$SUPERVISOR_CONF" "$@"; }
 export INTAKE_PORT="${INTAKE_PORT:-8001}" VERIFICATION_PORT="${VERIFICATION_PORT:-8002}"
 export NOTIFICATION_PORT="${NOTIFICATION_PORT:-8003}" DIRECTORY_PORT="${DIRECTORY_PORT:-8004}"
+export PAYMENTS_PORT="${PAYMENTS_PORT:-8005}"
+export BANK_SANDBOX_PORT="${BANK_SANDBOX_PORT:-8090}"  # the bank sandbox's page (deploy/local/bank_sandbox.py)
 
 # Keys and service credentials for the local stack: random, made once per checkout, never
 # committed (.local/secrets.env, see make_secrets.py). A variable already set in the environment wins.
 SECRETS_FILE="$LOCAL/secrets.env"
 python3 "$ROOT/deploy/local/make_secrets.py" "$SECRETS_FILE"
 source "$SECRETS_FILE"
+# Payments knows one bill aggregator locally, the bank sandbox, by the sandbox's generated key.
+export AGGREGATOR_KEYS="${AGGREGATOR_KEYS:-sandbox:$SANDBOX_AGGREGATOR_KEY}"
 # The services and tools reach DocumentDB's gateway with the generated password (SCRAM-SHA-256).
 export MONGODB_URI="${MONGODB_URI:-mongodb://$MONGODB_USERNAME:$MONGODB_PASSWORD@127.0.0.1:$MONGODB_PORT/?authSource=admin}"

@@ -15,7 +15,7 @@ else
   # with the wrong password. Refuse, unless the ports come free within half a minute (a stack
   # that is still stopping).
   "$VENV/bin/python" - "$KAFKA_PORT" "$MONGODB_PORT" "$DOCUMENTDB_PG_PORT" "$SMTP_PORT" "$INTAKE_PORT" \
-      "$VERIFICATION_PORT" "$NOTIFICATION_PORT" "$DIRECTORY_PORT" <<'PY'
+      "$VERIFICATION_PORT" "$NOTIFICATION_PORT" "$DIRECTORY_PORT" "$PAYMENTS_PORT" "$BANK_SANDBOX_PORT" <<'PY'
 import socket, sys, time
 ports = [int(p) for p in sys.argv[1:]]
 def taken():
@@ -35,7 +35,7 @@ if busy:
 PY
   echo "==> Starting the local stack (logs in .local/logs/)"
   rm -rf "$LOCAL/run/metrics"
-  for svc in intake verification notification directory; do mkdir -p "$LOCAL/run/metrics/$svc"; done
+  for svc in intake verification notification directory payments; do mkdir -p "$LOCAL/run/metrics/$svc"; done
   "$ROOT/deploy/local/documentdb/init.sh"  # its cluster, extension and login role, when missing
   "$VENV/bin/supervisord" -c "$SUPERVISOR_CONF"
 fi
@@ -50,9 +50,11 @@ The Freelancer Registry is up:
   verification  http://127.0.0.1:$VERIFICATION_PORT/
   notification  http://127.0.0.1:$NOTIFICATION_PORT/
   directory     http://127.0.0.1:$DIRECTORY_PORT/
+  payments      http://127.0.0.1:$PAYMENTS_PORT/ (the bill aggregator's API)
+  bank sandbox  http://127.0.0.1:$BANK_SANDBOX_PORT/ (pays fee vouchers through that API)
   Kafka         127.0.0.1:$KAFKA_PORT
   MongoDB wire  mongodb://$MONGODB_USERNAME:***@127.0.0.1:$MONGODB_PORT (DocumentDB; password in .local/secrets.env)
-  SMTP          127.0.0.1:$SMTP_PORT (messages kept in .local/mail/)
+  SMTP          127.0.0.1:$SMTP_PORT (messages kept in .local/mail/<recipient>/)
 Every service also answers /healthz, /readyz and /metrics.
 Logs: make logs (or .local/logs/).  Processes: make ps.  Stop: make down.
 TXT

@@ -16,7 +16,8 @@ from kafka import KafkaAdminClient
 from pymongo import MongoClient
 
 SERVICES = {name: int(os.environ.get(f"{name.upper()}_PORT", port))
-            for name, port in (("intake", 8001), ("verification", 8002), ("notification", 8003), ("directory", 8004))}
+            for name, port in (("intake", 8001), ("verification", 8002), ("notification", 8003), ("directory", 8004),
+                                          ("payments", 8005))}
 
 
 def kafka_ok() -> str:

@@ -12,7 +12,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 ROLES = {"intake": ["web", "relay", "worker"], "verification": ["web", "relay", "worker"],
-         "notification": ["web", "relay", "worker", "scheduler"], "directory": ["web", "worker"]}
+         "notification": ["web", "relay", "worker", "scheduler"], "directory": ["web", "worker"],
+         "payments": ["web", "relay", "worker", "scheduler"]}
 PROCESSES = [f"{service}-{role}" for service, roles in ROLES.items() for role in roles]
 SERVERS = ("kafka", "mongodb", "mailpit")
 GUNICORN_SETTINGS = {"BIND", "WEB_CONCURRENCY", "WEB_TIMEOUT"}  # read by deploy/gunicorn.conf.py, not by a Config
@@ -109,7 +110,8 @@ def test_local_supervisor_runs_the_same_processes():
     parser = configparser.RawConfigParser()
     parser.read(ROOT / "deploy/local/supervisord.conf")
     programs = {s.split(":", 1)[1] for s in parser.sections() if s.startswith("program:")}
-    assert programs == {"kafka", "documentdb-postgres", "documentdb-gateway", "documentdb-indexer", "smtp", *PROCESSES}
+    assert programs == {"kafka", "documentdb-postgres", "documentdb-gateway", "documentdb-indexer", "smtp",
+                        "bank-sandbox", *PROCESSES}
 
 
 def test_every_entrypoint_module_exists():

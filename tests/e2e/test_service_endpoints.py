@@ -5,7 +5,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-SERVICES = ["intake", "verification", "notification", "directory"]
+SERVICES = ["intake", "verification", "notification", "directory", "payments"]
 LOGS = Path(__file__).resolve().parents[2] / ".local" / "logs"
 
 

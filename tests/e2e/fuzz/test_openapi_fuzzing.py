@@ -27,7 +27,7 @@ def fuzz_operation(operation, headers: dict) -> None:
     run()
 
 
-@pytest.mark.parametrize("service", ["intake", "verification", "notification", "directory"])
+@pytest.mark.parametrize("service", ["intake", "verification", "notification", "directory", "payments"])
 def test_every_operation_keeps_its_documented_promises(service, stack, credentials):
     schema = schemathesis.openapi.from_url(stack.url(service, "/openapi.json"), timeout=15)
     operations = [result.ok() for result in schema.get_all_operations()]

@@ -36,3 +36,17 @@ def payments_for(config: Config) -> Dependencies:
         _built[key] = Dependencies(vouchers=VoucherRepository(db), transactions=TransactionRepository(db),
                                    withdrawals=WithdrawalRepository(db), settings=settings)
     return _built[key]
+
+
+def check_settings(config: Config) -> None:
+    """Refuse to start a worker or scheduler on an unusable fee setting (naming it), not event by event."""
+    load_settings(config)
+
+
+def event_handler(config: Config):
+    """The handler the worker runs; payments' parts are built on the first event, after fork."""
+    from payments.service_layer.handlers import handle_event
+
+    def handle(envelope: dict) -> None:
+        handle_event(payments_for(config), envelope)
+    return handle

@@ -1,0 +1,116 @@
+"""Payments on the running stack: an approval in principle on verification.events issues a fee voucher
+(VoucherIssued on payments.events); the bank sandbox pays it through the aggregator API, from its CLI
+and from its page, once (FeePaid); a withdrawal on intake.events cancels an unpaid one."""
+import os
+import re
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+
+from eventkit.envelope import decode, encode, new_event
+from eventkit.kafka import make_producer
+from eventkit.topics import INTAKE_EVENTS, PAYMENTS_EVENTS, VERIFICATION_EVENTS
+from support.intake import secrets_env
+from support.kafka import SESSION_STARTED_MS, read_messages
+
+SANDBOX = Path(__file__).resolve().parents[3] / "deploy" / "local" / "bank_sandbox.py"
+SANDBOX_URL = f"http://127.0.0.1:{os.environ.get('BANK_SANDBOX_PORT', 8090)}"
+
+
+@pytest.fixture(scope="module")
+def producer(stack):
+    p = make_producer(stack.servers.kafka, "test-payments")
+    yield p
+    p.close(timeout=10)
+
+
+def published(stack, application_id: str, event_type: str, timeout_s: float = 30) -> dict:
+    """The first `event_type` payments published for the application (the relay may send one twice)."""
+    found = read_messages(stack.servers.kafka, PAYMENTS_EVENTS, 1,
+                          lambda m: m.key == application_id.encode()
+                          and dict(m.headers).get("event_type") == event_type.encode(),
+                          timeout_s=timeout_s, since_ms=SESSION_STARTED_MS)
+    assert found, f"no {event_type} for {application_id} on {PAYMENTS_EVENTS}"
+    return decode(found[0].value)
+
+
+def approve_in_principle(producer, application_id: str, payer_name: str = "Ayesha Khan") -> None:
+    event = new_event("ApplicationApprovedInPrinciple", application_id,
+                      {"application_id": application_id, "payer_name": payer_name}, source="test")
+    producer.send(VERIFICATION_EVENTS, key=application_id.encode(), value=encode(event)).get(timeout=15)
+
+
+def sandbox(*args: str) -> subprocess.CompletedProcess:
+    """The bank sandbox's CLI, as a person at the counter would run it."""
+    return subprocess.run([sys.executable, str(SANDBOX), *args], env={**os.environ, **secrets_env()},
+                          capture_output=True, text=True, timeout=60)
+
+
+def new_application_id() -> str:
+    return f"app-{uuid.uuid4().hex[:12]}"
+
+
+def test_an_approval_in_principle_issues_a_voucher_the_sandbox_pays_once(stack, producer):
+    application_id = new_application_id()
+    approve_in_principle(producer, application_id)
+    approve_in_principle(producer, application_id)  # delivered twice: still one voucher
+    issued = published(stack, application_id, "VoucherIssued")["payload"]
+    number = issued["voucher_number"]
+    assert re.fullmatch(r"7711\d{12}", number) and issued["amount"] == 1000
+
+    inquiry = sandbox("inquiry", number)
+    assert inquiry.returncode == 0, inquiry.stderr
+    assert '"status": "unpaid"' in inquiry.stdout and '"payer_name": "Ayesha Khan"' in inquiry.stdout
+
+    wrong = sandbox("pay", number, "--amount", "999")
+    assert wrong.returncode == 1 and '"code": "wrong_amount"' in wrong.stdout
+
+    paid = sandbox("pay", number, "--transaction-id", f"T-{application_id}")
+    assert paid.returncode == 0 and '"status": "accepted"' in paid.stdout, paid.stdout + paid.stderr
+    again = sandbox("pay", number, "--transaction-id", f"T-{application_id}")  # the bank retries: same answer
+    assert again.returncode == 0 and again.stdout.splitlines()[-1] == paid.stdout.splitlines()[-1]
+    other = sandbox("pay", number)  # a second payment, under another transaction id: refused
+    assert other.returncode == 1 and '"code": "voucher_paid"' in other.stdout
+
+    fee = published(stack, application_id, "FeePaid")["payload"]
+    assert fee == {**fee, "voucher_number": number, "amount": 1000, "transaction_id": f"T-{application_id}",
+                   "aggregator": "sandbox"}
+    payments_events = read_messages(stack.servers.kafka, PAYMENTS_EVENTS, 10,
+                                    lambda m: m.key == application_id.encode(), timeout_s=5,
+                                    since_ms=SESSION_STARTED_MS)
+    kinds = {decode(m.value)["event_id"]: decode(m.value)["event_type"] for m in payments_events}
+    assert sorted(kinds.values()) == ["FeePaid", "VoucherIssued"]  # one of each, whatever was repeated
+
+
+def test_the_sandbox_page_looks_a_voucher_up_and_pays_it(stack, producer):
+    application_id = new_application_id()
+    approve_in_principle(producer, application_id, "Bilal Ahmed")
+    number = published(stack, application_id, "VoucherIssued")["payload"]["voucher_number"]
+
+    page = httpx.get(f"{SANDBOX_URL}/voucher", params={"number": number}, timeout=10)
+    assert page.status_code == 200 and "Bilal Ahmed" in page.text and "unpaid" in page.text
+    transaction_id = re.search(r'name="transaction_id" value="([^"]+)"', page.text).group(1)
+    form = {"voucher_number": number, "amount": "1000", "transaction_id": transaction_id}
+    paid = httpx.post(f"{SANDBOX_URL}/pay", data=form, timeout=10)
+    assert paid.status_code == 200 and f"transaction {transaction_id}" in paid.text
+    twice = httpx.post(f"{SANDBOX_URL}/pay", data=form, timeout=10)  # the button pressed again: one payment
+    assert twice.status_code == 200 and f"transaction {transaction_id}" in twice.text
+    assert published(stack, application_id, "FeePaid")["payload"]["transaction_id"] == transaction_id
+
+    unknown = httpx.get(f"{SANDBOX_URL}/voucher", params={"number": "7711000000000000"}, timeout=10)
+    assert unknown.status_code == 404 and "unknown_voucher" in unknown.text
+
+
+def test_a_withdrawal_cancels_the_unpaid_voucher_and_the_bank_is_refused(stack, producer):
+    application_id = new_application_id()
+    approve_in_principle(producer, application_id)
+    number = published(stack, application_id, "VoucherIssued")["payload"]["voucher_number"]
+    withdrawn = new_event("ApplicationWithdrawn", application_id, {"application_id": application_id}, source="test")
+    producer.send(INTAKE_EVENTS, key=application_id.encode(), value=encode(withdrawn)).get(timeout=15)
+    assert published(stack, application_id, "VoucherCancelled")["payload"]["voucher_number"] == number
+    refused = sandbox("pay", number, "--amount", "1000")
+    assert refused.returncode == 1 and '"code": "voucher_cancelled"' in refused.stdout
