@@ -67,3 +67,28 @@ def test_decision_after_withdrawal_changes_nothing(client, submit, decide, wait_
     assert status_of(client, application_id) == "withdrawn"
     view = client.get(f"/api/v1/applications/{application_id}", headers=bearer(token)).json()
     assert view["registration_number"] is None
+
+
+def test_approved_in_principle_then_registered_once_the_fee_is_paid(client, submit, decide, wait_for):
+    application_id, token = submit_flagged(client, submit, wait_for)
+    decide(application_id, "ApplicationApprovedInPrinciple", reasons=[])
+    wait_for(lambda: status_of(client, application_id) == "awaiting_payment", message="approved in principle")
+    decide(application_id, "RegistrationIssued", registration_number="PSEB-2026-000124-K",
+           valid_until=iso_today_plus(365), reasons=[])
+    wait_for(lambda: status_of(client, application_id) == "approved", message="registered")
+    view = client.get(f"/api/v1/applications/{application_id}", headers=bearer(token)).json()
+    assert view["registration_number"] == "PSEB-2026-000124-K"
+    assert [e["status"] for e in view["timeline"]] == ["submitted", "in_review", "awaiting_payment", "approved"]
+    assert "fee is due" in view["timeline"][2]["note"]
+
+
+def test_a_lapsed_application_frees_the_cnic_for_a_new_one(client, submit, decide, wait_for):
+    application_id, _, data = submit()
+    wait_for(lambda: status_of(client, application_id) == "in_review", message="verification's flag")
+    decide(application_id, "ApplicationApprovedInPrinciple", reasons=[])
+    wait_for(lambda: status_of(client, application_id) == "awaiting_payment", message="approved in principle")
+    again = {**data, "email": "again." + data["email"]}
+    assert client.post("/api/v1/applications", json=again).status_code == 409  # the fee is due: still held
+    decide(application_id, "ApplicationLapsed", reasons=["The fee was not paid by its due date"])
+    wait_for(lambda: status_of(client, application_id) == "lapsed", message="lapsed")
+    assert client.post("/api/v1/applications", json=again).status_code == 202

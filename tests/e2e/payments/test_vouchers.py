@@ -1,11 +1,14 @@
 """Payments on the running stack: an approval in principle on verification.events issues a fee voucher
-(VoucherIssued on payments.events); the bank sandbox pays it through the aggregator API, from its CLI
-and from its page, once (FeePaid); a withdrawal on intake.events cancels an unpaid one."""
+(VoucherIssued on payments.events) that intake shows the applicant; the bank sandbox pays it through
+the aggregator API, from its CLI and from its page, once (FeePaid, and intake shows it paid); a
+withdrawal on intake.events cancels an unpaid one.
+
+Verification does not publish approvals in principle yet, so the tests publish them, as verification
+will, for real applications a reviewer holds (flagged ones: nothing else decides them meanwhile)."""
 import os
 import re
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import httpx
@@ -14,8 +17,10 @@ import pytest
 from eventkit.envelope import decode, encode, new_event
 from eventkit.kafka import make_producer
 from eventkit.topics import INTAKE_EVENTS, PAYMENTS_EVENTS, VERIFICATION_EVENTS
-from support.intake import secrets_env
+from support.directory import latin_word
+from support.intake import bearer, client_from_own_address, secrets_env
 from support.kafka import SESSION_STARTED_MS, read_messages
+from support.traffic import application_of_kind
 
 SANDBOX = Path(__file__).resolve().parents[3] / "deploy" / "local" / "bank_sandbox.py"
 SANDBOX_URL = f"http://127.0.0.1:{os.environ.get('BANK_SANDBOX_PORT', 8090)}"
@@ -50,17 +55,41 @@ def sandbox(*args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=60)
 
 
-def new_application_id() -> str:
-    return f"app-{uuid.uuid4().hex[:12]}"
+@pytest.fixture
+def in_review(stack, wait_for):
+    """in_review() -> (application_id, access_token) of a new application waiting for a reviewer."""
+    def make():
+        with client_from_own_address(stack.url("intake")) as client:
+            response = client.post("/api/v1/applications", json=application_of_kind("flagged", latin_word()))
+        assert response.status_code == 202, response.text
+        application_id, token = response.json()["application_id"], response.json()["access_token"]
+        wait_for(lambda: status(stack, application_id) == "in_review", message="the application in review")
+        return application_id, token
+    return make
 
 
-def test_an_approval_in_principle_issues_a_voucher_the_sandbox_pays_once(stack, producer):
-    application_id = new_application_id()
+def status(stack, application_id: str) -> str:
+    return httpx.get(stack.url("intake", f"/api/v1/applications/{application_id}/status"), timeout=10).json()["status"]
+
+
+def applicant_view(stack, application_id: str, token: str) -> dict:
+    response = httpx.get(stack.url("intake", f"/api/v1/applications/{application_id}"), headers=bearer(token),
+                         timeout=10)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_an_approval_in_principle_issues_a_voucher_the_sandbox_pays_once(stack, producer, in_review, wait_for):
+    application_id, token = in_review()
     approve_in_principle(producer, application_id)
     approve_in_principle(producer, application_id)  # delivered twice: still one voucher
     issued = published(stack, application_id, "VoucherIssued")["payload"]
     number = issued["voucher_number"]
     assert re.fullmatch(r"7711\d{12}", number) and issued["amount"] == 1000
+    view = wait_for(lambda: (v := applicant_view(stack, application_id, token))["voucher"] and v,
+                    message="the voucher on the applicant's view")
+    assert view["status"] == "awaiting_payment"
+    assert view["voucher"] == {"number": number, "amount": 1000, "due_date": issued["due_date"], "status": "unpaid"}
 
     inquiry = sandbox("inquiry", number)
     assert inquiry.returncode == 0, inquiry.stderr
@@ -84,10 +113,12 @@ def test_an_approval_in_principle_issues_a_voucher_the_sandbox_pays_once(stack, 
                                     since_ms=SESSION_STARTED_MS)
     kinds = {decode(m.value)["event_id"]: decode(m.value)["event_type"] for m in payments_events}
     assert sorted(kinds.values()) == ["FeePaid", "VoucherIssued"]  # one of each, whatever was repeated
+    wait_for(lambda: applicant_view(stack, application_id, token)["voucher"]["status"] == "paid",
+             message="the payment on the applicant's view")
 
 
-def test_the_sandbox_page_looks_a_voucher_up_and_pays_it(stack, producer):
-    application_id = new_application_id()
+def test_the_sandbox_page_looks_a_voucher_up_and_pays_it(stack, producer, in_review):
+    application_id, _ = in_review()
     approve_in_principle(producer, application_id, "Bilal Ahmed")
     number = published(stack, application_id, "VoucherIssued")["payload"]["voucher_number"]
 
@@ -105,8 +136,8 @@ def test_the_sandbox_page_looks_a_voucher_up_and_pays_it(stack, producer):
     assert unknown.status_code == 404 and "unknown_voucher" in unknown.text
 
 
-def test_a_withdrawal_cancels_the_unpaid_voucher_and_the_bank_is_refused(stack, producer):
-    application_id = new_application_id()
+def test_a_withdrawal_cancels_the_unpaid_voucher_and_the_bank_is_refused(stack, producer, in_review):
+    application_id, _ = in_review()
     approve_in_principle(producer, application_id)
     number = published(stack, application_id, "VoucherIssued")["payload"]["voucher_number"]
     withdrawn = new_event("ApplicationWithdrawn", application_id, {"application_id": application_id}, source="test")

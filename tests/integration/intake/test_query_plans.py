@@ -98,6 +98,10 @@ def exercise_every_method(db) -> set[str]:
          lifecycle.timeline_entry(lifecycle.REJECTED, "Rejected", NOW))
     call(applications, "withdraw", "app000011", NOW,
          lifecycle.timeline_entry(lifecycle.WITHDRAWN, "Withdrawn", NOW), {"event_id": "e3"})
+    voucher = {"number": "7711000000000013", "amount": 1000, "due_date": "2026-12-15"}
+    call(applications, "record_voucher_issued", "app000030", voucher)
+    call(applications, "record_voucher_issued", "app000030", voucher)  # the second write: the voucher is kept
+    call(applications, "settle_voucher", "app000030", voucher["number"], "paid")
     call(applications, "count")
     call(applications, "cnic_indexes_after", None, 500)
     call(applications, "cnic_indexes_after", "app001500", 500)

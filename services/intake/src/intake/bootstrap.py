@@ -11,7 +11,7 @@ from intake.adapters.documents import DocumentStore
 from intake.adapters.indexes import INDEXES
 from intake.config import Config
 from intake.service_layer.dependencies import Dependencies, Keys
-from intake.service_layer.handlers import handle_verification_event
+from intake.service_layer.handlers import handle_event
 from servicekit.crypto import Sealer, decode_key
 
 
@@ -37,8 +37,8 @@ def intake_for(config: Config) -> Dependencies:
     return _built[key]
 
 
-def verification_event_handler(config: Config):
+def event_handler(config: Config):
     """The handler the worker runs; intake's parts are built on the first event, after fork."""
     def handle(envelope: dict) -> None:
-        handle_verification_event(intake_for(config), envelope)
+        handle_event(intake_for(config), envelope)
     return handle

@@ -87,6 +87,27 @@ class FakeApplications:
         doc["applied_events"].append(event_id)
         return True
 
+    def record_voucher_issued(self, application_id, voucher):
+        doc = self.docs.get(application_id)
+        if doc is None:
+            return False
+        kept = doc.get("voucher")
+        if kept is None or kept["number"] != voucher["number"]:
+            doc["voucher"] = {**voucher, "status": "unpaid"}
+            return True
+        before = dict(kept)
+        kept.update(amount=voucher["amount"], due_date=voucher["due_date"])
+        return kept != before
+
+    def settle_voucher(self, application_id, number, status):
+        doc = self.docs.get(application_id)
+        if doc is None or (doc.get("voucher") is not None and doc["voucher"]["number"] != number):
+            return False
+        kept = doc.setdefault("voucher", {})
+        before = dict(kept)
+        kept.update(number=number, status=status)
+        return kept != before
+
     def count(self):
         return len(self.docs)
 

@@ -113,6 +113,26 @@ class ApplicationRepository:
                                                update)
         return result.matched_count == 1
 
+    def record_voucher_issued(self, application_id: str, voucher: dict) -> bool:
+        """Keep a newly issued voucher ({number, amount, due_date}) as unpaid, in place of another one; the
+        voucher already kept under that number keeps its status (a settlement that came first, or a
+        repeat) and only gains the amount and due date. False when nothing changed."""
+        replaced = self.applications.update_one(
+            {"_id": application_id, "voucher.number": {"$ne": voucher["number"]}},
+            {"$set": {"voucher": {**voucher, "status": "unpaid"}}})
+        if replaced.matched_count:
+            return True
+        return self.applications.update_one(
+            {"_id": application_id, "voucher.number": voucher["number"]},
+            {"$set": {"voucher.amount": voucher["amount"], "voucher.due_date": voucher["due_date"]}}).modified_count == 1
+
+    def settle_voucher(self, application_id: str, number: str, status: str) -> bool:
+        """The voucher under `number` is paid, expired or cancelled (each final), kept whether or not its
+        issue has reached intake yet; another voucher's settlement changes nothing. False when nothing changed."""
+        return self.applications.update_one(
+            {"_id": application_id, "$or": [{"voucher.number": number}, {"voucher": {"$exists": False}}]},
+            {"$set": {"voucher.number": number, "voucher.status": status}}).modified_count == 1
+
     # Re-keying the CNIC indexes and claims (service_layer/cnic_index.py), safe while intake serves.
 
     def count(self) -> int:

@@ -1,25 +1,45 @@
-"""An application's life: its statuses, which moves are allowed, and what the timeline records."""
+"""An application's life as intake keeps it: its statuses, which moves are allowed, and what the timeline records.
+
+The statuses and the moves are the registration lifecycle's (domainkit.lifecycle, docs/lifecycle.md);
+this module says which of them intake applies and how its timeline words them.
+"""
 import datetime as dt
 
-SUBMITTED, IN_REVIEW, APPROVED, REJECTED, WITHDRAWN = "submitted", "in_review", "approved", "rejected", "withdrawn"
-STATUSES = (SUBMITTED, IN_REVIEW, APPROVED, REJECTED, WITHDRAWN)
+from domainkit import lifecycle as registration
+from domainkit.lifecycle import (APPROVED, AWAITING_PAYMENT, EXPIRED, IN_REVIEW, LAPSED, REJECTED, RENEWAL_REQUESTED,
+                                 REVOKED, SUBMITTED, WITHDRAWN)
 
-# Statuses that hold the applicant's CNIC: a second application with it is refused.
-HOLDS_CNIC = (SUBMITTED, IN_REVIEW, APPROVED)
+STATUSES = registration.STATUSES
+
+# Statuses that hold the applicant's CNIC: a second application with it is refused. An expired
+# registration holds it too until its renewal grace ends (releasing it then comes with expiry).
+HOLDS_CNIC = tuple(s for s in STATUSES if registration.holds_cnic(s, within_grace=True))
 # Statuses in which the applicant may still change, add documents to, or withdraw the application.
-OPEN = (SUBMITTED, IN_REVIEW)
+OPEN = registration.OPEN
 
-# Verification's decision event → the status it moves an open application to.
+# ApplicationApproved is the one-stage approval of earlier versions (number and validity at once);
+# kept forever on the topic, so a replay must still apply it. It moves an open application.
+LEGACY_APPROVED = "ApplicationApproved"
+
+# Verification's event → the status it moves the application to.
 DECISION_STATUS = {
-    "ApplicationFlagged": IN_REVIEW,
-    "ApplicationApproved": APPROVED,
-    "ApplicationRejected": REJECTED,
+    registration.APPLICATION_FLAGGED: IN_REVIEW,
+    registration.APPLICATION_APPROVED_IN_PRINCIPLE: AWAITING_PAYMENT,
+    registration.REGISTRATION_ISSUED: APPROVED,
+    LEGACY_APPROVED: APPROVED,
+    registration.APPLICATION_REJECTED: REJECTED,
+    registration.APPLICATION_LAPSED: LAPSED,
 }
-# What the timeline says of each decision.
+# What the timeline says of each status it records.
 DECISION_NOTES = {
     IN_REVIEW: "Sent to a reviewer",
-    APPROVED: "Approved",
+    AWAITING_PAYMENT: "Approved in principle: the registration fee is due",
+    APPROVED: "Registered",
     REJECTED: "Rejected",
+    LAPSED: "Lapsed: the fee was not paid by the due date",
+    RENEWAL_REQUESTED: "Renewal requested",
+    EXPIRED: "Expired",
+    REVOKED: "Revoked",
 }
 
 # What re-keying one application's CNIC index and claim did (service_layer/cnic_index.py).
@@ -33,10 +53,13 @@ class DuplicateCnic(Exception):
     """An active application or registration already holds this CNIC."""
 
 
-def decision_allowed_from(status: str) -> list[str]:
-    """The statuses a decision moving to `status` may apply in: a flag only to a submitted application
-    (not one a reviewer has already), an outcome to any open one."""
-    return [SUBMITTED] if status == IN_REVIEW else list(OPEN)
+def decision_allowed_from(event_type: str) -> list[str]:
+    """The statuses verification's `event_type` may move an application from: the lifecycle's sources
+    for it (a flag only to a submitted application, an outcome to any open one, a registration only
+    to one whose fee was due, a lapse likewise); the legacy one-stage approval to any open one."""
+    if event_type == LEGACY_APPROVED:
+        return list(OPEN)
+    return list(registration.MOVES[event_type].sources)
 
 
 def timeline_entry(status: str, note: str, at: dt.datetime | None = None, reasons: list[str] | None = None) -> dict:

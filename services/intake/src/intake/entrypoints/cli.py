@@ -5,7 +5,7 @@
     replay-dead-letters   re-run dead-lettered decision events
     settings              the settings in force
 """
-from intake.bootstrap import intake_for, verification_event_handler
+from intake.bootstrap import event_handler, intake_for
 from intake.config import Config
 from intake.service_layer.cnic_index import CURRENT_RECIPE, rekey_cnic_indexes
 from intake.service_layer.handlers import GROUP
@@ -34,5 +34,5 @@ def run_rekey(args, config: Config) -> None:
 
 
 if __name__ == "__main__":
-    operator_cli("intake", Config, GROUP, verification_event_handler(Config.from_env()),
+    operator_cli("intake", Config, GROUP, event_handler(Config.from_env()),
                  extra={"rekey-cnic-index": (add_rekey, run_rekey)})

@@ -185,6 +185,13 @@ class DocumentInfoSchema(Schema):
     uploaded_at = fields.DateTime()
 
 
+class VoucherSchema(Schema):
+    number = fields.String(metadata={"description": "the voucher's 16 digits, to enter in the bank app"})
+    amount = fields.Integer(metadata={"description": "whole rupees"})
+    due_date = fields.String(metadata={"description": "the last day it may be paid, YYYY-MM-DD"})
+    status = fields.String(metadata={"description": "unpaid, paid, expired or cancelled"})
+
+
 class ApplicantViewSchema(Schema):
     application_id = fields.String()
     status = fields.String()
@@ -212,6 +219,9 @@ class ApplicantViewSchema(Schema):
     reasons = fields.List(fields.String())
     registration_number = fields.String(allow_none=True)
     valid_until = fields.String(allow_none=True)
+    voucher = fields.Nested(VoucherSchema, allow_none=True, metadata={
+        "description": "the registration fee's voucher once one is issued: pay it through any bank app or branch "
+                       "(1Bill) by its due date"})
     documents = fields.List(fields.Nested(DocumentInfoSchema))
 
 

@@ -1,13 +1,16 @@
-"""Intake's worker: what each of verification's events does, in one table.
+"""Intake's worker: what each of verification's and payments' events does, in one table.
 
-A decision moves an open application (submitted or in review) on; one that arrives after
-the applicant withdrew, or a second delivery of the same event, changes nothing.
+A decision moves the application on, from the statuses the lifecycle allows for it (an outcome from
+an open application, the registration from one whose fee was due); one that arrives after the
+applicant withdrew, or a second delivery of the same event, changes nothing. Payments' events keep
+the application's fee voucher as the applicant sees it (service_layer/vouchers.py).
 """
 import datetime as dt
 import logging
 
 from eventkit.envelope import InvalidMessage
 from intake.domain import application as lifecycle
+from intake.service_layer import vouchers
 from intake.service_layer.dependencies import Dependencies
 
 GROUP = "intake-decisions"
@@ -16,7 +19,8 @@ log = logging.getLogger(__name__)
 
 def record_decision(deps: Dependencies, envelope: dict) -> bool:
     """Store the decision on its application, once per event; False when it changed nothing."""
-    status = lifecycle.DECISION_STATUS[envelope["event_type"]]
+    event_type = envelope["event_type"]
+    status = lifecycle.DECISION_STATUS[event_type]
     payload = envelope["payload"]
     application_id = payload.get("application_id") or envelope["key"]
     reasons = [str(r) for r in payload.get("reasons", [])][:20]
@@ -25,7 +29,7 @@ def record_decision(deps: Dependencies, envelope: dict) -> bool:
     if status == lifecycle.APPROVED:
         decision.update(registration_number=payload["registration_number"], valid_until=payload["valid_until"])
     changed = deps.applications.record_decision(
-        application_id, envelope["event_id"], lifecycle.decision_allowed_from(status), decision,
+        application_id, envelope["event_id"], lifecycle.decision_allowed_from(event_type), decision,
         lifecycle.timeline_entry(status, lifecycle.DECISION_NOTES[status], at, reasons))
     if not changed:
         if not deps.applications.exists(application_id):
@@ -36,14 +40,14 @@ def record_decision(deps: Dependencies, envelope: dict) -> bool:
 
 
 HANDLERS = {
-    "ApplicationFlagged": record_decision,
-    "ApplicationApproved": record_decision,
-    "ApplicationRejected": record_decision,
+    **{event_type: record_decision for event_type in lifecycle.DECISION_STATUS},
+    **{event_type: vouchers.record_voucher_event for event_type in vouchers.VOUCHER_STATUS},
 }
 
 
-def handle_verification_event(deps: Dependencies, envelope: dict) -> None:
-    """Apply one of verification's events; the other event types on the topic are not intake's business."""
+def handle_event(deps: Dependencies, envelope: dict) -> None:
+    """Apply one of verification's or payments' events; the other event types on the topics are not
+    intake's business."""
     handler = HANDLERS.get(envelope["event_type"])
     if handler is not None:
         handler(deps, envelope)

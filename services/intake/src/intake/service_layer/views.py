@@ -31,5 +31,6 @@ def applicant_view(deps: Dependencies, doc: dict) -> dict:
         "reasons": decision.get("reasons", []),
         "registration_number": decision.get("registration_number"),
         "valid_until": decision.get("valid_until"),
+        "voucher": doc.get("voucher"),  # the fee voucher, once payments has issued one (service_layer/vouchers.py)
         "documents": sorted(doc.get("documents", {}).values(), key=lambda d: d["kind"]),
     }
