@@ -9,6 +9,7 @@ import os
 from eventkit.indexes import ensure_indexes
 from eventkit.mongo import get_database
 from notification.adapters.certificate import render_certificate
+from notification.adapters.voucher import render_voucher
 from notification.adapters.email import SmtpSender
 from notification.adapters.indexes import INDEXES
 from notification.adapters.notifications import DeliveryLog
@@ -58,7 +59,7 @@ def notification_for(config: Config) -> Dependencies:
             email=email_sender(config),
             sms=sms_sender(config),
             events_sealer=Sealer(decode_key(config.event_pii_key, "EVENT_PII_KEY")),
-            render_certificate=render_certificate,
+            render_certificate=render_certificate, render_voucher=render_voucher,
             intake_public_url=config.intake_public_url,
             directory_public_url=config.directory_public_url,
             retry_base_seconds=config.retry_base_seconds,

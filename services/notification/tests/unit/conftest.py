@@ -8,6 +8,7 @@ import os
 import pytest
 
 from notification.adapters.certificate import render_certificate
+from notification.adapters.voucher import render_voucher
 from notification.domain import deliveries as records
 from notification.service_layer.dependencies import Dependencies
 from servicekit.crypto import Sealer
@@ -186,7 +187,8 @@ def n(clock, email, sms):
     log = FakeDeliveryLog()
     log.clock = clock
     return Dependencies(deliveries=log, email=email, sms=sms, events_sealer=Sealer(base64.b64decode(KEY)),
-                        render_certificate=render_certificate, intake_public_url="http://intake.test",
+                        render_certificate=render_certificate, render_voucher=render_voucher,
+                        intake_public_url="http://intake.test",
                         directory_public_url="http://directory.test", retry_base_seconds=1.0,
                         retry_max_seconds=120.0, give_up_hours=24.0, clock=clock)
 

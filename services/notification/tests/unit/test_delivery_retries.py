@@ -293,7 +293,7 @@ def test_a_certificate_that_cannot_be_rendered_fails_that_delivery_at_once(n, ap
     handle_event(n, approved)
     record = n.deliveries.records[EMAIL_ID.format(approved["event_id"])]
     assert record["status"] == "failed" and record["attempts"] == 0 and email.tries == 0
-    assert record["last_error"] == "certificate not rendered: ValueError: bad glyph"
+    assert record["last_error"] == "attachment not rendered: ValueError: bad glyph"
     assert record["envelope"] == approved  # an operator re-sends it once the renderer is fixed
     assert ("NotificationFailed", "email", "permanent") in event_types(n)
     assert n.deliveries.records[f"{approved['event_id']}:sms"]["status"] == "sent"  # the SMS needs no certificate
@@ -364,3 +364,35 @@ def test_a_resend_records_the_client_address_and_the_time(n, submitted, email, c
     resent = operations.resend(n, record_id, "zara", "mailbox fixed", "198.51.100.4")
     assert (resent["requested_from"], resent["requested_at"], resent["requested_by"]) == (
         "198.51.100.4", clock.now, "zara")
+
+
+def lifecycle_event(n, event_type: str, language: str = "en", **payload) -> dict:
+    """A lifecycle event carrying the contact sealed as verification seals it (and payments passes it on)."""
+    contact = n.events_sealer.seal({"full_name": "Ayesha Khan", "email": "ayesha@example.pk",
+                                    "mobile": "+923001234567"})
+    return new_event(event_type, "app123", {"application_id": "app123", "contact": contact, "language": language,
+                                            **payload}, source="test")
+
+
+def test_the_fee_voucher_goes_by_email_with_its_pdf_and_by_sms_once(n, email, sms):
+    issued = lifecycle_event(n, "VoucherIssued", voucher_number="7711000000000013", amount=1000,
+                             due_date="2026-12-15")
+    handle_event(n, issued)
+    handle_event(n, issued)  # redelivered: nothing sent twice
+    assert [to for to, _ in email.sent] == ["ayesha@example.pk"] and [to for to, _ in sms.sent] == ["+923001234567"]
+    [[(filename, content_type, pdf)]] = email.attachments
+    assert filename == "voucher-7711000000000013.pdf" and content_type == "application/pdf"
+    assert pdf.startswith(b"%PDF")
+    assert n.deliveries.records[EMAIL_ID.format(issued["event_id"])]["template"] == "fee_due"
+
+
+def test_a_registration_issued_after_the_fee_sends_the_certificate(n, email):
+    handle_event(n, lifecycle_event(n, "RegistrationIssued", registration_number="PSEB-2026-000124-K",
+                                    valid_until="2027-12-01", profile={"skills": ["python"]}))
+    [[(filename, _, _)]] = email.attachments
+    assert filename == "certificate-PSEB-2026-000124-K.pdf"
+
+
+def test_a_lapse_is_told_without_attachments(n, email, sms):
+    handle_event(n, lifecycle_event(n, "ApplicationLapsed", language="ur", reasons=["fee not paid"]))
+    assert email.attachments == [[]] and len(sms.sent) == 1

@@ -6,6 +6,7 @@ import zxingcpp
 from pypdf import PdfReader
 
 from notification.adapters.certificate import render_certificate
+from notification.adapters.voucher import render_voucher
 from notification.domain.messages import LANGUAGES, TEMPLATES
 from notification.service_layer.notify import mask
 from notification.service_layer.templates import SAMPLE, render
@@ -43,3 +44,13 @@ def test_certificate_is_one_page_with_a_qr_code_to_the_verify_url():
 def test_addresses_are_masked_in_the_log():
     assert mask("ayesha@example.pk") == "a***@example.pk"
     assert mask("+923001234567") == "+9230*****67"
+
+
+def test_the_voucher_is_one_page_with_the_number_grouped_and_as_a_barcode():
+    pdf = render_voucher("Ayesha Khan", "7711000000000013", 1000, "2026-12-15", "k3j9x2m4p7q8r5t6")
+    reader = PdfReader(io.BytesIO(pdf))
+    text = reader.pages[0].extract_text()
+    assert len(reader.pages) == 1
+    assert all(part in text for part in ("7711 0000 0000 0013", "Ayesha Khan", "Rs 1,000", "2026-12-15"))
+    [barcode] = zxingcpp.read_barcodes(pypdfium2.PdfDocument(pdf)[0].render(scale=2).to_pil())
+    assert barcode.format == zxingcpp.BarcodeFormat.Code128 and barcode.text == "7711000000000013"

@@ -34,6 +34,13 @@ def test_an_approval_issues_one_voucher_however_often_it_is_delivered(deps, appr
     assert (issued["correlation_id"], issued["causation_id"]) == (envelope["correlation_id"], envelope["event_id"])
 
 
+def test_the_voucher_issued_passes_on_the_sealed_contact_and_language_for_notification(deps, approval):
+    handle_event(deps, approval(contact="sealed-opaque", language="ur", other="not passed on"))
+    (issued,) = deps.vouchers.events
+    assert issued["payload"]["contact"] == "sealed-opaque" and issued["payload"]["language"] == "ur"
+    assert "other" not in issued["payload"] and "payer_name" not in issued["payload"]
+
+
 @pytest.mark.parametrize("payer_name", [None, "", "   ", 42, "x" * 201])
 def test_an_approval_without_a_usable_payer_name_is_invalid(deps, approval, payer_name):
     with pytest.raises(InvalidMessage, match="payer_name"):

@@ -10,16 +10,23 @@ LANGUAGES = ("en", "ur")
 class Message:
     template: str
     channels: tuple[str, ...]
-    certificate: bool = False
+    certificate: bool = False  # the email carries the registration certificate (PDF)
+    voucher: bool = False  # the email carries the fee voucher (PDF)
 
 
+APPROVED = Message("approved", CHANNELS, certificate=True)
 BY_EVENT = {
     "ApplicationSubmitted": Message("receipt", CHANNELS),
     "ApplicationFlagged": Message("action_needed", CHANNELS),
     "ApplicationRejected": Message("rejected", CHANNELS),
-    "ApplicationApproved": Message("approved", CHANNELS, certificate=True),
+    "ApplicationApproved": APPROVED,  # the one-stage approval of earlier versions, kept on the topic
+    # Approved in principle: the applicant hears of it with the voucher payments issues for it, so one
+    # message tells them what to pay, under which number, by when (VoucherIssued passes the contact on).
+    "VoucherIssued": Message("fee_due", CHANNELS, voucher=True),
+    "RegistrationIssued": APPROVED,  # the fee is paid: the registration, with the certificate
+    "ApplicationLapsed": Message("lapsed", CHANNELS),
 }
-TEMPLATES = tuple(m.template for m in BY_EVENT.values())
+TEMPLATES = tuple(dict.fromkeys(m.template for m in BY_EVENT.values()))
 
 
 class TransientFailure(Exception):

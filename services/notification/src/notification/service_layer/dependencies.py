@@ -62,6 +62,8 @@ class Unsealer(Protocol):
 # adapters.certificate.render_certificate(full_name, registration_number, skills, issued_on, valid_until,
 # verify_url) -> PDF bytes
 CertificateRenderer = Callable[[str, str, list, str, str, str], bytes]
+# adapters.voucher.render_voucher(payer_name, voucher_number, amount, due_date, application_id) -> PDF bytes
+VoucherRenderer = Callable[[str, str, int, str, str], bytes]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,6 +73,7 @@ class Dependencies:
     sms: SmsSender
     events_sealer: Unsealer  # opens the personal data sealed in events (EVENT_PII_KEY)
     render_certificate: CertificateRenderer
+    render_voucher: VoucherRenderer
     intake_public_url: str  # applicants' status pages
     directory_public_url: str  # where certificates' QR codes point
     retry_base_seconds: float = 1.0  # DELIVERY_RETRY_SECONDS

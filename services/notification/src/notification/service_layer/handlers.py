@@ -12,7 +12,10 @@ HANDLERS = {
     "ApplicationSubmitted": notify.tell_applicant,  # the receipt
     "ApplicationFlagged": notify.tell_applicant,  # what the reviewers need
     "ApplicationRejected": notify.tell_applicant,  # why, and how to apply again
-    "ApplicationApproved": notify.tell_applicant,  # the registration, with the certificate
+    "ApplicationApproved": notify.tell_applicant,  # the registration, with the certificate (one-stage, earlier)
+    "VoucherIssued": notify.tell_applicant,  # approved in principle: the fee voucher, as a PDF
+    "RegistrationIssued": notify.tell_applicant,  # the fee is paid: the registration, with the certificate
+    "ApplicationLapsed": notify.tell_applicant,  # the fee was not paid in time; how to apply again
 }
 
 

@@ -19,7 +19,7 @@ with a little jitter so a backlog does not come due at one instant), or, once
 DELIVERY_GIVE_UP_HOURS have passed since the record was created, failed with reason expired. Nothing here sleeps:
 the consumer's partition is never held while a mail server is down.
 
-The approval's certificate is rendered before the SMTP session starts. Rendering is a pure
+The approval's certificate (and the fee voucher) is rendered before the SMTP session starts. Rendering is a pure
 function of the event (and this code): if it fails it would fail the same way on every retry,
 so the delivery fails at once (reason permanent, the error logged with its traceback) and keeps
 its event — an operator re-sends it once the cause is fixed — instead of retrying for a day.
@@ -89,6 +89,8 @@ def message_context(deps: Dependencies, envelope: dict, contact: dict) -> dict:
         "verify_url": f"{deps.directory_public_url}/verify/{number}" if number else None,
         "skills": [SKILLS_BY_SLUG[s].name if s in SKILLS_BY_SLUG else s
                    for s in payload.get("profile", {}).get("skills", [])],
+        "voucher_number": payload.get("voucher_number"), "amount": payload.get("amount"),
+        "due_date": payload.get("due_date"),
     }
 
 
@@ -187,9 +189,9 @@ def attempt(deps: Dependencies, record: dict, draft: Draft, channel: str) -> Non
     try:
         attachments = attachments_for(deps, draft, channel)
     except Exception as exc:  # noqa: BLE001 - whatever the renderer raised, it would raise on every retry
-        log.exception("%s %s: the certificate could not be rendered", channel, record_id)
+        log.exception("%s %s: the attachment could not be rendered", channel, record_id)
         give_up(deps, record, envelope, channel, template,
-                f"certificate not rendered: {type(exc).__name__}: {exc}", "permanent", attempted=False)
+                f"attachment not rendered: {type(exc).__name__}: {exc}", "permanent", attempted=False)
         return
     try:
         provider_id = send(deps, channel, draft, record_id, attachments)
@@ -221,14 +223,21 @@ def attempt(deps: Dependencies, record: dict, draft: Draft, channel: str) -> Non
 
 
 def attachments_for(deps: Dependencies, draft: Draft, channel: str) -> list[tuple[str, str, bytes]]:
-    """The email's attachments, (filename, content type, bytes): the approval's certificate, rendered
-    here, before the SMTP session (a render error must not look like a failed or broken-off send)."""
-    if channel != EMAIL or not draft.message.certificate:
-        return []
+    """The email's attachments, (filename, content type, bytes): the approval's certificate or the fee
+    voucher, rendered here, before the SMTP session (a render error must not look like a failed or
+    broken-off send)."""
     context = draft.context
-    pdf = deps.render_certificate(draft.contact["full_name"], context["registration_number"], context["skills"],
-                                  deps.now().date().isoformat(), context["valid_until"], context["verify_url"])
-    return [(f"certificate-{context['registration_number']}.pdf", "application/pdf", pdf)]
+    if channel != EMAIL:
+        return []
+    if draft.message.certificate:
+        pdf = deps.render_certificate(draft.contact["full_name"], context["registration_number"], context["skills"],
+                                      deps.now().date().isoformat(), context["valid_until"], context["verify_url"])
+        return [(f"certificate-{context['registration_number']}.pdf", "application/pdf", pdf)]
+    if draft.message.voucher:
+        pdf = deps.render_voucher(draft.contact["full_name"], context["voucher_number"], context["amount"],
+                                  context["due_date"], context["application_id"])
+        return [(f"voucher-{context['voucher_number']}.pdf", "application/pdf", pdf)]
+    return []
 
 
 def send(deps: Dependencies, channel: str, draft: Draft, record_id: str, attachments: list) -> str:

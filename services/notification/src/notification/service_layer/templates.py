@@ -30,4 +30,5 @@ SAMPLE = {
     "apply_url": "http://127.0.0.1:8001/", "reasons": ["Your CNIC was issued in a different province."],
     "registration_number": "PSEB-2026-000123-W", "valid_until": "2027-11-29",
     "verify_url": "http://127.0.0.1:8004/verify/PSEB-2026-000123-W",
+    "voucher_number": "7711000000000013", "amount": 1000, "due_date": "2026-12-15",
 }

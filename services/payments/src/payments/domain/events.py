@@ -1,9 +1,10 @@
 """The events payments publishes, keyed by application id, one per change of a voucher's status.
 
 Each is written with the change it reports, in the voucher's own document (the outbox), so an
-event is published if and only if its change was made. Payloads carry no personal data: the
-payer's name stays in payments' database. Dates are YYYY-MM-DD, times ISO 8601 in UTC, money
-integer rupees.
+event is published if and only if its change was made. Payloads carry no personal data in
+the clear: the payer's name stays in payments' database, and the applicant's contact details that
+VoucherIssued passes on to notification are sealed under a key payments does not hold. Dates are
+YYYY-MM-DD, times ISO 8601 in UTC, money integer rupees.
 """
 import datetime as dt
 
@@ -23,13 +24,16 @@ def utc_iso(at: dt.datetime) -> str:
     return at.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def voucher_issued(voucher: Voucher, caused_by: dict | None = None) -> dict:
-    """The fee is due: what to pay, under which number, by when."""
+def voucher_issued(voucher: Voucher, caused_by: dict | None = None, passed_on: dict | None = None) -> dict:
+    """The fee is due: what to pay, under which number, by when. `passed_on` (from the approval that asked
+    for the voucher: `contact`, sealed for notification and unreadable here, and `language`) lets
+    notification send the voucher to the applicant without asking anyone."""
     return new_event(VOUCHER_ISSUED, voucher.application_id, {
         "application_id": voucher.application_id,
         "voucher_number": voucher.number,
         "amount": voucher.amount,
         "due_date": voucher.due_date.isoformat(),
+        **(passed_on or {}),
     }, source=SOURCE, caused_by=caused_by)
 
 

@@ -11,6 +11,7 @@ from payments.service_layer.dependencies import Dependencies
 
 GROUP = "payments"
 MAX_PAYER_NAME = 200  # characters
+PASSED_ON = ("contact", "language")  # what VoucherIssued carries from the approval, for notification
 
 
 def _application_id(envelope: dict) -> str:
@@ -26,7 +27,9 @@ def issue_voucher(deps: Dependencies, envelope: dict) -> None:
     payer_name = envelope["payload"].get("payer_name")
     if not isinstance(payer_name, str) or not payer_name.strip() or len(payer_name) > MAX_PAYER_NAME:
         raise InvalidMessage(f"{envelope['event_type']} for {application_id}: no usable payer_name")
-    vouchers.issue(deps, application_id, payer_name.strip(), caused_by=envelope)
+    passed_on = {name: envelope["payload"][name] for name in PASSED_ON
+                 if isinstance(envelope["payload"].get(name), str)}
+    vouchers.issue(deps, application_id, payer_name.strip(), caused_by=envelope, passed_on=passed_on)
 
 
 def cancel_voucher(deps: Dependencies, envelope: dict) -> None:

@@ -32,17 +32,18 @@ class NoFreeNumber(RuntimeError):
 
 
 def issue(deps: Dependencies, application_id: str, payer_name: str, fee_cycle: str = REGISTRATION,
-          caused_by: dict | None = None) -> Voucher | None:
+          caused_by: dict | None = None, passed_on: dict | None = None) -> Voucher | None:
     """The application's voucher for `fee_cycle`, issued now (with VoucherIssued) unless it exists already;
     None when the application was withdrawn before (nothing is issued). `caused_by`: the event that
-    asked for it, whose correlation the VoucherIssued event carries on."""
+    asked for it, whose correlation the VoucherIssued event carries on; `passed_on`: what VoucherIssued
+    carries from it for notification (the sealed contact, the language), unread here."""
     existing = deps.vouchers.get_by_application(application_id, fee_cycle)
     if existing is not None:
         return existing
     if deps.withdrawals.includes(application_id):
         log.info("no voucher for %s: the application was withdrawn", application_id)
         return None
-    voucher = _add_new_voucher(deps, application_id, payer_name, fee_cycle, caused_by)
+    voucher = _add_new_voucher(deps, application_id, payer_name, fee_cycle, caused_by, passed_on)
     if deps.withdrawals.includes(application_id):  # withdrawn while the voucher was being issued
         return _cancel_if_unpaid(deps, voucher, caused_by)
     return voucher
@@ -60,14 +61,14 @@ def cancel_for_withdrawal(deps: Dependencies, application_id: str, caused_by: di
 
 
 def _add_new_voucher(deps: Dependencies, application_id: str, payer_name: str, fee_cycle: str,
-                     caused_by: dict | None) -> Voucher:
+                     caused_by: dict | None, passed_on: dict | None) -> Voucher:
     settings = deps.settings
     for _ in range(NUMBER_ATTEMPTS):
         number = format_voucher_number(settings.biller_code, deps.draw_serial())
         voucher = new_voucher(number, application_id, fee_cycle, payer_name, settings.fee_amount, deps.now(),
                               settings.fee_due_days)
         try:
-            deps.vouchers.add(voucher, [events.voucher_issued(voucher, caused_by)])
+            deps.vouchers.add(voucher, [events.voucher_issued(voucher, caused_by, passed_on)])
         except NumberTaken:
             log.warning("voucher number %s is taken; drawing another serial", number)
             continue
