@@ -57,6 +57,16 @@ def approval(number, at, name="Ayesha Khan", listed=True, valid_until="2099-01-0
                                     "platforms": [], "headline": "Developer"}}}
 
 
+def test_a_registration_issued_after_the_fee_lists_like_the_one_stage_approval(listings):
+    number = a_number(2)
+    issued = {**approval(number, "2026-03-01"), "event_type": "RegistrationIssued"}
+    handle_decision(listings, issued, None)
+    assert listings.docs[number]["full_name"] == "Ayesha Khan" and listings.docs[number]["listed"] is True
+    assert apply_decision(None, issued) == listings.docs[number]  # the web's search index applies it alike
+    list_all_approved(listings, [(issued, None)])  # and the worker's batches
+    assert len(listings.docs) == 1
+
+
 def revocation(number, at):
     return {"event_type": "RegistrationRevoked", "occurred_at": at, "key": f"app-{number}",
             "payload": {"registration_number": number}}
@@ -69,7 +79,7 @@ def listings():
 
 def test_the_table_lists_approvals_and_revocations_and_ignores_other_decisions(listings):
     number = a_number(1)
-    assert set(HANDLERS) == {"ApplicationApproved", "RegistrationRevoked"}
+    assert set(HANDLERS) == {"ApplicationApproved", "RegistrationIssued", "RegistrationRevoked"}
     handle_decision(listings, approval(number, "2026-01-01"), {"topic": "t", "partition": 0, "offset": 3})
     assert listings.docs[number]["source"] == {"topic": "t", "partition": 0, "offset": 3}
     handle_decision(listings, {"event_type": "ApplicationFlagged", "occurred_at": "x", "payload": {}}, None)

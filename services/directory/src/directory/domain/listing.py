@@ -2,6 +2,10 @@
 import datetime as dt
 
 APPROVED, REVOKED_EVENT = "ApplicationApproved", "RegistrationRevoked"
+REGISTRATION_ISSUED = "RegistrationIssued"  # the fee paid, the registration issued: the same payload
+# Events that list a registration: the one-stage approval of earlier versions (kept on the topic
+# forever, so replays and rebuilds still see it) and the registration issued once the fee is paid.
+LISTING_EVENTS = (APPROVED, REGISTRATION_ISSUED)
 VALID, EXPIRED, REVOKED, UNKNOWN, MISTYPED = "valid", "expired", "revoked", "unknown", "mistyped"
 PUBLIC_FIELDS = ("registration_number", "full_name", "city", "province", "skills", "platforms", "headline",
                  "status", "valid_until")
@@ -12,7 +16,7 @@ class NotADecision(ValueError):
 
 
 def listing_from_approval(envelope: dict, source: dict | None = None) -> dict:
-    """The read-model document for an ApplicationApproved event (the payload's `contact` is never read).
+    """The read-model document for a listing event (LISTING_EVENTS; the payload's `contact` is never read).
 
     `source` is the topic position of the event ({topic, partition, offset}); it is stored with
     the listing so that a reader can follow the topic from there (see ListingRepository.positions)."""
@@ -39,7 +43,7 @@ def listing_from_approval(envelope: dict, source: dict | None = None) -> dict:
 
 def registration_number_of(envelope: dict) -> str | None:
     """The registration an event concerns, or None for events that change no listing (flagged, rejected)."""
-    if envelope["event_type"] in (APPROVED, REVOKED_EVENT):
+    if envelope["event_type"] in (*LISTING_EVENTS, REVOKED_EVENT):
         try:
             return envelope["payload"]["registration_number"]
         except (KeyError, TypeError) as exc:
@@ -55,7 +59,7 @@ def apply_decision(current: dict | None, envelope: dict, source: dict | None = N
     registration changes nothing (its approval, on the same partition, always comes first)."""
     event_type = envelope["event_type"]
     try:
-        if event_type == APPROVED:
+        if event_type in LISTING_EVENTS:
             listing = listing_from_approval(envelope, source)
             if current is not None and current["last_event_at"] > listing["last_event_at"]:
                 return None

@@ -1,10 +1,11 @@
 """Projecting verification's decisions into the public listings (idempotent and order-safe).
 
-Approvals create or refresh a listing; `RegistrationRevoked` {registration_number} marks
+Approvals (ApplicationApproved of the one-stage approval, RegistrationIssued once the fee is paid)
+create or refresh a listing; `RegistrationRevoked` {registration_number} marks
 one revoked. Other decisions (flagged, rejected) concern no registration and change nothing.
 Each write stores the topic position of its event with the listing (see ListingRepository).
 """
-from directory.domain.listing import APPROVED, REVOKED_EVENT, NotADecision, listing_from_approval
+from directory.domain.listing import LISTING_EVENTS, REVOKED_EVENT, NotADecision, listing_from_approval
 from eventkit.envelope import InvalidMessage
 
 GROUP = "directory-decisions"
@@ -18,7 +19,8 @@ def revoke(listings, envelope: dict, source: dict | None) -> None:
     listings.revoke_unless_newer(envelope["payload"]["registration_number"], envelope["occurred_at"], source)
 
 
-HANDLERS = {APPROVED: list_approved, REVOKED_EVENT: revoke}  # the directory's event -> handler table
+# the directory's event -> handler table
+HANDLERS = {**{event_type: list_approved for event_type in LISTING_EVENTS}, REVOKED_EVENT: revoke}
 
 
 def list_all_approved(listings, approvals: list[tuple[dict, dict | None]]) -> None:
@@ -29,7 +31,8 @@ def list_all_approved(listings, approvals: list[tuple[dict, dict | None]]) -> No
     listings.store_all_unless_newer([listing_from_approval(envelope, source) for envelope, source in approvals])
 
 
-BATCH_HANDLERS = {APPROVED: list_all_approved}  # event types the worker applies a poll at a time
+# event types the worker applies a poll at a time
+BATCH_HANDLERS = {event_type: list_all_approved for event_type in LISTING_EVENTS}
 
 
 def handle_decision(listings, envelope: dict, source: dict | None) -> None:
