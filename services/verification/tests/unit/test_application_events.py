@@ -148,4 +148,5 @@ def test_documents_are_noted_and_unknown_kinds_refused(deps, application_event):
 def test_other_event_types_are_ignored_and_each_type_has_one_handler(deps, application_event):
     handle_application_event(deps, application_event("ApplicantNotified"))
     assert deps.cases.cases == {}
-    assert set(HANDLERS) == {"ApplicationSubmitted", "ApplicationAmended", "ApplicationWithdrawn", "DocumentUploaded"}
+    assert set(HANDLERS) == {"ApplicationSubmitted", "ApplicationAmended", "ApplicationWithdrawn", "DocumentUploaded",
+                             "FeePaid", "VoucherExpired"}

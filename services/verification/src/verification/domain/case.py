@@ -3,8 +3,11 @@ import dataclasses
 import datetime as dt
 
 CHECKING, IN_REVIEW, APPROVED, REJECTED, WITHDRAWN = "checking", "in_review", "approved", "rejected", "withdrawn"
+# the registration lifecycle's (domainkit.lifecycle): approved in principle with its fee due; the fee not paid in time
+AWAITING_PAYMENT, LAPSED = "awaiting_payment", "lapsed"
 OPEN = (CHECKING, IN_REVIEW)  # an amendment or withdrawal still applies
-HOLDS_IDENTITY = (CHECKING, IN_REVIEW, APPROVED)  # another application with this CNIC is a duplicate
+# another application with this CNIC is a duplicate
+HOLDS_IDENTITY = (CHECKING, IN_REVIEW, AWAITING_PAYMENT, APPROVED)
 
 SYSTEM = "system"
 

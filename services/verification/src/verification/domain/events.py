@@ -7,6 +7,8 @@ from eventkit.envelope import new_event
 
 SOURCE = "verification"
 FLAGGED, APPROVED, REJECTED = "ApplicationFlagged", "ApplicationApproved", "ApplicationRejected"
+# the two-stage approval (domainkit.lifecycle): the registration issued once the fee is paid, or the lapse
+REGISTRATION_ISSUED, LAPSED = "RegistrationIssued", "ApplicationLapsed"
 PROFILE_FIELDS = ("full_name", "city", "province", "skills", "platforms", "headline")
 
 

@@ -77,7 +77,8 @@ def automatic_decision(deps: Dependencies, case: dict, facts: ApplicationFacts, 
     return Transition(case, states.IN_REVIEW, verdict.reasons,
                       audit_entry(SYSTEM, "sent_to_review", f"{verdict.outcome}: " + "; ".join(verdict.reasons),
                                   deps.now()),
-                      [events.decision_event(events.FLAGGED, case, verdict.reasons, _contact(deps, facts), caused_by)],
+                      [events.decision_event(events.FLAGGED, case, verdict.reasons, contact_of(deps, facts),
+                                             caused_by)],
                       checks=verdict.checks)
 
 
@@ -113,30 +114,41 @@ def decide_by_reviewer(deps: Dependencies, application_id: str, reviewer: str, d
 
 def approve(deps: Dependencies, case: dict, facts: ApplicationFacts, actor: str, note: str, approval: Approval,
             caused_by: dict | None = None, checks: list[dict] | None = None) -> Transition:
+    """The one-stage approval: registered at once (ApplicationApproved, with the number and validity)."""
+    return register(deps, case, facts, actor, note, approval, events.APPROVED, "approved", caused_by, checks)
+
+
+def register(deps: Dependencies, case: dict, facts: ApplicationFacts, actor: str, note: str, approval: Approval,
+             event_type: str, action: str, caused_by: dict | None = None,
+             checks: list[dict] | None = None) -> Transition:
+    """The case registered under `approval`'s number, valid for REGISTRATION_VALIDITY_DAYS from its date, with
+    `event_type` carrying what intake, notification and the directory need (ApplicationApproved of the
+    one-stage approval, or RegistrationIssued once the fee is paid)."""
     valid_until = (approval.at.date() + dt.timedelta(days=deps.validity_days)).isoformat()
-    event = events.decision_event(events.APPROVED, case, [], _contact(deps, facts), caused_by,
+    event = events.decision_event(event_type, case, [], contact_of(deps, facts), caused_by,
                                   registration_number=approval.number, valid_until=valid_until,
                                   approved_at=approval.at.isoformat(), profile=events.profile_of(case),
                                   listed=bool(case["public"].get("listed")))
-    return Transition(case, states.APPROVED, [], audit_entry(actor, "approved", f"{note}; {approval.number}", approval.at),
-                      [event], checks=checks,
-                      decision=_decision(states.APPROVED, actor, approval.at, [], registration_number=approval.number,
-                                         valid_until=valid_until))
+    decision = decision_record(states.APPROVED, actor, approval.at, [], registration_number=approval.number,
+                               valid_until=valid_until)
+    return Transition(case, states.APPROVED, [], audit_entry(actor, action, f"{note}; {approval.number}", approval.at),
+                      [event], checks=checks, decision=decision)
 
 
 def reject(deps: Dependencies, case: dict, facts: ApplicationFacts, actor: str, reasons: list[str],
            caused_by: dict | None = None, checks: list[dict] | None = None) -> Transition:
     at = deps.now()
-    event = events.decision_event(events.REJECTED, case, reasons, _contact(deps, facts), caused_by)
+    event = events.decision_event(events.REJECTED, case, reasons, contact_of(deps, facts), caused_by)
     return Transition(case, states.REJECTED, reasons, audit_entry(actor, "rejected", "; ".join(reasons), at), [event],
-                      checks=checks, decision=_decision(states.REJECTED, actor, at, reasons))
+                      checks=checks, decision=decision_record(states.REJECTED, actor, at, reasons))
 
 
-def _decision(outcome: str, by: str, at: dt.datetime, reasons: list[str], **extra) -> dict:
+def decision_record(outcome: str, by: str, at: dt.datetime, reasons: list[str], **extra) -> dict:
+    """What the case keeps of a decision: its outcome, who made it and when, why, and which process wrote it."""
     return {"outcome": outcome, "by": by, "at": at, "reasons": reasons, "worker": _process_name(), **extra}
 
 
-def _contact(deps: Dependencies, facts: ApplicationFacts) -> str:
+def contact_of(deps: Dependencies, facts: ApplicationFacts) -> str:
     """What notification needs to reach the applicant, sealed so only it (and intake) can read it."""
     return deps.events_sealer.seal({"full_name": facts.full_name, "email": facts.email, "mobile": facts.mobile})
 

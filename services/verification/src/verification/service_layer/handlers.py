@@ -1,4 +1,4 @@
-"""Verification's worker: what each of intake's application events does, in one table.
+"""Verification's worker: what each of intake's application events and payments' fee events does, in one table.
 
 Each event type has a handler for one event; submissions, the bulk of the traffic, also have one
 for a run of them (the consumer loop's batch handler), which has the same effects in a few round
@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from verification.domain import checks as rules
 from verification.domain.case import SharedIdentities
-from verification.service_layer import decisions, intake_events
+from verification.service_layer import decisions, fees, intake_events
 from verification.service_layer.dependencies import Dependencies
 
 GROUP = "verification-applications"
@@ -63,11 +63,14 @@ HANDLERS = {
     "ApplicationAmended": Handling(receive_and_decide),
     "ApplicationWithdrawn": Handling(intake_events.withdraw),
     "DocumentUploaded": Handling(intake_events.record_document),
+    "FeePaid": Handling(fees.issue_registration),  # payments.events: the registration issued
+    "VoucherExpired": Handling(fees.lapse),  # payments.events: the application lapses
 }
 
 
 def handle_application_event(deps: Dependencies, envelope: dict) -> None:
-    """Apply one of intake's events; the other event types on the topic are not verification's business."""
+    """Apply one of intake's or payments' events; the other event types on the topics are not verification's
+    business."""
     handling = HANDLERS.get(envelope["event_type"])
     if handling is not None:
         handling.one(deps, envelope)

@@ -1,0 +1,62 @@
+"""The fee's outcome, from payments' events: the registration issued once the fee is paid, or the
+application lapsed when its voucher expired unpaid.
+
+Only a case approved in principle (`awaiting_payment`) moves, in one conditional write of the case
+with its event (like every decision: on the state and version read), so a redelivery, a payment
+reported twice or a late event finds the case moved already and changes nothing. Payments accepts
+at most one of payment and expiry per voucher, so the two never both apply.
+"""
+import logging
+
+from eventkit.envelope import InvalidMessage
+from verification.domain import case as states
+from verification.domain import events
+from verification.domain.case import SYSTEM, Transition, audit_entry
+from verification.service_layer import decisions
+from verification.service_layer.dependencies import Dependencies
+
+log = logging.getLogger(__name__)
+
+
+def _awaiting_case(deps: Dependencies, envelope: dict) -> dict | None:
+    """The event's case if its fee is still due; None (logged) when it has moved on; InvalidMessage
+    when verification has no such case."""
+    application_id = envelope["payload"].get("application_id") or envelope["key"]
+    case = deps.cases.get(application_id)
+    if case is None:
+        raise InvalidMessage(f"{envelope['event_type']} for unknown application {application_id}")
+    if case["state"] != states.AWAITING_PAYMENT:
+        log.info("%s for %s changed nothing: the case is %s", envelope["event_type"], application_id, case["state"])
+        return None
+    return case
+
+
+def issue_registration(deps: Dependencies, envelope: dict) -> bool:
+    """FeePaid: the case approved in principle is registered (a number, valid from today), with
+    RegistrationIssued; False when it changed nothing."""
+    case = _awaiting_case(deps, envelope)
+    if case is None:
+        return False
+    facts = decisions.facts_of(deps, case)
+    [approval] = decisions.draw_approvals(deps, 1)
+    payload = envelope["payload"]
+    note = f"Fee paid (voucher {payload.get('voucher_number')}, transaction {payload.get('transaction_id')})"
+    change = decisions.register(deps, case, facts, SYSTEM, note, approval, events.REGISTRATION_ISSUED, "registered",
+                                caused_by=envelope)
+    return deps.cases.transition(change)
+
+
+def lapse(deps: Dependencies, envelope: dict) -> bool:
+    """VoucherExpired: the case approved in principle lapses (its CNIC is free again), with
+    ApplicationLapsed; False when it changed nothing."""
+    case = _awaiting_case(deps, envelope)
+    if case is None:
+        return False
+    facts = decisions.facts_of(deps, case)
+    reasons = [f"The registration fee was not paid by its due date ({envelope['payload'].get('due_date')})."]
+    at = deps.now()
+    change = Transition(case, states.LAPSED, reasons, audit_entry(SYSTEM, "lapsed", reasons[0], at),
+                        [events.decision_event(events.LAPSED, case, reasons, decisions.contact_of(deps, facts),
+                                               envelope)],
+                        decision=decisions.decision_record(states.LAPSED, SYSTEM, at, reasons))
+    return deps.cases.transition(change)
