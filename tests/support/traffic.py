@@ -32,6 +32,10 @@ class Submission:
     accepted_at_ms: int = 0  # wall-clock time intake answered 202, to read only later events
 
     @property
+    def full_name(self) -> str:
+        return f"Drill {self.surname}"  # as application_of_kind writes it
+
+    @property
     def outcome(self) -> str:
         return OUTCOME_BY_KIND[self.kind]
 
