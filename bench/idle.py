@@ -9,11 +9,14 @@ from pymongo.errors import OperationFailure
 from eventkit.kafka import make_admin, make_consumer
 from eventkit.mongo import get_database
 from eventkit.outbox import pending_count
-from eventkit.topics import INTAKE_EVENTS, VERIFICATION_EVENTS
+from eventkit.topics import INTAKE_EVENTS, PAYMENTS_EVENTS, VERIFICATION_EVENTS
 
-GROUPS = {"verification-applications": [INTAKE_EVENTS], "notification": [INTAKE_EVENTS, VERIFICATION_EVENTS],
-          "intake-decisions": [VERIFICATION_EVENTS], "directory-decisions": [VERIFICATION_EVENTS]}
-OUTBOXES = {"intake": "applications", "verification": "cases", "notification": "notifications"}
+GROUPS = {"verification-applications": [INTAKE_EVENTS, PAYMENTS_EVENTS],
+          "notification": [INTAKE_EVENTS, VERIFICATION_EVENTS, PAYMENTS_EVENTS],
+          "intake-decisions": [VERIFICATION_EVENTS, PAYMENTS_EVENTS], "directory-decisions": [VERIFICATION_EVENTS],
+          "payments": [VERIFICATION_EVENTS, INTAKE_EVENTS]}
+OUTBOXES = {"intake": "applications", "verification": "cases", "notification": "notifications",
+            "payments": "vouchers"}
 
 
 def consumer_lag(kafka: str) -> dict[str, int]:

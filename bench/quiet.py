@@ -18,6 +18,7 @@ EVENT_PROCESSES = (
     "verification:verification-relay", "verification:verification-worker",
     "notification:notification-relay", "notification:notification-worker", "notification:notification-scheduler",
     "directory:directory-worker",
+    "payments:payments-relay", "payments:payments-worker", "payments:payments-scheduler",
 )
 
 

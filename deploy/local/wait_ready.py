@@ -3,7 +3,7 @@
     python deploy/local/wait_ready.py [--timeout 300]
 
 Kafka must answer as a 4.x broker, the MongoDB-protocol server must answer `hello` and, logged in, `listDatabases`, the
-SMTP server must greet, and each service's /readyz must say ready.
+SMTP server must greet, the bank sandbox's page must answer, and each service's /readyz must say ready.
 """
 import argparse
 import os
@@ -56,11 +56,16 @@ def service_ok(port: int):
     return check
 
 
+def sandbox_ok() -> str:
+    httpx.get(f"http://127.0.0.1:{os.environ.get('BANK_SANDBOX_PORT', 8090)}/healthz", timeout=5).raise_for_status()
+    return "bank sandbox page"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--timeout", type=float, default=300)
     args = parser.parse_args()
-    checks = {"kafka": kafka_ok, "mongodb": mongodb_ok, "smtp": smtp_ok,
+    checks = {"kafka": kafka_ok, "mongodb": mongodb_ok, "smtp": smtp_ok, "bank-sandbox": sandbox_ok,
               **{name: service_ok(port) for name, port in SERVICES.items()}}
     deadline = time.monotonic() + args.timeout
     waiting = dict(checks)

@@ -90,7 +90,7 @@ def test_a_decision_keeps_or_releases_the_claim_and_applies_once(applications, e
     applications.add(new_application("a1"), [event("a1")])
     status = lifecycle.DECISION_STATUS[event_type]
     entry = lifecycle.timeline_entry(status, "decided", NOW)
-    allowed = lifecycle.decision_allowed_from(status)
+    allowed = lifecycle.decision_allowed_from(event_type)
     assert applications.record_decision("a1", "d1", allowed, {"reasons": []}, entry)
     assert not applications.record_decision("a1", "d1", allowed, {"reasons": []}, entry)  # redelivered
     stored = applications.get("a1")

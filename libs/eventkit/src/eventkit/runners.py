@@ -1,5 +1,6 @@
 """Assemble and run the long-lived processes: a consumer group's worker, an outbox relay,
 and the operator's dead-letter replay. Clients are built here, inside the process that uses them."""
+import hashlib
 import logging
 import os
 import socket
@@ -21,13 +22,22 @@ def client_id(role: str) -> str:
     return f"{role}-{socket.gethostname()}-{os.getpid()}"
 
 
-def static_member_id(group: str) -> str | None:
+def static_member_id(group: str, topics: list[str]) -> str | None:
     """A stable group member id for a supervised worker, so a restarted worker takes its
     partitions back at once instead of after the session timeout of the member it replaces
     (Kafka static membership). Only under supervisord, whose program names are unique;
-    processes started any other way join as ordinary dynamic members."""
+    processes started any other way join as ordinary dynamic members.
+
+    The id names the topics too (a short digest): a static member that comes back under its old id
+    is handed its old assignment, so a worker restarted with a topic added to its subscription was
+    never assigned that topic's partitions (seen here when intake's worker began reading
+    payments.events). With a new id it joins as a new member and the group rebalances; the old id's
+    partitions wait for its session to expire, as after a crash."""
     program = os.environ.get("SUPERVISOR_PROCESS_NAME")
-    return f"{group}-{socket.gethostname()}-{program}" if program else None
+    if not program:
+        return None
+    digest = hashlib.sha256(",".join(sorted(topics)).encode()).hexdigest()[:8]
+    return f"{group}-{socket.gethostname()}-{program}-{digest}"
 
 
 def wait_for_partitions(consumer, topics: list[str], stop: StopFlag) -> None:
@@ -52,7 +62,7 @@ def run_consumer(*, bootstrap_servers: str, mongodb_uri: str, database: str, gro
     try:
         while not stop.is_set:
             consumer = make_consumer(bootstrap_servers, group, client_id(group),
-                                     group_instance_id=static_member_id(group), max_poll_records=poll_size)
+                                     group_instance_id=static_member_id(group, topics), max_poll_records=poll_size)
             wait_for_partitions(consumer, topics, stop)
             consumer.subscribe(topics)
             try:
