@@ -61,8 +61,9 @@ def populated(servers):
     client = MongoClient(servers.mongodb_uri, tz_aware=True, event_listeners=[recorder])
     db = client[name]
     ensure_indexes(db, INDEXES)
-    random.seed(12)
+    random.seed(12)  # the same data every run
     db["applications"].insert_many([realistic_application(n) for n in range(APPLICATIONS)])
+    random.seed()  # and unpredictable again for every later test (their CNICs, names, emails)
     db["documents"].insert_many([{"_id": f"app{n:06d}:cnic_front", "application_id": f"app{n:06d}",
                                   "kind": "cnic_front", "content": b"x" * 512} for n in range(0, APPLICATIONS, 3)])
     db["rate_limits"].insert_many([{"_id": f"submit:10.0.{n // 250}.{n % 250}:1700000000", "count": 1,

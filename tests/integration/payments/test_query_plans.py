@@ -59,9 +59,10 @@ def populated(servers):
     client = MongoClient(servers.mongodb_uri, tz_aware=True, event_listeners=[recorder])
     db = client[name]
     ensure_indexes(db, INDEXES)
-    random.seed(12)
+    random.seed(12)  # the same data every run
     db["vouchers"].insert_many([realistic_voucher(n) for n in range(VOUCHERS)])
     db["transactions"].insert_many([realistic_transaction(n) for n in range(VOUCHERS)])
+    random.seed()  # and unpredictable again for every later test (their CNICs, names, emails)
     db["withdrawals"].insert_many([{"_id": f"app{n:06d}", "withdrawn_at": NOW} for n in range(0, VOUCHERS, 40)])
     recorder.queries.clear()
     yield db, recorder

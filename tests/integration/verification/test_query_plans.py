@@ -88,8 +88,9 @@ def stocked(servers):
     db = client[f"test_plans_{uuid.uuid4().hex[:8]}"]
     plain = MongoClient(servers.mongodb_uri, tz_aware=True)
     _UNRECORDED[db.name] = plain[db.name]
-    random.seed(12)
+    random.seed(12)  # the same data every run
     db["cases"].insert_many([_case(i) for i in range(CASES)])
+    random.seed()  # and unpredictable again for every later test (their CNICs, names, emails)
     db["reviewers"].insert_many([{"_id": f"reviewer{i}", "password_hash": "h", "role": "reviewer", "active": True,
                                   "credentials_version": 0, "audit": []} for i in range(ACCOUNTS)])
     soon = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=12)
