@@ -34,29 +34,32 @@ def _awaiting_case(deps: Dependencies, envelope: dict) -> dict | None:
 def issue_registration(deps: Dependencies, envelope: dict) -> bool:
     """FeePaid: the case approved in principle is registered (a number, valid from today), with
     RegistrationIssued; False when it changed nothing."""
-    case = _awaiting_case(deps, envelope)
-    if case is None:
-        return False
-    facts = decisions.facts_of(deps, case)
-    [approval] = decisions.draw_approvals(deps, 1)
     payload = envelope["payload"]
     note = f"Fee paid (voucher {payload.get('voucher_number')}, transaction {payload.get('transaction_id')})"
-    change = decisions.register(deps, case, facts, SYSTEM, note, approval, events.REGISTRATION_ISSUED, "registered",
-                                caused_by=envelope)
-    return deps.cases.transition(change)
+
+    def registered(case: dict, facts) -> Transition:
+        [approval] = decisions.draw_approvals(deps, 1)
+        return decisions.register(deps, case, facts, SYSTEM, note, approval, events.REGISTRATION_ISSUED,
+                                  "registered", caused_by=envelope)
+    return _move(deps, envelope, registered)
 
 
 def lapse(deps: Dependencies, envelope: dict) -> bool:
     """VoucherExpired: the case approved in principle lapses (its CNIC is free again), with
     ApplicationLapsed; False when it changed nothing."""
+    reasons = [f"The registration fee was not paid by its due date ({envelope['payload'].get('due_date')})."]
+
+    def lapsed(case: dict, facts) -> Transition:
+        at = deps.now()
+        event = events.decision_event(events.LAPSED, case, reasons, decisions.contact_of(deps, facts), envelope)
+        return Transition(case, states.LAPSED, reasons, audit_entry(SYSTEM, "lapsed", reasons[0], at), [event],
+                          decision=decisions.decision_record(states.LAPSED, SYSTEM, at, reasons))
+    return _move(deps, envelope, lapsed)
+
+
+def _move(deps: Dependencies, envelope: dict, change_for) -> bool:
+    """Apply `change_for(case, facts)` to the event's case if its fee is still due; False when nothing changed."""
     case = _awaiting_case(deps, envelope)
     if case is None:
         return False
-    facts = decisions.facts_of(deps, case)
-    reasons = [f"The registration fee was not paid by its due date ({envelope['payload'].get('due_date')})."]
-    at = deps.now()
-    change = Transition(case, states.LAPSED, reasons, audit_entry(SYSTEM, "lapsed", reasons[0], at),
-                        [events.decision_event(events.LAPSED, case, reasons, decisions.contact_of(deps, facts),
-                                               envelope)],
-                        decision=decisions.decision_record(states.LAPSED, SYSTEM, at, reasons))
-    return deps.cases.transition(change)
+    return deps.cases.transition(change_for(case, decisions.facts_of(deps, case)))
