@@ -60,14 +60,17 @@ PAGE = """<!doctype html>
 <title>Bank sandbox — pay a fee voucher</title>
 <style>
 body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}
-label{display:block;font-weight:600;margin:.5rem 0 .25rem}input{font:inherit;padding:.4rem;width:100%;box-sizing:border-box}
+label{display:block;font-weight:600;margin:.5rem 0 .25rem}
+input{font:inherit;padding:.4rem;width:100%;box-sizing:border-box}
 button{font:inherit;margin-top:.75rem;padding:.5rem 1rem;background:#00703c;color:#fff;border:0;cursor:pointer}
 .note{background:#f3f2f1;padding:.75rem 1rem;border-left:4px solid #1d70b8}.error{border-left-color:#d4351c}
 dt{font-weight:600}dd{margin:0 0 .5rem}
 </style></head><body>
 <h1>Bank sandbox</h1>
 <p>Pays fee vouchers through the payments service's aggregator API, as a bank app would. For local use only.</p>
-{% if message %}<div class="note{{ ' error' if error }}" role="{{ 'alert' if error else 'status' }}">{{ message }}</div>{% endif %}
+{% if message %}
+<div class="note{{ ' error' if error }}" role="{{ 'alert' if error else 'status' }}">{{ message }}</div>
+{% endif %}
 {% if voucher %}
 <dl><dt>Voucher</dt><dd>{{ voucher.voucher_number }}</dd><dt>Payer</dt><dd>{{ voucher.payer_name }}</dd>
 <dt>Amount</dt><dd>Rs {{ voucher.amount }}</dd><dt>Due date</dt><dd>{{ voucher.due_date }}</dd>
@@ -76,11 +79,13 @@ dt{font-weight:600}dd{margin:0 0 .5rem}
 <form method="post" action="/pay">
 <input type="hidden" name="voucher_number" value="{{ voucher.voucher_number }}">
 <input type="hidden" name="transaction_id" value="{{ transaction_id }}">
-<label for="amount">Amount to pay (Rs)</label><input id="amount" name="amount" inputmode="numeric" value="{{ voucher.amount }}">
+<label for="amount">Amount to pay (Rs)</label>
+<input id="amount" name="amount" inputmode="numeric" value="{{ voucher.amount }}">
 <button type="submit">Pay</button></form>
 {% endif %}{% endif %}
 <form method="get" action="/voucher">
-<label for="number">Voucher number</label><input id="number" name="number" value="{{ number or '' }}" autocomplete="off">
+<label for="number">Voucher number</label>
+<input id="number" name="number" value="{{ number or '' }}" autocomplete="off">
 <button type="submit">Look up</button></form>
 </body></html>"""
 

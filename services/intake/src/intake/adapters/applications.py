@@ -122,9 +122,10 @@ class ApplicationRepository:
             {"$set": {"voucher": {**voucher, "status": "unpaid"}}})
         if replaced.matched_count:
             return True
-        return self.applications.update_one(
+        completed = self.applications.update_one(
             {"_id": application_id, "voucher.number": voucher["number"]},
-            {"$set": {"voucher.amount": voucher["amount"], "voucher.due_date": voucher["due_date"]}}).modified_count == 1
+            {"$set": {"voucher.amount": voucher["amount"], "voucher.due_date": voucher["due_date"]}})
+        return completed.modified_count == 1
 
     def settle_voucher(self, application_id: str, number: str, status: str) -> bool:
         """The voucher under `number` is paid, expired or cancelled (each final), kept whether or not its

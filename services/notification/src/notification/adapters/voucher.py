@@ -27,6 +27,8 @@ def grouped(number: str) -> str:
 
 
 def render_voucher(payer_name: str, voucher_number: str, amount: int, due_date: str, application_id: str) -> bytes:
+    """The voucher as a one-page PDF. (Helvetica, like the certificate: a name in Urdu script does not render
+    yet; an embedded Nastaliq/Naskh font for both documents belongs to the pages-and-Urdu work.)"""
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
     pdf.setTitle(f"Registration fee voucher {voucher_number}")

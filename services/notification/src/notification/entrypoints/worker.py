@@ -8,4 +8,5 @@ from servicekit.process import consumer_main
 if __name__ == "__main__":
     config = Config.from_env()
     check_settings(config)  # a missing key stops the worker here, not message by message
-    consumer_main("notification", config, GROUP, [INTAKE_EVENTS, VERIFICATION_EVENTS, PAYMENTS_EVENTS], event_handler(config))
+    consumer_main("notification", config, GROUP, [INTAKE_EVENTS, VERIFICATION_EVENTS, PAYMENTS_EVENTS],
+                  event_handler(config))
