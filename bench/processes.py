@@ -1,6 +1,7 @@
 """Processes the benchmark starts and stops beside the running stack: a gunicorn app with the
 services' settings on a port of its own, and an extra verification worker."""
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -19,11 +20,20 @@ def stack_env(**extra) -> dict:
     return {**os.environ, **secrets_env(), "LOG_LEVEL": "WARNING", **extra}
 
 
+def port_in_use(port: int) -> bool:
+    """Whether something already listens on 127.0.0.1:`port`."""
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
 class Gunicorn:
     """`app` (a gunicorn app spec) served with deploy/gunicorn.conf.py on `port`, until stopped."""
 
     def __init__(self, app: str, port: int, log_name: str, **env):
         self.url = f"http://127.0.0.1:{port}"
+        if port_in_use(port):  # its /healthz would answer for ours, and the figures would be another server's
+            raise RuntimeError(f"port {port} is in use by another process; the benchmark needs it free")
         log = open(LOCAL / "logs" / f"{log_name}.log", "ab")
         self.process = subprocess.Popen([str(GUNICORN), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), app],
                                         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,

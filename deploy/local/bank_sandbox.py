@@ -3,7 +3,7 @@ does, through payments' authenticated aggregator API (never by writing to its da
 
     python deploy/local/bank_sandbox.py inquiry 7711000000000013
     python deploy/local/bank_sandbox.py pay 7711000000000013 [--amount 1000] [--transaction-id T]
-    python deploy/local/bank_sandbox.py serve --port 8090      # a page: look a voucher up, pay it
+    python deploy/local/bank_sandbox.py serve --port 8010      # a page: look a voucher up, pay it
 
 It calls PAYMENTS_URL (default http://127.0.0.1:$PAYMENTS_PORT) with the key in
 SANDBOX_AGGREGATOR_KEY (.local/secrets.env; payments knows it as the aggregator `sandbox`). `pay`
@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     pay.add_argument("--transaction-id", help="the bank's id of the payment (default: a new one)")
     serve = commands.add_parser("serve", help="serve the sandbox's page")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=int(os.environ.get("BANK_SANDBOX_PORT", 8090)))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("BANK_SANDBOX_PORT", 8010)))
     args = parser.parse_args(argv)
     bank = bank_from_env()
     if args.command == "serve":

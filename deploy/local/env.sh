@@ -16,7 +16,7 @@ supervisorctl_() { "$VENV/bin/supervisorctl" -c "$SUPERVISOR_CONF" "$@"; }
 export INTAKE_PORT="${INTAKE_PORT:-8001}" VERIFICATION_PORT="${VERIFICATION_PORT:-8002}"
 export NOTIFICATION_PORT="${NOTIFICATION_PORT:-8003}" DIRECTORY_PORT="${DIRECTORY_PORT:-8004}"
 export PAYMENTS_PORT="${PAYMENTS_PORT:-8005}"
-export BANK_SANDBOX_PORT="${BANK_SANDBOX_PORT:-8090}"  # the bank sandbox's page (deploy/local/bank_sandbox.py)
+export BANK_SANDBOX_PORT="${BANK_SANDBOX_PORT:-8010}"  # the bank sandbox's page (deploy/local/bank_sandbox.py)
 
 # Keys and service credentials for the local stack: random, made once per checkout, never
 # committed (.local/secrets.env, see make_secrets.py). A variable already set in the environment wins.

@@ -57,7 +57,7 @@ def service_ok(port: int):
 
 
 def sandbox_ok() -> str:
-    httpx.get(f"http://127.0.0.1:{os.environ.get('BANK_SANDBOX_PORT', 8090)}/healthz", timeout=5).raise_for_status()
+    httpx.get(f"http://127.0.0.1:{os.environ.get('BANK_SANDBOX_PORT', 8010)}/healthz", timeout=5).raise_for_status()
     return "bank sandbox page"
 
 

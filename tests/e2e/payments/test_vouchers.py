@@ -23,7 +23,7 @@ from support.kafka import SESSION_STARTED_MS, read_messages
 from support.traffic import application_of_kind
 
 SANDBOX = Path(__file__).resolve().parents[3] / "deploy" / "local" / "bank_sandbox.py"
-SANDBOX_URL = f"http://127.0.0.1:{os.environ.get('BANK_SANDBOX_PORT', 8090)}"
+SANDBOX_URL = f"http://127.0.0.1:{os.environ.get('BANK_SANDBOX_PORT', 8010)}"
 
 
 @pytest.fixture(scope="module")
