@@ -6,8 +6,7 @@ Each message is written atomically, once per recipient, as
 <maildir>/<recipient>/<UTC time>-<id>.eml (raw RFC 5322 with the envelope sender and
 recipients added as X-Envelope-* headers), so tests and people can read what the system
 sent to one person without reading everything it ever sent. It accepts every recipient
-except those in the reserved
-.invalid domain, which it refuses with 550; it never relays.
+except those in the reserved .invalid domain, which it refuses with 550; it never relays.
 """
 import argparse
 import asyncio
