@@ -189,11 +189,13 @@ def markdown(r: dict, images: list[str]) -> str:
         lines += ["## Submit to searchable", "",
                   f"{s['applications']} clean applications at {s['offered_per_second']}/s offered for {s['seconds']} s: "
                   f"p50 **{s['p50_ms']} ms**, p99 **{s['p99_ms']} ms** from the POST to intake until the directory's "
-                  f"search finds the name ({s['never_found']} never found).", ""]
+                  f"search finds the name ({s['never_found']} never found). Each fee is paid the moment its voucher is "
+                  "issued, so this is two passes through verification with payments between them.", ""]
     if r.get("pipeline"):
-        lines += ["## Pipeline throughput (decided and listed)", "",
+        lines += ["## Pipeline throughput (approved, paid, registered and listed)", "",
                   "A backlog of clean applications is queued (and relayed to Kafka) while verification is stopped; "
-                  "then the workers start and the directory's search is watched until all are listed.", "",
+                  "then the workers start, a bank pays each voucher as payments issues it, and the directory's "
+                  "search is watched until all are listed.", "",
                   "| verification workers | applications | first listed (s) | all listed (s) | sustained/s (10%→90%) |",
                   "|---|---|---|---|---|"]
         lines += [f"| {p['workers']} | {p['applications']} | {p['first_listed_s']} | {p['all_listed_s']} | "

@@ -17,9 +17,11 @@ from eventkit.mongo import get_database
 from support.directory import latin_word
 from support.intake import valid_application
 from support.local_stack import mongodb_uri, supervisorctl
+from support.payments import Bank
 
 INTAKE = "http://127.0.0.1:8001"
 DIRECTORY = "http://127.0.0.1:8004"
+PAYMENTS = "http://127.0.0.1:8005"
 KAFKA = "127.0.0.1:9092"
 MONGODB = mongodb_uri()  # the local stack's DocumentDB, with its generated login
 
@@ -43,9 +45,16 @@ async def submit(client: httpx.AsyncClient, name: str) -> httpx.Response:
     return await client.post("/api/v1/applications", json=clean_application(name))
 
 
+def paying_bank() -> Bank:
+    """A bank that pays each voucher the moment payments issues it (8 payments in flight), from now on."""
+    return Bank(KAFKA, int(time.time() * 1000) - 5_000, PAYMENTS, threads=8)
+
+
 def submit_to_searchable(rate: float, seconds: float, poll_seconds: float = 0.05) -> dict:
     """At a steady offered load, the time from submitting a clean application until the public
-    directory's search finds it (intake → Kafka → verification → Kafka → directory index).
+    directory's search finds it, its fee paid the moment the voucher is issued (intake → Kafka →
+    verification, approved in principle → Kafka → payments, a voucher → the bank's payment → Kafka →
+    verification, registered → Kafka → directory index).
 
     The applications of each second share a word in their names, and one watcher searches for
     the words of the seconds still waiting, every `poll_seconds`: a handful of searches however
@@ -65,6 +74,7 @@ def submit_to_searchable(rate: float, seconds: float, poll_seconds: float = 0.05
         response = await submit(clients[n % len(clients)], f"Bench {word} {surname}")
         if response.status_code != 202:
             return None
+        bank.pay_for(response.json()["application_id"])
         submitted[surname] = started
         waiting.setdefault(group, set()).add(surname)
         return surname
@@ -108,7 +118,8 @@ def submit_to_searchable(rate: float, seconds: float, poll_seconds: float = 0.05
                 await client.aclose()
         return results
 
-    results = asyncio.run(run())
+    with paying_bank() as bank:
+        results = asyncio.run(run())
     surnames = [r for r in results if r is not None]
     latencies = [(found[s] - submitted[s]) * 1000 if s in found else float("inf") for s in surnames]
     return {"offered_per_second": rate, "seconds": seconds, "applications": len(latencies),
@@ -120,12 +131,15 @@ def submit_to_searchable(rate: float, seconds: float, poll_seconds: float = 0.05
 
 def pipeline(workers: int, applications: int, reports: Path) -> dict:
     """Sustained pipeline throughput with `workers` verification workers: a backlog of clean
-    applications is queued while verification is stopped, then the workers start and the
-    directory's search is watched until every one of them is listed. The first worker runs in
-    the supervised worker's slot under cProfile (the profile of the slowest stage)."""
+    applications is queued while verification is stopped, then the workers start, a bank pays each
+    voucher as payments issues it, and the directory's search is watched until every one of them is
+    listed (each application passes verification twice: approved in principle, then registered once
+    paid). The first worker runs in the supervised worker's slot under cProfile (the profile of the
+    slowest stage)."""
     batch = latin_word()
     supervisorctl("stop", "verification:verification-worker")
     started_workers = []
+    bank = paying_bank().__enter__()
     try:
         async def queue_all():
             semaphore = asyncio.Semaphore(8)
@@ -134,6 +148,8 @@ def pipeline(workers: int, applications: int, reports: Path) -> dict:
             async def one(n):
                 async with semaphore:
                     response = await submit(clients[n % len(clients)], f"{latin_word()} {batch}")
+                    if response.status_code == 202:
+                        bank.pay_for(response.json()["application_id"])
                     return response.status_code
             statuses = await asyncio.gather(*(one(n) for n in range(applications)))
             for c in clients:
@@ -152,6 +168,7 @@ def pipeline(workers: int, applications: int, reports: Path) -> dict:
             started_workers.append(processes.start_worker("verification", f"bench-verification-worker-{n}"))
         series = _watch_listed(batch, queued, started)
     finally:
+        bank.stop()
         for worker in started_workers:
             processes.stop_worker(worker)
         supervisorctl("start", "verification:verification-worker")

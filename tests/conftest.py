@@ -113,6 +113,17 @@ def stack(servers):
     return Stack(urls, servers)
 
 
+@pytest.fixture(scope="session")
+def bank(stack):
+    """The bank the session's applicants pay their fee through (support.payments.Bank): `bank.pay_for(id)`
+    pays whenever the voucher is issued, `bank.pay_and_wait(id)` also waits for payments' answer."""
+    from support.kafka import SESSION_STARTED_MS
+    from support.payments import Bank
+
+    with Bank(stack.servers.kafka, SESSION_STARTED_MS, stack.url("payments")) as paying:
+        yield paying
+
+
 def _ready(url: str) -> bool:
     try:
         return httpx.get(url + "/readyz", timeout=5).status_code == 200

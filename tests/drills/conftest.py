@@ -14,19 +14,19 @@ from support.traffic import SteadySubmissions
 
 
 @pytest.fixture(scope="session", autouse=True)
-def pipeline_warmed_up(stack):
+def pipeline_warmed_up(stack, bank):
     """A few applications through the whole pipeline before the first drill, so the first drill
     measures its own failure and not a stack whose consumers are still joining after `make up`."""
-    with SteadySubmissions(stack.url("intake"), rate=1.0) as stream:
+    with SteadySubmissions(stack.url("intake"), bank, rate=1.0) as stream:
         time.sleep(2.5)
     audit(stack, stream.accepted, settle_timeout=300)
 
 
 @pytest.fixture
-def steady(stack):
+def steady(stack, bank):
     """steady(rate=3) -> a SteadySubmissions to use in a `with` block."""
     def start(rate: float = 3.0) -> SteadySubmissions:
-        return SteadySubmissions(stack.url("intake"), rate)
+        return SteadySubmissions(stack.url("intake"), bank, rate)
     return start
 
 

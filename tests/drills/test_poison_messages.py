@@ -23,7 +23,8 @@ from support.local_stack import LOCAL
 CONSUMERS = {INTAKE_EVENTS: {"verification": "verification-applications", "notification": "notification"},
              VERIFICATION_EVENTS: {"intake": "intake-decisions", "notification": "notification",
                                    "directory": "directory-decisions"}}
-KNOWN_TYPE = {INTAKE_EVENTS: "ApplicationSubmitted", VERIFICATION_EVENTS: "ApplicationApproved"}
+# a type each listed group handles (payments' group, which handles neither, is not listed)
+KNOWN_TYPE = {INTAKE_EVENTS: "ApplicationSubmitted", VERIFICATION_EVENTS: "RegistrationIssued"}
 
 
 def poisons(topic: str, key: str) -> list[bytes]:

@@ -9,7 +9,7 @@ from support.audit import audit
 WORKERS_AND_RELAYS = [
     "verification:verification-worker", "notification:notification-worker", "intake:intake-worker",
     "directory:directory-worker", "intake:intake-relay", "verification:verification-relay",
-    "notification:notification-relay",
+    "notification:notification-relay", "payments:payments-worker",
 ]
 
 

@@ -1,5 +1,6 @@
 """The drills' audit: after a failure, every accepted application reached exactly one final
-state, is listed exactly once when it should be, and got exactly one message per notification."""
+state through exactly one event per decision, each clean one's fee voucher was issued and paid
+once, each is listed exactly once when it should be, and got exactly one message per notification."""
 import collections
 import itertools
 import time
@@ -8,13 +9,14 @@ import httpx
 
 from eventkit.envelope import decode
 from eventkit.mongo import get_database
-from eventkit.topics import VERIFICATION_EVENTS
+from eventkit.topics import PAYMENTS_EVENTS, VERIFICATION_EVENTS
 from support.kafka import read_to_end
 from support.mail import emails_by_recipient, sms_by_recipient
 from support.traffic import Submission
 
-DECISIONS = {"ApplicationApproved": "approved", "ApplicationRejected": "rejected", "ApplicationFlagged": "in_review"}
-MESSAGES_PER_APPLICANT = 2  # the receipt, then the decision (approved / action needed / rejected)
+DECISIONS = {"ApplicationApprovedInPrinciple", "RegistrationIssued", "ApplicationLapsed", "ApplicationRejected",
+             "ApplicationFlagged", "ApplicationApproved"}
+FEE_EVENTS = {"VoucherIssued": 1, "FeePaid": 1}  # a clean application's, once each
 
 
 def wait_until_settled(stack, submissions: list[Submission], timeout: float = 240) -> None:
@@ -30,7 +32,7 @@ def wait_until_settled(stack, submissions: list[Submission], timeout: float = 24
         pending = [s for s in pending if not (
             (doc := intake.find_one({"_id": s.application_id}, {"status": 1})) and doc["status"] == s.outcome
             and min(len(emails.get(s.email, [])), len(sms.get(s.mobile_e164, [])))
-            >= MESSAGES_PER_APPLICANT - (s.application_id in uncertain)
+            >= s.messages - (s.application_id in uncertain)
             and (s.outcome != "approved" or _listings_of(stack, s)))]
         print(f"[audit] {time.strftime('%H:%M:%S')} {len(pending)} of {len(submissions)} not settled yet", flush=True)
         if not pending or time.monotonic() > deadline:
@@ -48,14 +50,10 @@ def audit(stack, submissions: list[Submission], settle_timeout: float = 240) -> 
     intake = get_database(stack.servers.mongodb_uri, "intake")["applications"]
     cases = get_database(stack.servers.mongodb_uri, "verification")["cases"]
 
-    decisions = collections.defaultdict(set)  # application -> distinct decision event ids
     # decisions follow acceptance; a minute's margin covers clock steps between client and broker
     since_ms = min(s.accepted_at_ms for s in submissions) - 60_000
-    for message in read_to_end(stack.servers.kafka, VERIFICATION_EVENTS, since_ms=since_ms,
-                               keep=lambda m: m.key and m.key.decode() in by_id):
-        event = decode(message.value)
-        if event["event_type"] in DECISIONS:
-            decisions[event["key"]].add((event["event_id"], event["event_type"]))
+    decisions = _distinct_events(stack, VERIFICATION_EVENTS, since_ms, by_id, DECISIONS)
+    fees = _distinct_events(stack, PAYMENTS_EVENTS, since_ms, by_id, set(FEE_EVENTS))
 
     uncertain = _uncertain(stack)
     emails = emails_by_recipient(s.email for s in submissions)
@@ -64,9 +62,11 @@ def audit(stack, submissions: list[Submission], settle_timeout: float = 240) -> 
         doc = intake.find_one({"_id": s.application_id})
         case = cases.find_one({"_id": s.application_id})
         assert doc["status"] == s.outcome and case["state"] == s.outcome, (s, doc["status"], case["state"])
-        assert len(decisions[s.application_id]) == 1, (s, decisions[s.application_id])
-        [(_, event_type)] = decisions[s.application_id]
-        assert DECISIONS[event_type] == s.outcome, (s, event_type)
+        # one event per decision, whatever was redelivered or replayed (a repeat has the first one's id)
+        decided = decisions[s.application_id]
+        assert sorted(t for _, t in decided) == sorted(s.decisions), (s, decided)
+        expected_fees = FEE_EVENTS if s.kind == "clean" else {}
+        assert collections.Counter(t for _, t in fees[s.application_id]) == expected_fees, (s, fees[s.application_id])
         found = _listings_of(stack, s)
         if s.outcome == "approved":
             number = doc["decision"]["registration_number"]
@@ -79,14 +79,25 @@ def audit(stack, submissions: list[Submission], settle_timeout: float = 240) -> 
     return {"audited": len(submissions), "uncertain_deliveries": len(uncertain & set(by_id))}
 
 
+def _distinct_events(stack, topic: str, since_ms: int, by_id: dict, types: set[str]) -> dict:
+    """application id -> the distinct (event id, type) of `types` on `topic` for the audited applications."""
+    found = collections.defaultdict(set)
+    for message in read_to_end(stack.servers.kafka, topic, since_ms=since_ms,
+                               keep=lambda m: m.key and m.key.decode() in by_id):
+        event = decode(message.value)
+        if event["event_type"] in types:
+            found[event["key"]].add((event["event_id"], event["event_type"]))
+    return found
+
+
 def _assert_once_each(submission: Submission, messages: list[str], uncertain: bool) -> None:
     """Exactly one message per notification; a delivery the worker was killed in the middle of
     is marked 'uncertain' and never repeated, so it may have reached the applicant or not."""
     assert len(set(messages)) == len(messages), (submission, "a message was sent twice", messages)
     if uncertain:
-        assert MESSAGES_PER_APPLICANT - 1 <= len(messages) <= MESSAGES_PER_APPLICANT, (submission, messages)
+        assert submission.messages - 1 <= len(messages) <= submission.messages, (submission, messages)
     else:
-        assert len(messages) == MESSAGES_PER_APPLICANT, (submission, messages)
+        assert len(messages) == submission.messages, (submission, messages)
 
 
 def _uncertain(stack) -> set[str]:

@@ -1,9 +1,9 @@
 """A steady stream of applications through intake's API, as the drills' background load.
 
 Each submission is one of three kinds, so every path through the system is exercised:
-clean (approved automatically and listed), flagged (a soft check asks a reviewer), rejected
-(a disposable email address). Only what intake accepted (202) is recorded: that is what the
-system owes an outcome to.
+clean (approved in principle automatically, its fee paid by the stream's bank, then registered and
+listed), flagged (a soft check asks a reviewer), rejected (a disposable email address). Only what
+intake accepted (202) is recorded: that is what the system owes an outcome to.
 """
 import dataclasses
 import itertools
@@ -15,8 +15,16 @@ import httpx
 
 from support.directory import latin_word
 from support.intake import client_from_own_address, random_cnic, valid_application
+from support.payments import Bank
 
 OUTCOME_BY_KIND = {"clean": "approved", "flagged": "in_review", "rejected": "rejected"}
+# what verification decides for each kind, one event each (a clean one: approved in principle, then registered
+# once its fee is paid)
+DECISIONS_BY_KIND = {"clean": ["ApplicationApprovedInPrinciple", "RegistrationIssued"],
+                     "flagged": ["ApplicationFlagged"], "rejected": ["ApplicationRejected"]}
+# the messages each kind's applicant receives, one each by email and by SMS: the receipt, then the
+# fee voucher and the registration, or what the reviewers need, or why it was rejected
+MESSAGES_BY_KIND = {"clean": 3, "flagged": 2, "rejected": 2}
 # One in ten flagged: flagged cases stay in review, and the console's queue shows the oldest 200
 # pending, so the drills must not bury the journeys' own flagged applicant on a fresh stack.
 KINDS = ("clean", "clean", "flagged", "clean", "rejected", "clean", "clean", "clean", "clean", "rejected")
@@ -40,6 +48,14 @@ class Submission:
         return OUTCOME_BY_KIND[self.kind]
 
     @property
+    def decisions(self) -> list[str]:
+        return DECISIONS_BY_KIND[self.kind]
+
+    @property
+    def messages(self) -> int:
+        return MESSAGES_BY_KIND[self.kind]
+
+    @property
     def mobile_e164(self) -> str:
         return "+92" + self.mobile.replace("-", "")[1:]
 
@@ -55,10 +71,11 @@ def application_of_kind(kind: str, surname: str) -> dict:
 
 
 class SteadySubmissions:
-    """Submits `rate` applications a second from a background thread until stopped."""
+    """Submits `rate` applications a second from a background thread until stopped; `bank` pays the fee
+    of each clean one (its vouchers are paid as payments issues them, also after the stream stops)."""
 
-    def __init__(self, intake_url: str, rate: float = 3.0):
-        self.intake_url, self.interval = intake_url, 1.0 / rate
+    def __init__(self, intake_url: str, bank: Bank, rate: float = 3.0):
+        self.intake_url, self.bank, self.interval = intake_url, bank, 1.0 / rate
         self.accepted: list[Submission] = []
         self.refused: list[str] = []  # status codes or errors of submissions intake did not accept
         self._stop = threading.Event()
@@ -97,7 +114,10 @@ class SteadySubmissions:
             self.refused.append(type(exc).__name__)
             return
         if response.status_code == 202:
-            self.accepted.append(Submission(response.json()["application_id"], kind, surname, data["email"],
-                                            data["mobile"], int(time.time() * 1000)))
+            submission = Submission(response.json()["application_id"], kind, surname, data["email"], data["mobile"],
+                                    int(time.time() * 1000))
+            if kind == "clean":
+                self.bank.pay_for(submission.application_id)
+            self.accepted.append(submission)
         else:
             self.refused.append(str(response.status_code))

@@ -10,8 +10,9 @@ from eventkit.topics import VERIFICATION_EVENTS
 from support.intake import client_from_own_address, valid_application
 
 @pytest.fixture
-def approve(stack, wait_for):
-    """approve(**fields) -> the registration number of an application approved through the real pipeline."""
+def approve(stack, bank, wait_for):
+    """approve(**fields) -> the registration number of an application approved through the real pipeline:
+    approved in principle by the checks, its fee paid through the bank, registered."""
     cases = get_database(stack.servers.mongodb_uri, "verification")["cases"]
 
     def submit(**overrides):
@@ -19,6 +20,7 @@ def approve(stack, wait_for):
             response = client.post("/api/v1/applications", json=valid_application(**overrides))
         assert response.status_code == 202, response.text
         application_id = response.json()["application_id"]
+        bank.pay_for(application_id)
         case = wait_for(lambda: (c := cases.find_one({"_id": application_id})) and c["state"] == "approved" and c,
                         message="approval")
         number = case["decision"]["registration_number"]

@@ -155,5 +155,5 @@ def test_each_listing_records_the_position_of_the_event_it_comes_from(approve, s
     finally:
         consumer.close(autocommit=False)
     event = decode(records[0].value)
-    assert event["event_type"] == "ApplicationApproved"
+    assert event["event_type"] == "RegistrationIssued"
     assert event["payload"]["registration_number"] == number

@@ -31,7 +31,7 @@ def test_form_submission_confirmation_and_status(client, intake_db):
 
     status = client.get("/status", params={"application_id": application_id})
     # verification decides clean applications within moments, so any of these is right
-    assert re.search(r'id="status">(submitted|in review|approved)<', status.text)
+    assert re.search(r'id="status">(submitted|in review|awaiting payment)<', status.text)
     details = client.post("/status", data={"application_id": application_id, "access_token": token,
                                            "csrf_token": csrf_from(status.text)})
     assert details.status_code == 200

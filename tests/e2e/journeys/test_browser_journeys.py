@@ -1,10 +1,13 @@
 """The three journeys an applicant and a reviewer take, in headless Chromium against the running stack:
-approved automatically, flagged and approved by a reviewer in the console, rejected with reasons."""
+approved in principle automatically, the fee voucher paid at the bank sandbox's page and registered;
+flagged and approved by a reviewer in the console, then paid; rejected with reasons."""
 import io
+import os
 import re
 import time
 import uuid
 
+import httpx
 import pypdfium2
 import zxingcpp
 
@@ -27,12 +30,47 @@ def mail_with(address: str, words: str, wait_for):
                     timeout=60, message=f"a message to {address} about '{words}'")
 
 
-def test_applicant_is_approved_finds_themself_and_the_certificate_qr_opens_the_verify_page(page, stack, wait_for):
+SANDBOX_URL = f"http://127.0.0.1:{os.environ.get('BANK_SANDBOX_PORT', 8010)}"
+
+
+def voucher_on_the_status_page(page, stack, applicant: Applicant, wait_for) -> str:
+    """The voucher number the applicant's status page shows once payments has issued the voucher."""
+    def issued():
+        response = httpx.get(stack.url("intake", f"/api/v1/applications/{applicant.application_id}"),
+                             headers={"Authorization": f"Bearer {applicant.access_code}"}, timeout=10)
+        return response.json().get("voucher")
+    wait_for(issued, timeout=60, message="the fee voucher issued")
+    status_in_browser(page, stack, applicant, "awaiting payment", wait_for)
+    return page.inner_text("#voucher-number").strip()
+
+
+def pay_at_the_bank(page, voucher_number: str) -> None:
+    """At the bank sandbox's counter page: look the voucher up, check the payer, pay it."""
+    page.goto(SANDBOX_URL + "/")
+    page.fill("#number", voucher_number)
+    page.click("button:has-text('Look up')")
+    assert "unpaid" in page.inner_text("body")
+    page.click("button:has-text('Pay')")
+    page.wait_for_load_state()
+    assert "transaction" in page.inner_text("body"), page.inner_text("body")[:500]
+
+
+def test_applicant_pays_the_voucher_is_registered_and_the_certificate_qr_opens_the_verify_page(
+        page, stack, wait_for):
     applicant = apply_in_browser(page, stack, new_applicant())
     receipt = mail_with(applicant.email, "received", wait_for)
     assert applicant.application_id in receipt["Subject"]
 
+    # approved in principle: the status page and the voucher email (its PDF's barcode) carry the voucher number
+    voucher_number = voucher_on_the_status_page(page, stack, applicant, wait_for)
+    voucher_mail = mail_with(applicant.email, "in principle", wait_for)
+    pdf = parts(voucher_mail)["application/pdf"].get_content()
+    barcodes = zxingcpp.read_barcodes(pypdfium2.PdfDocument(io.BytesIO(pdf))[0].render(scale=3).to_pil())
+    assert voucher_number in [b.text for b in barcodes], [b.text for b in barcodes]
+    pay_at_the_bank(page, voucher_number)
+
     status_in_browser(page, stack, applicant, "approved", wait_for)
+    assert page.inner_text("#voucher-status").strip() == "paid"
     number = page.inner_text("#registration-number").strip()
     assert re.fullmatch(r"PSEB-\d{4}-\d{6}-[A-Z]", number)
     assert "cnic front (image/png" in page.inner_text("section.details")
@@ -92,12 +130,14 @@ def test_flagged_applicant_is_approved_by_a_reviewer_in_the_console(page, stack,
     assert "cnic province" in page.content()
     page.fill("#reason", "Works in Karachi; CNIC from Lahore is expected")
     page.click("button:has-text('Approve')")
-    page.wait_for_selector("#registration-number")
-    assert page.inner_text("#state").strip() == "approved"
-    number = page.inner_text("#registration-number").strip()
+    page.wait_for_load_state()
+    assert page.inner_text("#state").strip() == "awaiting payment"
 
+    voucher_number = voucher_on_the_status_page(page, stack, applicant, wait_for)
+    pay_at_the_bank(page, voucher_number)
     status_in_browser(page, stack, applicant, "approved", wait_for)
-    assert page.inner_text("#registration-number").strip() == number
+    number = page.inner_text("#registration-number").strip()
+    assert re.fullmatch(r"PSEB-\d{4}-\d{6}-[A-Z]", number)
     mail_with(applicant.email, number, wait_for)
 
 

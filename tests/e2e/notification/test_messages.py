@@ -11,11 +11,15 @@ from pypdf import PdfReader
 from support.mail import mails_to, parts, sms_to
 
 
-def test_receipt_then_approval_with_a_certificate_whose_qr_opens_the_verify_page(apply, wait_for, stack):
-    application_id, data = apply()  # a clean application: approved automatically
-    messages = wait_for(lambda: len(m := mails_to(data["email"])) >= 2 and m, message="receipt and approval")
-    receipt, approval = sorted(messages, key=lambda m: "registered" in m["Subject"])
-    assert application_id in receipt["Subject"]
+def test_receipt_voucher_then_registration_with_a_certificate_whose_qr_opens_the_verify_page(
+        apply, wait_for, stack, bank):
+    application_id, data = apply()  # a clean application: approved in principle automatically
+    bank.pay_for(application_id)
+    messages = wait_for(lambda: len(m := mails_to(data["email"])) >= 3 and m, message="receipt, voucher, registration")
+    by_kind = {("registered" in m["Subject"], "in principle" in m["Subject"]): m for m in messages}
+    receipt, voucher, approval = by_kind[False, False], by_kind[False, True], by_kind[True, False]
+    assert application_id in receipt["Subject"] and application_id in voucher["Subject"]
+    assert len(PdfReader(io.BytesIO(parts(voucher)["application/pdf"].get_content())).pages) == 1
     text = parts(receipt)["text/plain"].get_content()
     assert f"status?application_id={application_id}" in text and data["full_name"] in text
     assert "text/html" in parts(receipt)
@@ -57,15 +61,17 @@ def test_rejection_gives_the_reasons_and_how_to_reapply(apply, wait_for, stack):
     assert "permanent email address" in text and f"{stack.url('intake')}/" in text
 
 
-def test_operator_sees_the_delivery_log_and_previews_templates(apply, wait_for, stack, operator):
+def test_operator_sees_the_delivery_log_and_previews_templates(apply, wait_for, stack, operator, bank):
     application_id, data = apply()
+    bank.pay_for(application_id)
     url = stack.url("notification", "/api/v1/notifications")
     assert httpx.get(url, params={"application_id": application_id}).status_code == 401
     items = wait_for(lambda: len(i := httpx.get(url, params={"application_id": application_id},
-                                                headers=operator).json()["items"]) >= 4
-                     and all(x["status"] == "sent" for x in i) and i, message="four deliveries sent")
+                                                headers=operator).json()["items"]) >= 6
+                     and all(x["status"] == "sent" for x in i) and i, message="six deliveries sent")
     assert sorted((i["template"], i["channel"]) for i in items) == [
-        ("approved", "email"), ("approved", "sms"), ("receipt", "email"), ("receipt", "sms")]
+        ("approved", "email"), ("approved", "sms"), ("fee_due", "email"), ("fee_due", "sms"), ("receipt", "email"),
+        ("receipt", "sms")]
     assert all(i["attempts"] == 1 and i["sent_at"] and "***" in i["to"] for i in items)
     assert data["email"] not in json.dumps(items)
     preview = httpx.get(stack.url("notification", "/api/v1/templates/approved/ur/preview"), headers=operator).json()

@@ -1,10 +1,7 @@
-"""Payments on the running stack: an approval in principle on verification.events issues a fee voucher
-(VoucherIssued on payments.events) that intake shows the applicant; the bank sandbox pays it through
-the aggregator API, from its CLI and from its page, once (FeePaid, and intake shows it paid); a
-withdrawal on intake.events cancels an unpaid one.
-
-Verification does not publish approvals in principle yet, so the tests publish them, as verification
-will, for real applications a reviewer holds (flagged ones: nothing else decides them meanwhile)."""
+"""Payments on the running stack: verification's approval in principle of a clean application issues a
+fee voucher (VoucherIssued on payments.events) that intake shows the applicant; the bank sandbox pays it
+through the aggregator API, from its CLI and from its page, once (FeePaid: verification registers the
+application, intake shows it paid); a withdrawal on intake.events cancels an unpaid one."""
 import os
 import re
 import subprocess
@@ -43,10 +40,14 @@ def published(stack, application_id: str, event_type: str, timeout_s: float = 30
     return decode(found[0].value)
 
 
-def approve_in_principle(producer, application_id: str, payer_name: str = "Ayesha Khan") -> None:
-    event = new_event("ApplicationApprovedInPrinciple", application_id,
-                      {"application_id": application_id, "payer_name": payer_name}, source="test")
-    producer.send(VERIFICATION_EVENTS, key=application_id.encode(), value=encode(event)).get(timeout=15)
+def redeliver_approval(stack, producer, application_id: str) -> None:
+    """Send verification's approval in principle of the application again, as a relay retry would."""
+    [approval] = read_messages(stack.servers.kafka, VERIFICATION_EVENTS, 1,
+                               lambda m: m.key == application_id.encode()
+                               and dict(m.headers).get("event_type") == b"ApplicationApprovedInPrinciple",
+                               timeout_s=30, since_ms=SESSION_STARTED_MS)
+    producer.send(VERIFICATION_EVENTS, key=approval.key, value=approval.value,
+                  headers=approval.headers).get(timeout=15)
 
 
 def sandbox(*args: str) -> subprocess.CompletedProcess:
@@ -56,14 +57,16 @@ def sandbox(*args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
-def in_review(stack, wait_for):
-    """in_review() -> (application_id, access_token) of a new application waiting for a reviewer."""
-    def make():
+def awaiting_fee(stack, wait_for):
+    """awaiting_fee(full_name) -> (application_id, access_token) of a clean application the checks approved
+    in principle: its fee is due."""
+    def make(full_name: str = "Ayesha Khan"):
         with client_from_own_address(stack.url("intake")) as client:
-            response = client.post("/api/v1/applications", json=application_of_kind("flagged", latin_word()))
+            response = client.post("/api/v1/applications", json={**application_of_kind("clean", latin_word()),
+                                                                  "full_name": full_name})
         assert response.status_code == 202, response.text
         application_id, token = response.json()["application_id"], response.json()["access_token"]
-        wait_for(lambda: status(stack, application_id) == "in_review", message="the application in review")
+        wait_for(lambda: status(stack, application_id) == "awaiting_payment", message="the approval in principle")
         return application_id, token
     return make
 
@@ -79,10 +82,9 @@ def applicant_view(stack, application_id: str, token: str) -> dict:
     return response.json()
 
 
-def test_an_approval_in_principle_issues_a_voucher_the_sandbox_pays_once(stack, producer, in_review, wait_for):
-    application_id, token = in_review()
-    approve_in_principle(producer, application_id)
-    approve_in_principle(producer, application_id)  # delivered twice: still one voucher
+def test_an_approval_in_principle_issues_a_voucher_the_sandbox_pays_once(stack, producer, awaiting_fee, wait_for):
+    application_id, token = awaiting_fee()
+    redeliver_approval(stack, producer, application_id)  # delivered twice: still one voucher
     issued = published(stack, application_id, "VoucherIssued")["payload"]
     number = issued["voucher_number"]
     assert re.fullmatch(r"7711\d{12}", number) and issued["amount"] == 1000
@@ -113,13 +115,13 @@ def test_an_approval_in_principle_issues_a_voucher_the_sandbox_pays_once(stack, 
                                     since_ms=SESSION_STARTED_MS)
     kinds = {decode(m.value)["event_id"]: decode(m.value)["event_type"] for m in payments_events}
     assert sorted(kinds.values()) == ["FeePaid", "VoucherIssued"]  # one of each, whatever was repeated
-    wait_for(lambda: applicant_view(stack, application_id, token)["voucher"]["status"] == "paid",
-             message="the payment on the applicant's view")
+    view = wait_for(lambda: (v := applicant_view(stack, application_id, token))["status"] == "approved" and v,
+                    message="the registration on the applicant's view")
+    assert view["voucher"]["status"] == "paid" and view["registration_number"].startswith("PSEB-")
 
 
-def test_the_sandbox_page_looks_a_voucher_up_and_pays_it(stack, producer, in_review):
-    application_id, _ = in_review()
-    approve_in_principle(producer, application_id, "Bilal Ahmed")
+def test_the_sandbox_page_looks_a_voucher_up_and_pays_it(stack, awaiting_fee):
+    application_id, _ = awaiting_fee("Bilal Ahmed")
     number = published(stack, application_id, "VoucherIssued")["payload"]["voucher_number"]
 
     page = httpx.get(f"{SANDBOX_URL}/voucher", params={"number": number}, timeout=10)
@@ -136,9 +138,8 @@ def test_the_sandbox_page_looks_a_voucher_up_and_pays_it(stack, producer, in_rev
     assert unknown.status_code == 404 and "unknown_voucher" in unknown.text
 
 
-def test_a_withdrawal_cancels_the_unpaid_voucher_and_the_bank_is_refused(stack, producer, in_review):
-    application_id, _ = in_review()
-    approve_in_principle(producer, application_id)
+def test_a_withdrawal_cancels_the_unpaid_voucher_and_the_bank_is_refused(stack, producer, awaiting_fee):
+    application_id, _ = awaiting_fee()
     number = published(stack, application_id, "VoucherIssued")["payload"]["voucher_number"]
     withdrawn = new_event("ApplicationWithdrawn", application_id, {"application_id": application_id}, source="test")
     producer.send(INTAKE_EVENTS, key=application_id.encode(), value=encode(withdrawn)).get(timeout=15)

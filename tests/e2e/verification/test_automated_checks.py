@@ -1,4 +1,5 @@
-"""Applications are checked automatically: clean ones approved, soft flags to review, hard failures rejected."""
+"""Applications are checked automatically: clean ones approved in principle (registered once the fee is paid),
+soft flags to review, hard failures rejected."""
 import datetime as dt
 import uuid
 
@@ -13,15 +14,20 @@ def flagged_checks(case: dict) -> dict:
     return {c["check"]: c["outcome"] for c in case["checks"] if c["outcome"] != "pass"}
 
 
-def test_clean_application_is_approved_with_a_well_formed_registration_number(apply, settled, stack, wait_for):
+def test_clean_application_is_approved_in_principle_then_registered_with_a_well_formed_number_once_paid(
+        apply, settled, cases, stack, bank, wait_for):
     application_id, token = apply()
     case = settled(application_id)
-    assert case["state"] == "approved", case["checks"]
+    assert case["state"] == "awaiting_payment", case["checks"]
+    assert "registration_number" not in case["decision"]
+    bank.pay_and_wait(application_id)
+    case = wait_for(lambda: (c := cases.find_one({"_id": application_id}))["state"] == "approved" and c,
+                    message="the case registered once its fee is paid")
     number = case["decision"]["registration_number"]
     parsed = parse_registration_number(number)
     assert parsed.canonical == number and parsed.check_ok and parsed.year == dt.date.today().year
     assert case["decision"]["valid_until"] == (dt.date.today() + dt.timedelta(days=365)).isoformat()
-    assert [a["action"] for a in case["audit"]] == ["application_received", "approved"]
+    assert [a["action"] for a in case["audit"]] == ["application_received", "approved_in_principle", "registered"]
     # intake hears of it: the applicant sees the number
     view = wait_for(lambda: (v := httpx.get(stack.url("intake", f"/api/v1/applications/{application_id}"),
                                             headers={"Authorization": f"Bearer {token}"}).json())
@@ -45,7 +51,7 @@ def test_soft_flags_send_the_case_to_review(apply, settled, fields, check):
 def test_email_shared_by_two_identities_is_flagged(apply, settled):
     email = f"family.{uuid.uuid4().hex[:8]}@example.pk"
     first, _ = apply(email=email)
-    assert settled(first)["state"] == "approved"
+    assert settled(first)["state"] == "awaiting_payment"
     second, _ = apply(email=email)
     case = settled(second)
     assert case["state"] == "in_review" and flagged_checks(case) == {"shared_contact": "flag"}
@@ -72,7 +78,7 @@ def test_checks_that_intake_already_enforces_are_checked_again(publish_applicati
 def test_duplicate_identity_across_applications_is_rejected(publish_application, settled):
     cnic = random_cnic()
     first = publish_application(cnic=cnic)
-    assert settled(first["key"])["state"] == "approved"
+    assert settled(first["key"])["state"] == "awaiting_payment"  # approved in principle: the CNIC is held
     second = publish_application(cnic=cnic)
     case = settled(second["key"])
     assert case["state"] == "rejected" and "duplicate_identity" in flagged_checks(case)

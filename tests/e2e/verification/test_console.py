@@ -43,8 +43,8 @@ def test_reviewer_decides_through_the_console(console, apply, settled):
                         data={"decision": "approve", "reason": "Moved to Quetta", "csrf_token": csrf_from(page.text)})
     assert done.status_code == 302
     after = console.get(f"/console/cases/{application_id}")
-    assert 'id="state">approved<' in after.text and 'id="registration-number">PSEB-' in after.text
-    assert "approved: Moved to Quetta" in after.text  # the audit log on the page
+    assert 'id="state">awaiting payment<' in after.text  # approved in principle: the fee comes next
+    assert "approved in principle: Moved to Quetta" in after.text  # the audit log on the page
 
 
 def test_auditor_sees_cases_but_cannot_decide(console, apply, settled):

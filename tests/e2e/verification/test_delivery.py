@@ -11,7 +11,7 @@ from eventkit.topics import VERIFICATION_EVENTS
 from support.intake import secrets_env
 from support.kafka import SESSION_STARTED_MS, read_messages
 
-DECISIONS = {"ApplicationApproved", "ApplicationFlagged", "ApplicationRejected"}
+DECISIONS = {"ApplicationApprovedInPrinciple", "ApplicationFlagged", "ApplicationRejected"}
 
 
 def decision_events(stack, application_ids: set[str], expected: int, timeout_s: float = 30) -> dict:
@@ -38,8 +38,8 @@ def test_the_same_event_delivered_twice_decides_once(publish_application, settle
     publish_application(event=event)
     publish_application(event=event)
     case = settled(event["key"])
-    assert case["state"] == "approved"
-    assert [a["action"] for a in case["audit"]].count("approved") == 1
+    assert case["state"] == "awaiting_payment"
+    assert [a["action"] for a in case["audit"]].count("approved_in_principle") == 1
     assert case["application_events"] == [{"event_id": event["event_id"], "event_type": "ApplicationSubmitted",
                                             "occurred_at": event["occurred_at"]}]
     found = decision_events(stack, {event["key"]}, expected=2, timeout_s=8)
@@ -57,7 +57,7 @@ def second_worker():
 
 
 def test_two_workers_share_the_load_without_deciding_twice(second_worker, publish_application, settled, stack,
-                                                           wait_for, cases):
+                                                           wait_for, cases, bank):
     # wait until the group has rebalanced onto both members: the new worker decides something
     events = []
     worker_pids = set()
@@ -74,9 +74,15 @@ def test_two_workers_share_the_load_without_deciding_twice(second_worker, publis
         events.append(publish_application())
     ids = {e["key"] for e in events}
     decided = [settled(application_id) for application_id in ids]
-    assert all(c["state"] == "approved" for c in decided)
-    assert all([a["action"] for a in c["audit"]].count("approved") == 1 for c in decided)
-    numbers = [c["decision"]["registration_number"] for c in decided]
-    assert len(set(numbers)) == len(numbers)  # unique across both workers
+    assert all(c["state"] == "awaiting_payment" for c in decided)
+    assert all([a["action"] for a in c["audit"]].count("approved_in_principle") == 1 for c in decided)
     found = decision_events(stack, ids, expected=len(ids))
     assert all(len(found[i]) == 1 for i in ids)
+    # their fees paid, both workers draw registration numbers: each unique
+    for application_id in ids:
+        bank.pay_for(application_id)
+    registered = wait_for(lambda: len(r := list(cases.find({"_id": {"$in": list(ids)}, "state": "approved"})))
+                          == len(ids) and r, timeout=90, message="every case registered once paid")
+    numbers = [c["decision"]["registration_number"] for c in registered]
+    assert len(set(numbers)) == len(numbers)
+    assert {c["decision"]["worker"].rsplit(":", 1)[1] for c in registered} <= {str(second_worker.pid)} | worker_pids

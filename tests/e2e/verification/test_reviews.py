@@ -57,7 +57,7 @@ def test_wrong_password_gets_no_token(stack):
     assert response.status_code == 401
 
 
-def test_reviewer_approves_a_flagged_case(api, flagged, stack, wait_for):
+def test_reviewer_approves_a_flagged_case(api, flagged, stack, bank, wait_for):
     application_id, applicant_token = flagged()
     assert application_id in pending_ids(api)
     case = api.get(f"/api/v1/reviews/{application_id}").json()
@@ -68,12 +68,16 @@ def test_reviewer_approves_a_flagged_case(api, flagged, stack, wait_for):
     decided = api.post(f"/api/v1/reviews/{application_id}/decision",
                        json={"decision": "approve", "reason": "CNIC issued in Punjab; lives in Sindh. Fine."})
     assert decided.status_code == 200, decided.text
-    number = decided.json()["decision"]["registration_number"]
-    assert parse_registration_number(number).check_ok
+    assert decided.json()["state"] == "awaiting_payment"  # approved in principle: the fee comes next
     again = api.post(f"/api/v1/reviews/{application_id}/decision", json={"decision": "reject", "reason": "oops"})
     assert again.status_code == 409
     wait_for(lambda: httpx.get(stack.url("intake", f"/api/v1/applications/{application_id}/status")).json()["status"]
-             == "approved", message="intake to show the approval")
+             == "awaiting_payment", message="intake to show the approval in principle")
+    bank.pay_and_wait(application_id)
+    wait_for(lambda: httpx.get(stack.url("intake", f"/api/v1/applications/{application_id}/status")).json()["status"]
+             == "approved", message="intake to show the registration once the fee is paid")
+    number = api.get(f"/api/v1/reviews/{application_id}").json()["decision"]["registration_number"]
+    assert parse_registration_number(number).check_ok
 
 
 def test_reviewer_rejects_with_a_reason_the_applicant_sees(api, flagged, stack, wait_for):
@@ -113,7 +117,8 @@ def test_documents_are_fetched_from_intake_and_every_look_is_audited(api, flagge
     api.post(f"/api/v1/reviews/{application_id}/decision", json={"decision": "approve"})
     entries = api.get(f"/api/v1/reviews/{application_id}/audit").json()["entries"]
     actions = [(e["actor"].split(":")[0], e["action"]) for e in entries]
-    assert actions == [("system", "application_received"), ("system", "sent_to_review"), ("reviewer", "document_viewed"),
-                       ("reviewer", "case_viewed"), ("reviewer", "approved")]
+    assert actions == [("system", "application_received"), ("system", "sent_to_review"),
+                       ("reviewer", "document_viewed"), ("reviewer", "case_viewed"),
+                       ("reviewer", "approved_in_principle")]
     assert all(e["at"] for e in entries)
     assert "cnic_front" in entries[2]["detail"]

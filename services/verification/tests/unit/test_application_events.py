@@ -4,7 +4,6 @@ amendments and withdrawals apply only while a case is open, and redeliveries cha
 import pytest
 
 from eventkit.envelope import InvalidMessage
-from domainkit.registration import format_registration_number
 from verification.service_layer import decisions, intake_events
 from verification.service_layer.handlers import HANDLERS, handle_application_event
 
@@ -14,19 +13,21 @@ def handle(deps, envelope):
     return deps.cases.get(envelope["key"])
 
 
-def test_a_clean_application_is_approved_with_the_years_first_number(deps, application_event):
+def test_a_clean_application_is_approved_in_principle_without_a_number_yet(deps, application_event):
     case = handle(deps, application_event())
-    number = format_registration_number(deps.today().year, 1)
-    assert case["state"] == "approved" and case["decision"]["registration_number"] == number
-    assert deps.cases.events(case["_id"]) == ["ApplicationApproved"]
-    assert [e["action"] for e in case["audit"]] == ["application_received", "approved"]
+    assert case["state"] == "awaiting_payment" and "registration_number" not in case["decision"]
+    assert deps.cases.events(case["_id"]) == ["ApplicationApprovedInPrinciple"]
+    [approval] = case["outbox"]
+    assert approval["payload"]["payer_name"] == "Ayesha Khan" and approval["payload"]["contact"]
+    assert [e["action"] for e in case["audit"]] == ["application_received", "approved_in_principle"]
     assert all(check["outcome"] == "pass" for check in case["checks"]) and len(case["checks"]) > 5
+    assert deps.numbers.last == {}  # the number is drawn when the fee is paid
 
 
 def test_a_second_application_with_the_same_cnic_is_rejected_as_a_duplicate(deps, application_event):
     first = handle(deps, application_event(cnic="3520212345672"))
     second = handle(deps, application_event(cnic="3520212345672"))
-    assert first["state"] == "approved"
+    assert first["state"] == "awaiting_payment"  # a CNIC approved in principle is held
     assert second["state"] == "rejected" and "already has an active application" in second["reasons"][0]
     assert deps.cases.events(second["_id"]) == ["ApplicationRejected"]
 
@@ -34,7 +35,7 @@ def test_a_second_application_with_the_same_cnic_is_rejected_as_a_duplicate(deps
 def test_a_rejected_application_does_not_hold_its_cnic(deps, application_event):
     first = application_event(cnic="3520212345672", date_of_birth="2015-01-01")  # too young: rejected
     handle(deps, first)
-    assert handle(deps, application_event(cnic="3520212345672"))["state"] == "approved"
+    assert handle(deps, application_event(cnic="3520212345672"))["state"] == "awaiting_payment"
 
 
 def test_an_email_used_under_another_cnic_sends_the_case_to_review(deps, application_event):
@@ -42,7 +43,6 @@ def test_an_email_used_under_another_cnic_sends_the_case_to_review(deps, applica
     case = handle(deps, application_event(email="shared@example.pk"))
     assert case["state"] == "in_review" and "also used by another applicant" in case["reasons"][0]
     assert deps.cases.events(case["_id"]) == ["ApplicationFlagged"]
-    assert deps.numbers.last == {deps.today().year: 1}  # only the first was approved
 
 
 def test_a_redelivered_submission_changes_nothing(deps, application_event):
@@ -50,7 +50,7 @@ def test_a_redelivered_submission_changes_nothing(deps, application_event):
     before = handle(deps, envelope)
     after = handle(deps, envelope)
     assert after == before
-    assert deps.numbers.last == {deps.today().year: 1}
+    assert deps.cases.events(envelope["key"]) == ["ApplicationApprovedInPrinciple"]
 
 
 def test_a_submission_stored_before_a_crash_is_decided_on_its_redelivery(deps, application_event):
@@ -58,8 +58,8 @@ def test_a_submission_stored_before_a_crash_is_decided_on_its_redelivery(deps, a
     intake_events.receive_application(deps, envelope)  # stored; the worker died before deciding
     assert deps.cases.get(envelope["key"])["state"] == "checking"
     case = handle(deps, envelope)
-    assert case["state"] == "approved" and len(case["application_events"]) == 1
-    assert deps.cases.events(case["_id"]) == ["ApplicationApproved"]
+    assert case["state"] == "awaiting_payment" and len(case["application_events"]) == 1
+    assert deps.cases.events(case["_id"]) == ["ApplicationApprovedInPrinciple"]
 
 
 def test_an_amendment_of_a_case_in_review_checks_it_again(deps, application_event):
@@ -68,21 +68,21 @@ def test_an_amendment_of_a_case_in_review_checks_it_again(deps, application_even
     application_id = flagged["key"]
     assert handle(deps, flagged)["state"] == "in_review"
     amended = handle(deps, application_event("ApplicationAmended", application_id, email="own@example.pk"))
-    assert amended["state"] == "approved" and amended["version"] == 2
-    assert deps.cases.events(application_id) == ["ApplicationFlagged", "ApplicationApproved"]
+    assert amended["state"] == "awaiting_payment" and amended["version"] == 2
+    assert deps.cases.events(application_id) == ["ApplicationFlagged", "ApplicationApprovedInPrinciple"]
 
 
 def test_an_amendment_after_the_decision_is_only_logged(deps, application_event):
     case = handle(deps, application_event())
     after = handle(deps, application_event("ApplicationAmended", case["_id"], full_name="Someone Else"))
-    assert after["state"] == "approved" and after["public"]["full_name"] == "Ayesha Khan"
+    assert after["state"] == "awaiting_payment" and after["public"]["full_name"] == "Ayesha Khan"
     assert after["audit"][-1]["action"] == "amendment_ignored"
-    assert deps.cases.events(case["_id"]) == ["ApplicationApproved"]
+    assert deps.cases.events(case["_id"]) == ["ApplicationApprovedInPrinciple"]
 
 
 def test_an_amendment_whose_submission_never_arrived_opens_the_case(deps, application_event):
     case = handle(deps, application_event("ApplicationAmended"))
-    assert case["state"] == "approved" and case["application_events"][0]["event_type"] == "ApplicationAmended"
+    assert case["state"] == "awaiting_payment" and case["application_events"][0]["event_type"] == "ApplicationAmended"
 
 
 def test_a_withdrawal_closes_an_open_case_once(deps, application_event):
@@ -108,14 +108,15 @@ def test_a_decision_on_a_case_changed_meanwhile_is_not_applied(deps, application
     assert deps.cases.cases[flagged["_id"]]["state"] == "in_review"
 
 
-def test_a_reviewer_approves_a_flagged_case_with_the_next_number(deps, application_event):
+def test_a_reviewer_approves_a_flagged_case_in_principle(deps, application_event):
     handle(deps, application_event(email="shared@example.pk"))
     flagged = handle(deps, application_event(email="shared@example.pk"))
     decisions.decide_by_reviewer(deps, flagged["_id"], "ayesha", "approve", "")
     case = deps.cases.get(flagged["_id"])
-    assert case["state"] == "approved" and case["decision"]["by"] == "reviewer:ayesha"
-    assert case["decision"]["registration_number"] == format_registration_number(deps.today().year, 2)
+    assert case["state"] == "awaiting_payment" and case["decision"]["by"] == "reviewer:ayesha"
+    assert deps.cases.events(flagged["_id"]) == ["ApplicationFlagged", "ApplicationApprovedInPrinciple"]
     assert case["audit"][-1]["actor"] == "reviewer:ayesha"
+    assert case["audit"][-1]["action"] == "approved_in_principle"
 
 
 def test_a_reviewer_cannot_decide_an_unknown_or_decided_case(deps, application_event):

@@ -18,15 +18,11 @@ def fee_event(event_type, application_id, **payload):
 
 @pytest.fixture
 def awaiting(deps, application_event):
-    """awaiting(**fields) -> the id of a case approved in principle, its fee due. (Verification's own approval
-    in principle comes with the two-stage switch; the case is put in that state as it will leave it.)"""
+    """awaiting(**fields) -> the id of a clean case, approved in principle by the checks: its fee due."""
     def make(**fields):
-        envelope = application_event(email="shared@example.pk", **fields)  # a shared email: held for review
-        handle_application_event(deps, application_event(email="shared@example.pk"))
+        envelope = application_event(**fields)
         handle_application_event(deps, envelope)
-        stored = deps.cases.cases[envelope["key"]]
-        assert stored["state"] == states.IN_REVIEW
-        stored["state"] = states.AWAITING_PAYMENT
+        assert deps.cases.get(envelope["key"])["state"] == states.AWAITING_PAYMENT
         return envelope["key"]
     return make
 
@@ -37,7 +33,7 @@ def test_a_paid_fee_registers_the_case_once_with_the_next_number(deps, awaiting)
     handle_application_event(deps, paid)
     handle_application_event(deps, paid)  # redelivered
     case = deps.cases.get(application_id)
-    number = format_registration_number(deps.today().year, 2)  # the first went to the other applicant
+    number = format_registration_number(deps.today().year, 1)  # drawn on payment, not on approval
     assert case["state"] == states.APPROVED and case["decision"]["registration_number"] == number
     assert deps.cases.events(application_id)[-1] == "RegistrationIssued"
     assert deps.cases.events(application_id).count("RegistrationIssued") == 1
@@ -55,7 +51,7 @@ def test_an_expired_voucher_lapses_the_case_and_frees_its_identity(deps, awaitin
     assert deps.cases.events(application_id)[-1] == "ApplicationLapsed"
     again = application_event(cnic="3520212345672")  # the same person applies again: not a duplicate
     handle_application_event(deps, again)
-    assert deps.cases.get(again["key"])["state"] == states.APPROVED
+    assert deps.cases.get(again["key"])["state"] == states.AWAITING_PAYMENT
 
 
 def test_a_payment_after_the_lapse_changes_nothing(deps, awaiting):
@@ -66,8 +62,8 @@ def test_a_payment_after_the_lapse_changes_nothing(deps, awaiting):
 
 
 def test_a_fee_event_for_a_case_whose_fee_was_never_due_changes_nothing(deps, application_event):
-    envelope = application_event()
-    handle_application_event(deps, envelope)  # approved in one stage
+    envelope = application_event(date_of_birth="2015-01-01")
+    handle_application_event(deps, envelope)  # too young: rejected
     before = deps.cases.get(envelope["key"])
     handle_application_event(deps, fee_event("FeePaid", envelope["key"], transaction_id="T-2"))
     assert deps.cases.get(envelope["key"]) == before

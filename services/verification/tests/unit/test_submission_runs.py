@@ -1,6 +1,7 @@
 """A run of submissions handled together (the consumer loop's batch handler) has the effects of
-handling them one by one: same states, reasons, numbers and events, duplicates inside the run
-caught as if the earlier ones were decided first, redeliveries harmless."""
+handling them one by one: same states, reasons and events, duplicates inside the run caught as if the
+earlier ones were decided first, redeliveries harmless. (Approvals are in principle: no number is drawn
+until the fee is paid.)"""
 import copy
 
 from verification.service_layer import intake_events
@@ -27,9 +28,9 @@ def test_a_run_has_the_effects_of_one_by_one(deps, twin, application_event):
     handle_application_events(deps, "ApplicationSubmitted", run)
     assert _summary(deps) == _summary(one_by_one)
     states = [s for s, *_ in _summary(deps).values()]
-    assert states == ["approved", "approved", "approved", "rejected", "in_review", "rejected", "approved"]
-    numbers = sorted(n for _, _, n, _ in _summary(deps).values() if n)
-    assert [int(n.split("-")[2]) for n in numbers] == [1, 2, 3, 4]
+    assert states == ["awaiting_payment", "awaiting_payment", "awaiting_payment", "rejected", "in_review", "rejected",
+                      "awaiting_payment"]
+    assert all(n is None for _, _, n, _ in _summary(deps).values()) and deps.numbers.last == {}
 
 
 def test_a_run_sees_the_cases_stored_before_it(deps, application_event):
@@ -59,6 +60,6 @@ def test_a_run_with_a_case_opened_by_its_amendment_handles_that_one_as_a_late_su
     late = application_event(application_id=amendment["key"])
     other = application_event()
     handle_application_events(deps, "ApplicationSubmitted", [late, other])
-    assert deps.cases.get(other["key"])["state"] == "approved"
+    assert deps.cases.get(other["key"])["state"] == "awaiting_payment"
     assert [e["action"] for e in deps.cases.get(late["key"])["audit"]][-1] == "amendment_ignored"
 

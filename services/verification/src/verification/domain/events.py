@@ -6,8 +6,10 @@
 from eventkit.envelope import new_event
 
 SOURCE = "verification"
-FLAGGED, APPROVED, REJECTED = "ApplicationFlagged", "ApplicationApproved", "ApplicationRejected"
-# the two-stage approval (domainkit.lifecycle): the registration issued once the fee is paid, or the lapse
+FLAGGED, REJECTED = "ApplicationFlagged", "ApplicationRejected"
+# the two-stage approval (domainkit.lifecycle): approved in principle (the fee due), then the registration
+# issued once the fee is paid, or the lapse when it is not
+APPROVED_IN_PRINCIPLE = "ApplicationApprovedInPrinciple"
 REGISTRATION_ISSUED, LAPSED = "RegistrationIssued", "ApplicationLapsed"
 PROFILE_FIELDS = ("full_name", "city", "province", "skills", "platforms", "headline")
 

@@ -19,7 +19,8 @@ from verification.domain.facts import ApplicationFacts
 from verification.service_layer.dependencies import Dependencies
 from verification.service_layer.intake_events import unseal_application
 
-OUTCOME_STATES = {rules.APPROVE: states.APPROVED, rules.REJECT: states.REJECTED, rules.REVIEW: states.IN_REVIEW}
+# the state each verdict of the checks leaves a case in (an approval is in principle: the fee comes next)
+OUTCOME_STATES = {rules.APPROVE: states.AWAITING_PAYMENT, rules.REJECT: states.REJECTED, rules.REVIEW: states.IN_REVIEW}
 
 
 class CaseNotFound(Exception):
@@ -67,10 +68,10 @@ def draw_approvals(deps: Dependencies, count: int) -> list[Approval]:
 
 
 def automatic_decision(deps: Dependencies, case: dict, facts: ApplicationFacts, verdict: Verdict,
-                       approval: Approval | None, caused_by: dict | None) -> Transition:
-    """The change the checks' verdict makes to a case waiting for them (`approval` given when it approves)."""
+                       caused_by: dict | None) -> Transition:
+    """The change the checks' verdict makes to a case waiting for them."""
     if verdict.outcome == rules.APPROVE:
-        return approve(deps, case, facts, SYSTEM, "Approved automatically: all checks passed", approval, caused_by,
+        return approve(deps, case, facts, SYSTEM, "Approved automatically: all checks passed", caused_by,
                        verdict.checks)
     if verdict.outcome == rules.REJECT:
         return reject(deps, case, facts, SYSTEM, verdict.reasons, caused_by, verdict.checks)
@@ -88,8 +89,7 @@ def decide_automatically(deps: Dependencies, case: dict | None, caused_by: dict 
         return None
     facts = facts_of(deps, case)
     verdict = check(deps, case, facts, deps.cases.sharing_identity(case["_id"], case["indexes"]))
-    [approval] = draw_approvals(deps, 1) if verdict.outcome == rules.APPROVE else [None]
-    applied = deps.cases.transition(automatic_decision(deps, case, facts, verdict, approval, caused_by))
+    applied = deps.cases.transition(automatic_decision(deps, case, facts, verdict, caused_by))
     return verdict.outcome if applied else None
 
 
@@ -104,26 +104,31 @@ def decide_by_reviewer(deps: Dependencies, application_id: str, reviewer: str, d
     facts = facts_of(deps, case)
     actor = f"reviewer:{reviewer}"
     if decision == "approve":
-        [approval] = draw_approvals(deps, 1)
-        change = approve(deps, case, facts, actor, reason or "Approved by a reviewer", approval)
+        change = approve(deps, case, facts, actor, reason or "Approved by a reviewer")
     else:
         change = reject(deps, case, facts, actor, [reason])
     if not deps.cases.transition(change):
         raise CaseClosed("changed meanwhile")
 
 
-def approve(deps: Dependencies, case: dict, facts: ApplicationFacts, actor: str, note: str, approval: Approval,
+def approve(deps: Dependencies, case: dict, facts: ApplicationFacts, actor: str, note: str,
             caused_by: dict | None = None, checks: list[dict] | None = None) -> Transition:
-    """The one-stage approval: registered at once (ApplicationApproved, with the number and validity)."""
-    return register(deps, case, facts, actor, note, approval, events.APPROVED, "approved", caused_by, checks)
+    """The approval in principle: the case waits for its fee (ApplicationApprovedInPrinciple, on which payments
+    issues a voucher in `payer_name`). No registration number yet: that is drawn when the fee is paid
+    (service_layer.fees), so an unpaid voucher leaves no gap-less number behind it."""
+    at = deps.now()
+    event = events.decision_event(events.APPROVED_IN_PRINCIPLE, case, [], contact_of(deps, facts), caused_by,
+                                  payer_name=case["public"]["full_name"])
+    return Transition(case, states.AWAITING_PAYMENT, [], audit_entry(actor, "approved_in_principle", note, at),
+                      [event], checks=checks, decision=decision_record(states.AWAITING_PAYMENT, actor, at, []))
 
 
 def register(deps: Dependencies, case: dict, facts: ApplicationFacts, actor: str, note: str, approval: Approval,
              event_type: str, action: str, caused_by: dict | None = None,
              checks: list[dict] | None = None) -> Transition:
     """The case registered under `approval`'s number, valid for REGISTRATION_VALIDITY_DAYS from its date, with
-    `event_type` carrying what intake, notification and the directory need (ApplicationApproved of the
-    one-stage approval, or RegistrationIssued once the fee is paid)."""
+    `event_type` carrying what intake, notification and the directory need (RegistrationIssued once the fee
+    is paid)."""
     valid_until = (approval.at.date() + dt.timedelta(days=deps.validity_days)).isoformat()
     event = events.decision_event(event_type, case, [], contact_of(deps, facts), caused_by,
                                   registration_number=approval.number, valid_until=valid_until,

@@ -6,7 +6,6 @@ trips whatever the run's length. The loop falls back to the one-event handler wh
 import dataclasses
 from collections.abc import Callable
 
-from verification.domain import checks as rules
 from verification.domain.case import SharedIdentities
 from verification.service_layer import decisions, fees, intake_events
 from verification.service_layer.dependencies import Dependencies
@@ -22,11 +21,11 @@ def receive_and_decide(deps: Dependencies, envelope: dict) -> None:
 
 
 def receive_and_decide_many(deps: Dependencies, envelopes: list[dict]) -> None:
-    """`receive_and_decide` for a run of submissions, in four round trips: the new cases in one insert, the
-    other cases sharing their identities in one query, the approvals' numbers in one increment, the
-    decisions in one bulk write. Each case is checked as if the run's earlier ones were decided first, as
-    one by one: a second application with the same CNIC in the run is a duplicate of the first. Events
-    whose case exists already (a redelivery, an amendment that came first) go one by one afterwards."""
+    """`receive_and_decide` for a run of submissions, in three round trips: the new cases in one insert, the
+    other cases sharing their identities in one query, the decisions in one bulk write. Each case is checked
+    as if the run's earlier ones were decided first, as one by one: a second application with the same CNIC
+    in the run is a duplicate of the first. Events whose case exists already (a redelivery, an amendment
+    that came first) go one by one afterwards."""
     received = [(envelope, *intake_events.application_of(deps, envelope)) for envelope in envelopes]
     opened = deps.cases.open_many([(envelope["key"], application, note) for envelope, application, note in received],
                                   deps.now())
@@ -41,11 +40,8 @@ def receive_and_decide_many(deps: Dependencies, envelopes: list[dict]) -> None:
         verdict = decisions.check(deps, case, facts, others.sharing(case))
         verdicts.append((envelope, case, facts, verdict))
         others.add({"_id": case["_id"], "indexes": case["indexes"], "state": decisions.OUTCOME_STATES[verdict.outcome]})
-    approvals = iter(decisions.draw_approvals(deps, sum(v.outcome == rules.APPROVE for *_, v in verdicts)))
-    deps.cases.transition_many([
-        decisions.automatic_decision(deps, case, facts, verdict,
-                                     next(approvals) if verdict.outcome == rules.APPROVE else None, envelope)
-        for envelope, case, facts, verdict in verdicts])
+    deps.cases.transition_many([decisions.automatic_decision(deps, case, facts, verdict, envelope)
+                                for envelope, case, facts, verdict in verdicts])
     done = {id(envelope) for envelope, _ in new}
     for envelope in envelopes:
         if id(envelope) not in done:

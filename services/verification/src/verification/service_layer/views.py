@@ -5,8 +5,8 @@ from verification.domain.case import audit_entry
 from verification.service_layer.decisions import CaseNotFound
 from verification.service_layer.dependencies import Dependencies
 
-PENDING_STATES = {"pending": ["in_review"], "decided": ["approved", "rejected"],
-                  "all": ["checking", "in_review", "approved", "rejected", "withdrawn"]}
+PENDING_STATES = {"pending": ["in_review"], "decided": ["awaiting_payment", "approved", "rejected", "lapsed"],
+                  "all": ["checking", "in_review", "awaiting_payment", "approved", "rejected", "withdrawn", "lapsed"]}
 
 
 def queue(deps: Dependencies, state: str, limit: int, cursor: str | None = None, q: str | None = None) -> dict:
