@@ -15,7 +15,7 @@ from support.local_stack import supervisorctl
 
 EVENT_PROCESSES = (
     "intake:intake-relay", "intake:intake-worker",
-    "verification:verification-relay", "verification:verification-worker",
+    "verification:verification-relay", "verification:verification-worker", "verification:verification-scheduler",
     "notification:notification-relay", "notification:notification-worker", "notification:notification-scheduler",
     "directory:directory-worker",
     "payments:payments-relay", "payments:payments-worker", "payments:payments-scheduler",

@@ -1,6 +1,5 @@
 """The measurements `make bench` takes of the running stack (see bench/run.py for the order)."""
 import asyncio
-import itertools
 import math
 import time
 import uuid
@@ -26,19 +25,12 @@ KAFKA = "127.0.0.1:9092"
 MONGODB = mongodb_uri()  # the local stack's DocumentDB, with its generated login
 
 
-_MOBILES = itertools.count(int(time.time()) % 50_000 * 10_000)  # this run's block of 10,000 numbers
-
-
 def clean_application(name: str) -> dict:
     """An application the automated checks approve (the same applicants the tests use), with a mobile
-    number and an email address no other applicant has. The tests draw mobiles at random from
-    030x-034x and emails from 8 hex digits; once the stack held ~75k applicants a draw now and then
-    matched one, the "shared contact" check flagged it for review, and the pipeline step waited for
-    a listing that never came. The bench's mobiles come from 035x-039x, a block per run chosen by
-    the clock (the same block again only 14 hours later); its emails carry a whole random UUID."""
-    number = f"{500_000_000 + next(_MOBILES) % 500_000_000:09d}"
-    return valid_application(full_name=name, mobile=f"03{number[:2]}-{number[2:]}",
-                             email=f"bench.{uuid.uuid4().hex}@example.pk")  # the tests' 8 hex digits met too
+    number and an email address no other applicant has (support.intake.unique_mobile: a random one met
+    one of the stack's earlier applicants now and then, was flagged for sharing it, and the pipeline
+    step waited for a listing that never came)."""
+    return valid_application(full_name=name, email=f"bench.{uuid.uuid4().hex}@example.pk")
 
 
 async def submit(client: httpx.AsyncClient, name: str) -> httpx.Response:
@@ -46,8 +38,8 @@ async def submit(client: httpx.AsyncClient, name: str) -> httpx.Response:
 
 
 def paying_bank() -> Bank:
-    """A bank that pays each voucher the moment payments issues it (8 payments in flight), from now on."""
-    return Bank(KAFKA, int(time.time() * 1000) - 5_000, PAYMENTS, threads=8)
+    """A bank that pays each voucher the moment payments issues it (8 payments in flight)."""
+    return Bank(PAYMENTS, threads=8, uri=MONGODB)
 
 
 def submit_to_searchable(rate: float, seconds: float, poll_seconds: float = 0.05) -> dict:

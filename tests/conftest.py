@@ -117,10 +117,9 @@ def stack(servers):
 def bank(stack):
     """The bank the session's applicants pay their fee through (support.payments.Bank): `bank.pay_for(id)`
     pays whenever the voucher is issued, `bank.pay_and_wait(id)` also waits for payments' answer."""
-    from support.kafka import SESSION_STARTED_MS
     from support.payments import Bank
 
-    with Bank(stack.servers.kafka, SESSION_STARTED_MS, stack.url("payments")) as paying:
+    with Bank(stack.url("payments"), uri=stack.servers.mongodb_uri) as paying:
         yield paying
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-ROLES = {"intake": ["web", "relay", "worker"], "verification": ["web", "relay", "worker"],
+ROLES = {"intake": ["web", "relay", "worker"], "verification": ["web", "relay", "worker", "scheduler"],
          "notification": ["web", "relay", "worker", "scheduler"], "directory": ["web", "worker"],
          "payments": ["web", "relay", "worker", "scheduler"]}
 PROCESSES = [f"{service}-{role}" for service, roles in ROLES.items() for role in roles]

@@ -17,7 +17,7 @@ def read_messages(bootstrap_servers: str, topic: str, count: int, keep=lambda me
     from the beginning, or from the first message stamped at or after `since_ms` when given."""
     consumer = make_consumer(bootstrap_servers, None, f"test-reader-{uuid.uuid4().hex[:8]}",
                              consumer_timeout_ms=int(timeout_s * 1000))
-    assign_from(consumer, topic, since_ms)
+    _assign_from(consumer, topic, since_ms)
     found = []
     try:
         for message in consumer:
@@ -30,7 +30,7 @@ def read_messages(bootstrap_servers: str, topic: str, count: int, keep=lambda me
     return found
 
 
-def assign_from(consumer, topic: str, since_ms: int | None) -> dict:
+def _assign_from(consumer, topic: str, since_ms: int | None) -> dict:
     """Assign every partition of `topic` to `consumer`, positioned at the beginning or at `since_ms`;
     returns each partition's end offset as of now."""
     from kafka.structs import TopicPartition
@@ -64,7 +64,7 @@ def read_to_end(bootstrap_servers: str, topic: str, keep=lambda message: True, s
     from kafka.structs import TopicPartition
 
     consumer = make_consumer(bootstrap_servers, None, f"test-reader-{uuid.uuid4().hex[:8]}", consumer_timeout_ms=10000)
-    ends = assign_from(consumer, topic, since_ms)
+    ends = _assign_from(consumer, topic, since_ms)
     found = []
     try:
         while any(consumer.position(tp) < end for tp, end in ends.items()):

@@ -1,27 +1,30 @@
 """Paying fee vouchers as a bank does, for tests and the bench: through payments' aggregator API with the
-bank sandbox's key (never by writing to a database), the voucher numbers read from `payments.events`.
+bank sandbox's key (never by writing to a database).
 
-A `Bank` pays, from a background thread, every voucher issued for the applications it is told to pay:
-the tests' applicants (the session's `bank` fixture), the drills' steady stream and the bench's
-pipeline, where a clean application is registered only once its fee is paid."""
+A `Bank` pays, from a background thread, the voucher of each application it is told to pay: the tests'
+applicants (the session's `bank` fixture), the drills' steady stream and the bench's pipeline, where a
+clean application is registered only once its fee is paid. It learns the voucher numbers as an
+applicant does, once payments has issued them; it reads them from payments' `vouchers` collection (by
+the application index), since a long-lived Kafka consumer in the test process outlived the drills'
+broker restarts badly (kafka-python left a socket unclosed, which the test run counts as an error)."""
 import concurrent.futures
 import datetime as dt
 import os
 import threading
 import time
-import uuid
 
 import httpx
+from pymongo.errors import PyMongoError
 
-from eventkit.envelope import decode
-from eventkit.kafka import make_consumer
-from eventkit.topics import PAYMENTS_EVENTS
+from eventkit.mongo import get_database
 from support.intake import secrets_env
-from support.kafka import assign_from
+from support.local_stack import mongodb_uri
 
 PAYMENTS_URL = f"http://127.0.0.1:{os.environ.get('PAYMENTS_PORT', 8005)}"
 # refusals that no retry changes: the voucher was paid, expired or cancelled (a withdrawal), or never existed
 FINAL_REFUSALS = {"voucher_paid", "voucher_expired", "voucher_cancelled", "unknown_voucher", "wrong_amount"}
+LOOK_EVERY_S = 0.2  # how often the bank looks for newly issued vouchers of the applications it pays for
+LOOKUP_BATCH = 500  # application ids per query
 
 
 def sandbox_key() -> str:
@@ -40,20 +43,22 @@ def aggregator_client(key: str | None = None, url: str = PAYMENTS_URL) -> httpx.
 
 
 class Bank:
-    """Pays, from a background thread, the voucher of every application passed to `pay_for`, whenever
-    payments issues it (before or after the call), retrying through outages until payments answers.
+    """Pays the voucher of every application passed to `pay_for`, whenever payments issues it (before or
+    after the call), retrying through outages until payments answers.
 
     Each voucher is paid under the transaction id `T-<voucher number>`, so a retry after a lost answer
     is the same transaction and never a second payment."""
 
-    def __init__(self, kafka: str, since_ms: int, payments_url: str = PAYMENTS_URL, threads: int = 4):
-        self.kafka, self.since_ms, self.payments_url = kafka, since_ms, payments_url
-        self.paid: dict[str, str] = {}  # application id -> the outcome ("accepted" or a refusal's code)
-        self._wanted: set[str] = set()
-        self._issued: dict[str, dict] = {}  # application id -> its voucher
+    def __init__(self, payments_url: str = PAYMENTS_URL, threads: int = 4, uri: str | None = None):
+        self.payments_url = payments_url
+        self.paid: dict[str, str] = {}  # application id -> "paying", then "accepted" or a refusal's code
+        self.vouchers: dict[str, dict] = {}  # application id -> its voucher {voucher_number, amount}
+        self._waiting: set[str] = set()  # applications whose voucher is not issued yet
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._vouchers = get_database(uri or mongodb_uri(), "payments")["vouchers"]
         self._pool = concurrent.futures.ThreadPoolExecutor(threads, thread_name_prefix="bank-pay")
+        self._clients: list[httpx.Client] = []
         self._local = threading.local()
         self._key = sandbox_key()
         self._thread = threading.Thread(target=self._run, name="bank", daemon=True)
@@ -69,13 +74,13 @@ class Bank:
         self._stop.set()
         self._thread.join(timeout=30)
         self._pool.shutdown(wait=True, cancel_futures=True)
+        for client in self._clients:
+            client.close()
 
     def pay_for(self, application_id: str) -> None:
         with self._lock:
-            self._wanted.add(application_id)
-            voucher = self._issued.get(application_id)
-        if voucher is not None:
-            self._pay_later(application_id, voucher)
+            if application_id not in self.paid:
+                self._waiting.add(application_id)
 
     def pay_and_wait(self, application_id: str, timeout: float = 60) -> dict:
         """Pay the application's voucher (once issued) and wait until payments accepted it; returns the voucher."""
@@ -85,44 +90,43 @@ class Bank:
             assert time.monotonic() < deadline, f"the fee of {application_id} not paid within {timeout}s"
             time.sleep(0.1)
         assert self.paid[application_id] == "accepted", (application_id, self.paid[application_id])
-        with self._lock:
-            return self._issued[application_id]
+        return self.vouchers[application_id]
 
     def _run(self) -> None:
-        consumer = make_consumer(self.kafka, None, f"test-bank-{uuid.uuid4().hex[:8]}")
-        assign_from(consumer, PAYMENTS_EVENTS, self.since_ms)
-        try:
-            while not self._stop.is_set():
-                for records in consumer.poll(timeout_ms=200).values():
-                    for record in records:
-                        if dict(record.headers).get("event_type") == b"VoucherIssued":
-                            self._issue(decode(record.value)["payload"])
-        finally:
-            consumer.close(autocommit=False)
-
-    def _issue(self, voucher: dict) -> None:
-        application_id = voucher["application_id"]
-        with self._lock:
-            first = application_id not in self._issued
-            self._issued.setdefault(application_id, voucher)
-            wanted = application_id in self._wanted
-        if first and wanted:
-            self._pay_later(application_id, voucher)
+        while not self._stop.wait(LOOK_EVERY_S):
+            with self._lock:
+                waiting = sorted(self._waiting)
+            for start in range(0, len(waiting), LOOKUP_BATCH):
+                try:
+                    issued = list(self._vouchers.find({"application_id": {"$in": waiting[start:start + LOOKUP_BATCH]}},
+                                                      {"application_id": 1, "amount": 1}))
+                except PyMongoError:
+                    break  # the database is down (a drill): look again on the next round
+                for voucher in issued:
+                    self._pay_later(voucher["application_id"], {"voucher_number": voucher["_id"],
+                                                                "amount": voucher["amount"]})
 
     def _pay_later(self, application_id: str, voucher: dict) -> None:
         with self._lock:
+            self._waiting.discard(application_id)
             if application_id in self.paid:
                 return
             self.paid[application_id] = "paying"
+            self.vouchers[application_id] = voucher
         self._pool.submit(self._pay_until_answered, application_id, voucher)
 
-    def _pay_until_answered(self, application_id: str, voucher: dict) -> None:
+    def _client(self) -> httpx.Client:
         if not hasattr(self._local, "client"):
             self._local.client = aggregator_client(self._key, self.payments_url)
+            with self._lock:
+                self._clients.append(self._local.client)
+        return self._local.client
+
+    def _pay_until_answered(self, application_id: str, voucher: dict) -> None:
         delay = 0.5
         while not self._stop.is_set():
             try:
-                response = pay(self._local.client, voucher, f"T-{voucher['voucher_number']}")
+                response = pay(self._client(), voucher, f"T-{voucher['voucher_number']}")
             except httpx.HTTPError:
                 response = None
             if response is not None and response.status_code == 200:

@@ -13,14 +13,14 @@ import zxingcpp
 
 from support.browser import Applicant, apply_in_browser, status_in_browser
 from support.directory import latin_word
-from support.intake import random_cnic
+from support.intake import random_cnic, unique_mobile
 from support.mail import mails_to, parts
 from support.verification import PASSWORD, create_reviewer
 
 
 def new_applicant(**overrides) -> Applicant:
     data = {"full_name": f"Sana {latin_word()}", "cnic": random_cnic("3", "female"),
-            "email": f"sana.{uuid.uuid4().hex[:8]}@example.pk", "mobile": f"0300{uuid.uuid4().int % 10**7:07d}",
+            "email": f"sana.{uuid.uuid4().hex[:8]}@example.pk", "mobile": unique_mobile(),
             "province": "Punjab", "city": "Lahore"}
     return Applicant(**{**data, **overrides})
 

@@ -15,18 +15,20 @@ from pymongo import MongoClient, monitoring
 from eventkit import outbox
 from eventkit.indexes import ensure_indexes
 from support.explain import assert_uses_index, constrains_id, full_scans, stages
-from verification.adapters.cases import SEARCH_INDEX, CaseRepository
+from verification.adapters.cases import SEARCH_INDEX, CaseRepository, expiry_fields
 from verification.adapters.indexes import INDEXES
 from verification.adapters.numbers import RegistrationNumbers
 from verification.adapters.reviewers import ReviewerRepository
 from verification.domain.case import Transition, audit_entry
 from verification.domain.name_search import stored_tokens
+from verification.domain.registration import expiry_of
 from verification.service_layer.views import PENDING_STATES
 
 CASES, ACCOUNTS, TOKENS = 3000, 200, 2000
 FIRST = ["Ayesha", "Bilal", "Zainab", "Usman", "Fatima", "Hamza", "Maryam", "Ali", "Sana", "Omar", "عائشہ"]
 LAST = ["Khan", "Ahmed", "Qureshi", "Malik", "Butt", "Chaudhry", "Shah", "Raza", "خان"]
-STATES = ["approved"] * 60 + ["rejected"] * 20 + ["in_review"] * 15 + ["checking"] * 3 + ["withdrawn"] * 2
+STATES = (["approved"] * 55 + ["awaiting_payment"] * 5 + ["rejected"] * 18 + ["in_review"] * 15 + ["checking"] * 3
+          + ["withdrawn"] * 2 + ["lapsed"] + ["expired"])
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 _UNRECORDED = {}  # database name -> the same database through a client without the recorder
 
@@ -64,10 +66,13 @@ def _case(i: int) -> dict:
     state = random.choice(STATES)
     at = T0 + dt.timedelta(seconds=i * 7)
     decision = None
-    if state in ("approved", "rejected"):
+    registration = {}
+    if state in ("approved", "rejected", "expired"):
         decision = {"outcome": state, "by": "system", "at": at, "reasons": []}
-        if state == "approved":
+        if state in ("approved", "expired"):
             decision["registration_number"] = f"PSEB-2026-{i:06d}-A"
+            expiry = expiry_of(at, 365, (30, 7))  # issued 7 s apart from T0: reminders due from late 2026
+            registration = expiry_fields(expiry.expires_at, expiry.reminders, expired=state == "expired")
     application_id = uuid.uuid4().hex[:16]
     return {"_id": application_id, "state": state, "version": 1,
             "public": {"full_name": name, "city": "Lahore", "province": "Punjab", "skills": ["python"],
@@ -77,7 +82,7 @@ def _case(i: int) -> dict:
             "updated_at": at, "received_at": at, "checks": [], "reasons": [], "decision": decision, "documents": {},
             "application_events": [{"event_id": f"e{i}"}], "applied_events": [f"e{i}"],
             "audit": [audit_entry("system", "application_received", "", at)],
-            **outbox.new_document_fields([]), "outbox_pending": i % 50 == 0}
+            **outbox.new_document_fields([]), "outbox_pending": i % 50 == 0, **registration}
 
 
 @pytest.fixture(scope="module")
@@ -127,6 +132,7 @@ def _note() -> dict:
 
 
 NOW = dt.datetime.now(dt.timezone.utc)
+SOME_DUE = T0 + dt.timedelta(days=335, hours=3)  # the 30-day reminders of about half the registrations
 # Each repository method, called the way the service calls it: (name, call(db)).
 CALLS = [
     ("cases.get", lambda db: CaseRepository(db).get(_some(db, "approved")["_id"])),
@@ -164,6 +170,14 @@ CALLS = [
         PENDING_STATES["pending"], 51, None, _some(db, "in_review")["_id"])),
     ("cases.queue q and cursor", lambda db: CaseRepository(db).queue(
         PENDING_STATES["pending"], 51, _cursor_after(db, "in_review"), "khan")),
+    # the scheduler, at a time when some reminders of the stocked registrations are due
+    ("cases.due_registrations", lambda db: CaseRepository(db).due_registrations(SOME_DUE, 200)),
+    ("cases.record_reminder", lambda db: CaseRepository(db).record_reminder(
+        CaseRepository(db).due_registrations(SOME_DUE, 1)[0], (), audit_entry("system", "expiry_reminder"),
+        {"event_id": uuid.uuid4().hex, "key": "k", "event_type": "RegistrationExpiring"})),
+    ("cases.unscheduled_registrations", lambda db: CaseRepository(db).unscheduled_registrations(1000)),
+    ("cases.schedule_expiry", lambda db: CaseRepository(db).schedule_expiry(
+        _some(db, "approved"), SOME_DUE, ())),
     ("numbers.next", lambda db: RegistrationNumbers(db).next(2026)),
     ("numbers.next_block", lambda db: RegistrationNumbers(db).next_block(2026, 40)),
     ("reviewers.get", lambda db: ReviewerRepository(db).get("reviewer7")),

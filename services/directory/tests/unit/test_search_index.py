@@ -70,6 +70,20 @@ def test_updates_and_removals(index):
     assert len(index) == 3
 
 
+def test_expired_registrations_only_when_asked_also_after_a_load():
+    expired = {**listing("N6", "Ayesha Malik"), "expired": True}
+    loaded = SearchIndex()
+    loaded.load([listing("N1", "Ayesha Khan"), expired])
+    added = SearchIndex()
+    added.put(listing("N1", "Ayesha Khan"))
+    added.put(expired)
+    for idx in (loaded, added):
+        assert numbers(idx.search(q="ayesha")) == ["N1"]
+        assert numbers(idx.search(q="ayesha", include_expired=True)) == ["N1", "N6"]
+        idx.put(listing("N6", "Ayesha Malik"))  # renewed: listed afresh, not expired
+        assert numbers(idx.search(q="ayesha")) == ["N1", "N6"]
+
+
 def test_garbage_cursor_is_refused():
     with pytest.raises(ValueError):
         decode_cursor("not-a-cursor")

@@ -41,6 +41,13 @@ class FakeListings:
         self.docs[number] = {**stored, "revoked": True, "last_event_at": occurred_at, "source": source}
         return True
 
+    def expire_unless_newer(self, number, occurred_at, source):
+        stored = self.docs.get(number)
+        if stored is None or stored["last_event_at"] > occurred_at:
+            return False
+        self.docs[number] = {**stored, "expired": True, "last_event_at": occurred_at, "source": source}
+        return True
+
 
 def a_number(serial: int) -> str:
     """A well-formed registration number (its check letter computed by domainkit's own parser)."""
@@ -79,7 +86,7 @@ def listings():
 
 def test_the_table_lists_approvals_and_revocations_and_ignores_other_decisions(listings):
     number = a_number(1)
-    assert set(HANDLERS) == {"ApplicationApproved", "RegistrationIssued", "RegistrationRevoked"}
+    assert set(HANDLERS) == {"ApplicationApproved", "RegistrationIssued", "RegistrationRevoked", "RegistrationExpired"}
     handle_decision(listings, approval(number, "2026-01-01"), {"topic": "t", "partition": 0, "offset": 3})
     assert listings.docs[number]["source"] == {"topic": "t", "partition": 0, "offset": 3}
     handle_decision(listings, {"event_type": "ApplicationFlagged", "occurred_at": "x", "payload": {}}, None)
@@ -87,6 +94,24 @@ def test_the_table_lists_approvals_and_revocations_and_ignores_other_decisions(l
     assert listings.docs[number]["revoked"] is True
     handle_decision(listings, approval(number, "2026-01-01"), None)  # a redelivered older approval
     assert listings.docs[number]["revoked"] is True
+
+
+def test_an_expiry_marks_the_listing_verify_says_so_and_search_leaves_it_out_unless_asked(listings):
+    number = a_number(4)
+    handle_decision(listings, approval(number, "2026-01-01"), None)
+    expiry = {"event_type": "RegistrationExpired", "occurred_at": "2026-05-01", "key": f"app-{number}",
+              "payload": {"registration_number": number, "valid_until": "2099-01-01"}}
+    handle_decision(listings, expiry, None)
+    handle_decision(listings, approval(number, "2026-01-01"), None)  # a redelivered older approval
+    assert listings.docs[number]["expired"] is True
+    # the event decides, whatever the date says (a validity shorter than a day ends before valid_until)
+    assert queries.verification_of(listings, number, TODAY)["status"] == "expired"
+    index = SearchIndex()
+    index.load([apply_decision(None, approval(number, "2026-01-01"))])
+    index.put(apply_decision(index.listings[number], expiry))
+    assert index.search(today=TODAY)["total"] == 0
+    found = index.search(today=TODAY, include_expired=True)
+    assert [(i["registration_number"], i["status"]) for i in found["items"]] == [(number, "expired")]
 
 
 def test_a_batch_of_approvals_has_the_effects_of_the_same_approvals_one_by_one():

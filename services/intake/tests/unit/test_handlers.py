@@ -43,6 +43,23 @@ def test_approved_in_principle_then_registered_holds_the_cnic_throughout(deps, a
     assert "cnic_claim" in doc
 
 
+def test_an_expired_registration_keeps_its_number_and_still_holds_the_cnic_in_the_grace_period(deps, application):
+    application_id = submissions.submit(deps, application()).application_id
+    handle_event(deps, decision("ApplicationApprovedInPrinciple", application_id))
+    handle_event(deps, decision("RegistrationIssued", application_id, registration_number="PK-2026-000002",
+                                valid_until="2027-12-01"))
+    expired = decision("RegistrationExpired", application_id, registration_number="PK-2026-000002",
+                       valid_until="2027-12-01")
+    handle_event(deps, expired)
+    handle_event(deps, expired)  # redelivered
+    doc = deps.applications.docs[application_id]
+    assert doc["status"] == lifecycle.EXPIRED and doc["decision"]["registration_number"] == "PK-2026-000002"
+    assert [e["status"] for e in doc["timeline"]] == ["submitted", "awaiting_payment", "approved", "expired"]
+    assert "cnic_claim" in doc
+    with pytest.raises(submissions.DuplicateCnic):
+        submissions.submit(deps, application())
+
+
 def test_a_registration_for_an_application_whose_fee_was_never_due_changes_nothing(deps, application):
     application_id = submissions.submit(deps, application()).application_id
     handle_event(deps, decision("RegistrationIssued", application_id, registration_number="n", valid_until="v"))

@@ -16,6 +16,7 @@ from verification.adapters.numbers import RegistrationNumbers
 from verification.adapters.reviewers import ReviewerRepository
 from verification.config import Config
 from verification.domain.checks import DISPOSABLE_DOMAINS
+from verification.domain.registration import parse_reminder_days
 from verification.service_layer.dependencies import Dependencies
 from verification.service_layer.handlers import HANDLERS, handle_application_event, handle_application_events
 
@@ -37,6 +38,9 @@ def check_settings(config: Config) -> None:
     decode_key(config.event_pii_key, "EVENT_PII_KEY")
     decode_key(config.index_key, "CNIC_INDEX_KEY")
     load_blocklist(config.blocklist_file)
+    parse_reminder_days(config.reminder_days)
+    if config.validity_days <= 0:
+        raise ValueError("REGISTRATION_VALIDITY_DAYS must be more than 0")
 
 
 _built: dict[tuple[int, Config], Dependencies] = {}
@@ -61,6 +65,7 @@ def verification_for(config: Config) -> Dependencies:
             disposable_domains=DISPOSABLE_DOMAINS | extra,
             blocklist=load_blocklist(config.blocklist_file),
             validity_days=config.validity_days,
+            reminder_days=parse_reminder_days(config.reminder_days),
             token_ttl_hours=config.token_ttl_hours,
         )
     return _built[key]

@@ -16,7 +16,12 @@ class Config(BaseConfig):
     intake_url: str = setting("INTAKE_URL", "http://127.0.0.1:8001", "intake's base URL, to fetch documents")
     intake_service_token: str = setting("INTAKE_SERVICE_TOKEN", "", "bearer token for intake's document API",
                                         secret=True)
-    validity_days: int = setting("REGISTRATION_VALIDITY_DAYS", 365, "how long a registration is valid")
+    validity_days: float = setting("REGISTRATION_VALIDITY_DAYS", 365.0, "how long a registration is valid, in days "
+                                   "(fractions allowed: tests use minutes)")
+    reminder_days: str = setting("EXPIRY_REMINDER_DAYS", "30,7", "reminders this many days before a registration "
+                                 "expires, comma-separated (each sent once; the expiry itself is told too)")
+    expiry_sweep_seconds: float = setting("EXPIRY_SWEEP_SECONDS", 60.0, "how often the scheduler sends the "
+                                          "reminders due and expires registrations past their validity")
     token_ttl_hours: int = setting("REVIEWER_TOKEN_TTL_HOURS", 12, "lifetime of a reviewer's API token")
     disposable_email_domains: str = setting("DISPOSABLE_EMAIL_DOMAINS", "",
                                             "extra disposable email domains, comma-separated")

@@ -90,8 +90,41 @@ class FakeCaseRepository:
             stored["checks"] = change.checks
         if change.decision is not None:
             stored["decision"] = change.decision
+        if change.expiry is not None:
+            stored.update(self._expiry_fields(change.expiry.expires_at, change.expiry.reminders,
+                                              change.to_state == states.EXPIRED))
         stored["audit"].append(change.audit)
         stored["outbox"].extend(copy.deepcopy(change.events))
+        return True
+
+    @staticmethod
+    def _expiry_fields(expires_at, reminders, expired=False):
+        return {"expires_at": expires_at, "reminders": [{"days_before": r.days_before, "at": r.at} for r in reminders],
+                "due_at": None if expired else (reminders[0].at if reminders else expires_at)}
+
+    def due_registrations(self, now, limit):
+        due = sorted((c for c in self.cases.values() if c["state"] in states.LIVE_REGISTRATION
+                      and c.get("due_at") is not None and c["due_at"] <= now), key=lambda c: c["due_at"])
+        return copy.deepcopy(due[:limit])
+
+    def unscheduled_registrations(self, limit):
+        return copy.deepcopy([c for c in self.cases.values() if c["state"] in states.LIVE_REGISTRATION
+                              and c.get("due_at") is None][:limit])
+
+    def schedule_expiry(self, case, expires_at, reminders):
+        stored = self.cases.get(case["_id"])
+        if stored is None or stored["state"] != case["state"] or stored.get("due_at") is not None:
+            return False
+        stored.update(self._expiry_fields(expires_at, reminders))
+        return True
+
+    def record_reminder(self, case, remaining, audit, event):
+        stored = self.cases.get(case["_id"])
+        if stored is None or (stored["state"], stored.get("due_at")) != (case["state"], case["due_at"]):
+            return False
+        stored.update(self._expiry_fields(case["expires_at"], remaining), updated_at=audit["at"])
+        stored["audit"].append(audit)
+        stored["outbox"].append(copy.deepcopy(event))
         return True
 
     def transition_many(self, changes):

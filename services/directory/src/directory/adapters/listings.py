@@ -19,7 +19,7 @@ COLLECTION = "listings"
 META = "listings_meta"  # small documents about the collection: when it was last rebuilt
 DUPLICATE_KEY = 11000
 SEARCH_FIELDS = {field: 1 for field in ("registration_number", "full_name", "city", "province", "skills", "platforms",
-                                        "headline", "listed", "revoked", "valid_until", "approved_at",
+                                        "headline", "listed", "revoked", "expired", "valid_until", "approved_at",
                                         "last_event_at")}
 
 
@@ -79,9 +79,16 @@ class ListingRepository:
             return False  # a listing from a newer event is already there
 
     def revoke_unless_newer(self, registration_number: str, occurred_at: str, source: dict | None) -> bool:
+        return self._mark_unless_newer(registration_number, "revoked", occurred_at, source)
+
+    def expire_unless_newer(self, registration_number: str, occurred_at: str, source: dict | None) -> bool:
+        return self._mark_unless_newer(registration_number, "expired", occurred_at, source)
+
+    def _mark_unless_newer(self, registration_number: str, flag: str, occurred_at: str, source: dict | None) -> bool:
+        """Set the listing's `flag` unless the stored listing comes from a newer event."""
         return self.collection.update_one(
             {"_id": registration_number, "last_event_at": {"$lte": occurred_at}},
-            {"$set": {"revoked": True, "last_event_at": occurred_at, "source": source}}).matched_count == 1
+            {"$set": {flag: True, "last_event_at": occurred_at, "source": source}}).matched_count == 1
 
     # -- a rebuild's writes -------------------------------------------------------------------
     # One bulk write per batch, however large: DocumentDB takes a bulk of 1,000 conditional

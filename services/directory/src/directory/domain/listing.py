@@ -1,7 +1,7 @@
 """A public listing: what the directory keeps of an approved freelancer — public fields only."""
 import datetime as dt
 
-APPROVED, REVOKED_EVENT = "ApplicationApproved", "RegistrationRevoked"
+APPROVED, REVOKED_EVENT, EXPIRED_EVENT = "ApplicationApproved", "RegistrationRevoked", "RegistrationExpired"
 REGISTRATION_ISSUED = "RegistrationIssued"  # the fee paid, the registration issued: the same payload
 # Events that list a registration: the one-stage approval of earlier versions (kept on the topic
 # forever, so replays and rebuilds still see it) and the registration issued once the fee is paid.
@@ -35,6 +35,7 @@ def listing_from_approval(envelope: dict, source: dict | None = None) -> dict:
         "valid_until": payload["valid_until"],
         "approved_at": payload.get("approved_at") or envelope["occurred_at"],
         "revoked": False,
+        "expired": False,  # set by RegistrationExpired (its validity ended); a renewal lists it afresh
         "application_id": envelope["key"],  # internal: which application it came from; never served
         "last_event_at": envelope["occurred_at"],
         "source": source,
@@ -43,7 +44,7 @@ def listing_from_approval(envelope: dict, source: dict | None = None) -> dict:
 
 def registration_number_of(envelope: dict) -> str | None:
     """The registration an event concerns, or None for events that change no listing (flagged, rejected)."""
-    if envelope["event_type"] in (*LISTING_EVENTS, REVOKED_EVENT):
+    if envelope["event_type"] in (*LISTING_EVENTS, REVOKED_EVENT, EXPIRED_EVENT):
         try:
             return envelope["payload"]["registration_number"]
         except (KeyError, TypeError) as exc:
@@ -52,7 +53,8 @@ def registration_number_of(envelope: dict) -> str | None:
 
 
 def apply_decision(current: dict | None, envelope: dict, source: dict | None = None) -> dict | None:
-    """The listing after `envelope` given the stored one (`current`), or None when it changes nothing.
+    """The listing after `envelope` given the stored one (`current`), or None when it changes nothing:
+    a listing event (re)lists the registration; a revocation or an expiry marks it.
 
     Order-safe and repeatable: an event older than the one `current` comes from changes nothing,
     and applying the same event again gives the same listing. A revocation of an unknown
@@ -64,11 +66,12 @@ def apply_decision(current: dict | None, envelope: dict, source: dict | None = N
             if current is not None and current["last_event_at"] > listing["last_event_at"]:
                 return None
             return listing
-        if event_type == REVOKED_EVENT:
+        if event_type in (REVOKED_EVENT, EXPIRED_EVENT):
             occurred_at = envelope["occurred_at"]
             if current is None or current["last_event_at"] > occurred_at:
                 return None
-            return {**current, "revoked": True, "last_event_at": occurred_at, "source": source}
+            flag = "revoked" if event_type == REVOKED_EVENT else "expired"
+            return {**current, flag: True, "last_event_at": occurred_at, "source": source}
     except (KeyError, TypeError) as exc:
         raise NotADecision(f"{event_type} lacks {exc}") from exc
     return None
@@ -79,6 +82,8 @@ def status_of(listing: dict | None, today: dt.date) -> str:
         return UNKNOWN
     if listing.get("revoked"):
         return REVOKED
+    if listing.get("expired"):
+        return EXPIRED
     return VALID if dt.date.fromisoformat(listing["valid_until"]) >= today else EXPIRED
 
 

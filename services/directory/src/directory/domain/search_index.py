@@ -20,7 +20,8 @@ p99 118 ms, 248 searches/s with the machine loaded by other work (before: p50 63
 1,286 ms, 12 searches/s). The price is the load at start: see entrypoints/search_feed.py.
 
 How it works:
-- every searchable listing (listed, not revoked) has a *slot*; slots `[0, sorted_upto)` were
+- every searchable listing (listed, not revoked) has a *slot*; an expired one keeps its slot, and a
+  bitset of the expired slots leaves them out of a search unless it asks for them; slots `[0, sorted_upto)` were
   given in name order when the index was loaded, later ones are appended (a tail, sorted per
   query; `needs_compacting` says when to load a fresh index);
 - a filter value (province, normalised city, skill, platform) keeps a bitset (a Python int) of
@@ -135,6 +136,7 @@ class SearchIndex:
         self.keys: list[tuple[str, str]] = []  # slot -> (normalised name, number): the order
         self.sorted_upto = 0  # slots below are in key order (given by `load`)
         self.live = 0  # bitset of the slots in use
+        self.expired = 0  # bitset of the slots whose registration expired (searched only when asked)
         self.value_bits: dict[tuple[str, str], int] = {}  # (facet, key) -> bitset
         self.display: dict[tuple[str, str], str] = {}  # (facet, key) -> the value facets show
         self.word_slots: dict[str, set[int]] = defaultdict(set)
@@ -172,6 +174,7 @@ class SearchIndex:
         size = len(rows)
         self.value_bits = {value: bitset(slots, size) for value, slots in postings.items()}
         self.live = (1 << size) - 1
+        self.expired = bitset((slot for slot, (_, listing, _, _) in enumerate(rows) if listing.get("expired")), size)
         self.sorted_upto = size
         self.vocabulary = sorted(word_slots)
         self.word_bits = {word: bitset(slots, size) for word, slots in word_slots.items()
@@ -189,6 +192,8 @@ class SearchIndex:
         self.slot_of[number] = slot
         bit = 1 << slot
         self.live |= bit
+        if listing.get("expired"):
+            self.expired |= bit
         for value, shown in filter_values(listing):
             self.value_bits[value] = self.value_bits.get(value, 0) | bit
             self.display.setdefault(value, shown)
@@ -206,6 +211,7 @@ class SearchIndex:
         slot = self.slot_of.pop(number)
         keep = ~(1 << slot)
         self.live &= keep
+        self.expired &= keep
         for value, _ in filter_values(listing):
             self.value_bits[value] &= keep
         for word in listing_words(listing):
@@ -240,9 +246,9 @@ class SearchIndex:
                 slots |= self.word_slots[word]
         return bits | bitset(slots, len(self.keys)) if slots else bits
 
-    def matching(self, q: str = "", **filters) -> int:
-        """The bitset of the slots matching every term and filter."""
-        result = self.live
+    def matching(self, q: str = "", include_expired: bool = False, **filters) -> int:
+        """The bitset of the slots matching every term and filter (expired registrations only when asked)."""
+        result = self.live if include_expired else self.live & ~self.expired
         for facet, value in filters.items():
             if value:
                 result &= self.value_bits.get((facet, normalise(value) if facet == "city" else value), 0)
@@ -265,9 +271,9 @@ class SearchIndex:
         return sorted(head + tail)[:limit] if tail else head
 
     def search(self, q: str = "", limit: int = 20, cursor: str | None = None, today: dt.date | None = None,
-               **filters) -> dict:
+               include_expired: bool = False, **filters) -> dict:
         today = today or dt.date.today()
-        result = self.matching(q, **filters)
+        result = self.matching(q, include_expired, **filters)
         after = decode_cursor(cursor) if cursor else None
         page = self.page(result, limit + 1, after)
         more = len(page) > limit

@@ -2,10 +2,10 @@
 
 Approvals (ApplicationApproved of the one-stage approval, RegistrationIssued once the fee is paid)
 create or refresh a listing; `RegistrationRevoked` {registration_number} marks
-one revoked. Other decisions (flagged, rejected) concern no registration and change nothing.
+one revoked, `RegistrationExpired` one expired (search leaves it out unless asked). Other decisions (flagged, rejected) concern no registration and change nothing.
 Each write stores the topic position of its event with the listing (see ListingRepository).
 """
-from directory.domain.listing import LISTING_EVENTS, REVOKED_EVENT, NotADecision, listing_from_approval
+from directory.domain.listing import EXPIRED_EVENT, LISTING_EVENTS, REVOKED_EVENT, NotADecision, listing_from_approval
 from eventkit.envelope import InvalidMessage
 
 GROUP = "directory-decisions"
@@ -19,8 +19,13 @@ def revoke(listings, envelope: dict, source: dict | None) -> None:
     listings.revoke_unless_newer(envelope["payload"]["registration_number"], envelope["occurred_at"], source)
 
 
+def expire(listings, envelope: dict, source: dict | None) -> None:
+    listings.expire_unless_newer(envelope["payload"]["registration_number"], envelope["occurred_at"], source)
+
+
 # the directory's event -> handler table
-HANDLERS = {**{event_type: list_approved for event_type in LISTING_EVENTS}, REVOKED_EVENT: revoke}
+HANDLERS = {**{event_type: list_approved for event_type in LISTING_EVENTS}, REVOKED_EVENT: revoke,
+            EXPIRED_EVENT: expire}
 
 
 def list_all_approved(listings, approvals: list[tuple[dict, dict | None]]) -> None:

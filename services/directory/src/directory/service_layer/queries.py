@@ -46,13 +46,14 @@ def verification_of(listings, registration_number: str, today: dt.date) -> dict:
 
 
 def search(feed, query: dict, today: dt.date) -> dict:
-    """A validated search (q, skill, province, city, platform, limit, cursor) against the feed's index."""
+    """A validated search (q, skill, province, city, platform, include_expired, limit, cursor) against the
+    feed's index."""
     if not feed.caught_up.is_set():
         raise NotReady()
     with feed.lock:
         return feed.index.search(q=query["q"], limit=query["limit"], cursor=query["cursor"], today=today,
                                  skill=query["skill"], province=query["province"], city=query["city"],
-                                 platform=query["platform"])
+                                 platform=query["platform"], include_expired=query.get("include_expired", False))
 
 
 def stats(feed) -> dict:

@@ -29,7 +29,10 @@ DECISION_STATUS = {
     LEGACY_APPROVED: APPROVED,
     registration.APPLICATION_REJECTED: REJECTED,
     registration.APPLICATION_LAPSED: LAPSED,
+    registration.REGISTRATION_EXPIRED: EXPIRED,
 }
+# Statuses whose decision names the registration (its number and validity stay on the applicant's view).
+WITH_REGISTRATION = (APPROVED, EXPIRED)
 # What the timeline says of each status it records.
 DECISION_NOTES = {
     IN_REVIEW: "Sent to a reviewer",

@@ -26,7 +26,7 @@ def record_decision(deps: Dependencies, envelope: dict) -> bool:
     reasons = [str(r) for r in payload.get("reasons", [])][:20]
     at = dt.datetime.fromisoformat(envelope["occurred_at"].replace("Z", "+00:00"))
     decision = {"reasons": reasons}
-    if status == lifecycle.APPROVED:
+    if status in lifecycle.WITH_REGISTRATION:
         decision.update(registration_number=payload["registration_number"], valid_until=payload["valid_until"])
     changed = deps.applications.record_decision(
         application_id, envelope["event_id"], lifecycle.decision_allowed_from(event_type), decision,

@@ -25,6 +25,8 @@ BY_EVENT = {
     "VoucherIssued": Message("fee_due", CHANNELS, voucher=True),
     "RegistrationIssued": APPROVED,  # the fee is paid: the registration, with the certificate
     "ApplicationLapsed": Message("lapsed", CHANNELS),
+    "RegistrationExpiring": Message("expiry_reminder", CHANNELS),  # 30 and 7 days before (settings), each once
+    "RegistrationExpired": Message("expired", CHANNELS),  # the registration's validity ended
 }
 TEMPLATES = tuple(dict.fromkeys(m.template for m in BY_EVENT.values()))
 

@@ -16,6 +16,8 @@ HANDLERS = {
     "VoucherIssued": notify.tell_applicant,  # approved in principle: the fee voucher, as a PDF
     "RegistrationIssued": notify.tell_applicant,  # the fee is paid: the registration, with the certificate
     "ApplicationLapsed": notify.tell_applicant,  # the fee was not paid in time; how to apply again
+    "RegistrationExpiring": notify.tell_applicant,  # a reminder before the expiry: renew
+    "RegistrationExpired": notify.tell_applicant,  # the validity ended: renew within the grace period
 }
 
 

@@ -17,6 +17,7 @@ from eventkit.inbox import apply_once
 from verification.domain import case as states
 from verification.domain.case import SYSTEM, Transition, audit_entry
 from verification.domain.name_search import query_tokens, stored_tokens
+from verification.domain.registration import Reminder
 
 COLLECTION = "cases"
 DUPLICATE_KEY = 11000
@@ -140,6 +141,30 @@ class CaseRepository:
             found = found.hint(SEARCH_INDEX)
         return list(found)
 
+    def due_registrations(self, now: dt.datetime, limit: int) -> list[dict]:
+        """Live registrations with a reminder or their expiry due by `now`, the longest due first (`due` index)."""
+        return list(self.collection.find({"state": {"$in": list(states.LIVE_REGISTRATION)}, "due_at": {"$lte": now}},
+                                         WORKING_FIELDS).sort([("state", ASCENDING), ("due_at", ASCENDING)])
+                    .limit(limit))
+
+    def unscheduled_registrations(self, limit: int) -> list[dict]:
+        """Live registrations issued before their expiry was scheduled (no `due_at`), through the `due` index."""
+        return list(self.collection.find({"state": {"$in": list(states.LIVE_REGISTRATION)}, "due_at": None},
+                                         {"decision": 1, "state": 1}).limit(limit))
+
+    def schedule_expiry(self, case: dict, expires_at: dt.datetime, reminders: tuple[Reminder, ...]) -> bool:
+        """Give a registration issued before expiry was scheduled its expiry and reminders (once)."""
+        return self.collection.update_one({"_id": case["_id"], "state": case["state"], "due_at": None},
+                                          {"$set": expiry_fields(expires_at, reminders)}).matched_count == 1
+
+    def record_reminder(self, case: dict, remaining: tuple[Reminder, ...], audit: dict, event: dict) -> bool:
+        """Note that the reminder due on the case was sent (`event`, through the outbox), leaving `remaining`;
+        only while the case is still as read (its state and `due_at`), so two schedulers send it once."""
+        update = {"$set": {**expiry_fields(case["expires_at"], remaining), "updated_at": audit["at"]},
+                  "$push": {"audit": audit}}
+        return self.collection.update_one({"_id": case["_id"], "state": case["state"], "due_at": case["due_at"]},
+                                          outbox.with_events(update, [event])).matched_count == 1
+
     def fill_missing_search_tokens(self, batch: int = 500) -> int:
         """Give the cases stored before `search_tokens` existed their tokens, so the queue's search finds
         them; how many were filled. Cheap when none are missing (an index lookup)."""
@@ -171,10 +196,21 @@ def _transition_update(change: Transition) -> tuple[dict, dict]:
         changes["checks"] = change.checks
     if change.decision is not None:
         changes["decision"] = change.decision
+    if change.expiry is not None:
+        changes.update(expiry_fields(change.expiry.expires_at, change.expiry.reminders,
+                                     expired=change.to_state == states.EXPIRED))
     case = change.case
     update = {"$set": changes, "$push": {"audit": change.audit}}
     return ({"_id": case["_id"], "state": case["state"], "version": case["version"]},
             outbox.with_events(update, change.events) if change.events else update)
+
+
+def expiry_fields(expires_at: dt.datetime, reminders: tuple[Reminder, ...], expired: bool = False) -> dict:
+    """A registration's `expires_at`, the reminders still to send, and `due_at`: when the scheduler next has
+    something to do for it (the next reminder, else the expiry; None once expired), under the `due` index."""
+    return {"expires_at": expires_at,
+            "reminders": [{"days_before": r.days_before, "at": r.at} for r in reminders],
+            "due_at": None if expired else (reminders[0].at if reminders else expires_at)}
 
 
 def queue_filter(states_wanted: list[str], after: tuple | None, name_or_id: str | None) -> dict:

@@ -31,6 +31,8 @@ INDEXES = {
         # Sparse: only approved cases have one (a partial index did the same, and cost more per write here).
         IndexModel([("decision.registration_number", ASCENDING)], name="registration_number", unique=True,
                    sparse=True),
+        # The scheduler's registrations with a reminder or their expiry due (one field for both: one index).
+        IndexModel([("state", ASCENDING), ("due_at", ASCENDING)], name="due"),
     ],
     TOKENS: [
         # Expired API tokens are deleted by the server (about once a minute); find_token refuses them before.

@@ -2,9 +2,13 @@
 import dataclasses
 import datetime as dt
 
+from verification.domain.registration import Expiry
+
 CHECKING, IN_REVIEW, APPROVED, REJECTED, WITHDRAWN = "checking", "in_review", "approved", "rejected", "withdrawn"
-# the registration lifecycle's (domainkit.lifecycle): approved in principle with its fee due; the fee not paid in time
-AWAITING_PAYMENT, LAPSED = "awaiting_payment", "lapsed"
+# the registration lifecycle's (domainkit.lifecycle): approved in principle with its fee due; the fee not paid in time;
+# the registration's validity ended
+AWAITING_PAYMENT, LAPSED, EXPIRED = "awaiting_payment", "lapsed", "expired"
+LIVE_REGISTRATION = (APPROVED,)  # a registration that reminders and expiry apply to
 OPEN = (CHECKING, IN_REVIEW)  # an amendment or withdrawal still applies
 # another application with this CNIC is a duplicate
 HOLDS_IDENTITY = (CHECKING, IN_REVIEW, AWAITING_PAYMENT, APPROVED)
@@ -28,6 +32,7 @@ class Transition:
     events: list[dict]  # published through the case's outbox, written with the change
     checks: list[dict] | None = None  # the checks' results, when they ran
     decision: dict | None = None  # for an approval or rejection
+    expiry: Expiry | None = None  # for a registration: when it expires, the reminders before it
 
 
 class OtherCases:

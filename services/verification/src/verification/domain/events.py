@@ -11,6 +11,8 @@ FLAGGED, REJECTED = "ApplicationFlagged", "ApplicationRejected"
 # issued once the fee is paid, or the lapse when it is not
 APPROVED_IN_PRINCIPLE = "ApplicationApprovedInPrinciple"
 REGISTRATION_ISSUED, LAPSED = "RegistrationIssued", "ApplicationLapsed"
+# a registration's end: a reminder before its expiry (for notification only; no status moves), then the expiry
+EXPIRING, EXPIRED = "RegistrationExpiring", "RegistrationExpired"
 PROFILE_FIELDS = ("full_name", "city", "province", "skills", "platforms", "headline")
 
 

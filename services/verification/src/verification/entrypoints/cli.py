@@ -6,6 +6,9 @@
     reactivate-reviewer NAME                             the account may sign in again
     reset-password NAME                                  a new password (from REVIEWER_PASSWORD or a prompt);
                                                          the old one and its sessions and tokens stop working
+    expire-registrations                                 send the expiry reminders due and expire the
+                                                         registrations past their validity, now (what the
+                                                         scheduler does every EXPIRY_SWEEP_SECONDS)
     replay-dead-letters                                  re-run dead-lettered application events
     settings                                             the settings in force
 
@@ -18,7 +21,7 @@ import sys
 from servicekit.process import operator_cli
 from verification.bootstrap import application_event_handler, verification_for
 from verification.config import Config
-from verification.service_layer import reviewers
+from verification.service_layer import expiry, reviewers
 from verification.service_layer.handlers import GROUP
 from verification.service_layer.reviewers import ROLES, InvalidAccount, create_reviewer
 
@@ -77,7 +80,16 @@ def run_reset_password(args, config: Config) -> None:
     print(f"new password set for {args.username}; its sessions and tokens are ended")
 
 
+def run_expire_registrations(args, config: Config) -> None:
+    done = expiry.sweep(verification_for(config))
+    print(f"{done.reminded} expiry reminders sent, {done.expired} registrations expired, {done.scheduled} earlier "
+          "registrations given their expiry")
+
+
 COMMANDS = {
+    "expire-registrations": (lambda commands: commands.add_parser(
+        "expire-registrations", help="send the expiry reminders due and expire the registrations past their "
+                                     "validity, now (what the scheduler does)"), run_expire_registrations),
     "create-reviewer": (add_create_reviewer, run_create_reviewer),
     "deactivate-reviewer": (_account_command("deactivate-reviewer", "deactivate a reviewer account: it cannot "
                                              "sign in and its sessions and tokens stop working"),

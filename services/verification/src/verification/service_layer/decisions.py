@@ -16,6 +16,7 @@ from verification.domain import checks as rules
 from verification.domain import events
 from verification.domain.case import SYSTEM, OtherCases, Transition, audit_entry
 from verification.domain.facts import ApplicationFacts
+from verification.domain.registration import expiry_of
 from verification.service_layer.dependencies import Dependencies
 from verification.service_layer.intake_events import unseal_application
 
@@ -126,18 +127,19 @@ def approve(deps: Dependencies, case: dict, facts: ApplicationFacts, actor: str,
 def register(deps: Dependencies, case: dict, facts: ApplicationFacts, actor: str, note: str, approval: Approval,
              event_type: str, action: str, caused_by: dict | None = None,
              checks: list[dict] | None = None) -> Transition:
-    """The case registered under `approval`'s number, valid for REGISTRATION_VALIDITY_DAYS from its date, with
-    `event_type` carrying what intake, notification and the directory need (RegistrationIssued once the fee
-    is paid)."""
-    valid_until = (approval.at.date() + dt.timedelta(days=deps.validity_days)).isoformat()
+    """The case registered under `approval`'s number, valid for REGISTRATION_VALIDITY_DAYS from then (with its
+    reminders before the expiry: domain.registration), with `event_type` carrying what intake, notification
+    and the directory need (RegistrationIssued once the fee is paid)."""
+    expiry = expiry_of(approval.at, deps.validity_days, deps.reminder_days)
+    valid_until = expiry.valid_until.isoformat()
     event = events.decision_event(event_type, case, [], contact_of(deps, facts), caused_by,
                                   registration_number=approval.number, valid_until=valid_until,
-                                  approved_at=approval.at.isoformat(), profile=events.profile_of(case),
-                                  listed=bool(case["public"].get("listed")))
+                                  expires_at=expiry.expires_at.isoformat(), approved_at=approval.at.isoformat(),
+                                  profile=events.profile_of(case), listed=bool(case["public"].get("listed")))
     decision = decision_record(states.APPROVED, actor, approval.at, [], registration_number=approval.number,
                                valid_until=valid_until)
     return Transition(case, states.APPROVED, [], audit_entry(actor, action, f"{note}; {approval.number}", approval.at),
-                      [event], checks=checks, decision=decision)
+                      [event], checks=checks, decision=decision, expiry=expiry)
 
 
 def reject(deps: Dependencies, case: dict, facts: ApplicationFacts, actor: str, reasons: list[str],

@@ -41,6 +41,14 @@ class Cases(Protocol):
     def queue(self, states: list[str], limit: int, after: tuple | None = None,
               name_or_id: str | None = None) -> list[dict]: ...
 
+    def due_registrations(self, now: dt.datetime, limit: int) -> list[dict]: ...
+
+    def record_reminder(self, case: dict, remaining: tuple, audit: dict, event: dict) -> bool: ...
+
+    def unscheduled_registrations(self, limit: int) -> list[dict]: ...
+
+    def schedule_expiry(self, case: dict, expires_at: dt.datetime, reminders: tuple) -> bool: ...
+
 
 class RegistrationNumbers(Protocol):
     def next(self, year: int) -> int: ...
@@ -91,7 +99,8 @@ class Dependencies:
     index_key: bytes  # the blind indexes' key (domainkit.people)
     disposable_domains: frozenset[str] = frozenset()
     blocklist: frozenset[str] = frozenset()  # "cnic:…", "email:…", "mobile:…", "domain:…"
-    validity_days: int = 365  # how long a registration is valid
+    validity_days: float = 365  # how long a registration is valid
+    reminder_days: tuple[float, ...] = (30, 7)  # reminders this long before a registration expires
     token_ttl_hours: int = 12  # lifetime of a reviewer's API token
     clock: Callable[[], dt.datetime] = utc_now
 

@@ -24,6 +24,8 @@ class SearchQuerySchema(Schema):
     province = fields.String(load_default=None, validate=validate.OneOf(PROVINCES))
     city = fields.String(load_default=None, validate=validate.Length(min=1, max=60))
     platform = fields.String(load_default=None, validate=validate.OneOf(PLATFORMS))
+    include_expired = fields.Boolean(load_default=False, metadata={
+        "description": "also registrations whose validity ended (left out by default)"})
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_LIMIT))
     cursor = fields.String(load_default=None, validate=[validate.Length(max=300), lambda c: _is_cursor(c)])
 
