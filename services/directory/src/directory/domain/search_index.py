@@ -21,9 +21,9 @@ p99 118 ms, 248 searches/s with the machine loaded by other work (before: p50 63
 
 How it works:
 - every searchable listing (listed, not revoked) has a *slot*; an expired one keeps its slot, and a
-  bitset of the expired slots leaves them out of a search unless it asks for them; slots `[0, sorted_upto)` were
-  given in name order when the index was loaded, later ones are appended (a tail, sorted per
-  query; `needs_compacting` says when to load a fresh index);
+  bitset of the expired slots leaves them out of a search unless it asks for them; slots
+  `[0, sorted_upto)` were given in name order when the index was loaded, later ones are appended
+  (a tail, sorted per query; `needs_compacting` says when to load a fresh index);
 - a filter value (province, normalised city, skill, platform) keeps a bitset (a Python int) of
   its slots, so a combination of filters is an AND, a total is a bit count, and the facet
   counts of a result are one AND and one bit count per value;

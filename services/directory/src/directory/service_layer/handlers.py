@@ -1,8 +1,9 @@
 """Projecting verification's decisions into the public listings (idempotent and order-safe).
 
 Approvals (ApplicationApproved of the one-stage approval, RegistrationIssued once the fee is paid)
-create or refresh a listing; `RegistrationRevoked` {registration_number} marks
-one revoked, `RegistrationExpired` one expired (search leaves it out unless asked). Other decisions (flagged, rejected) concern no registration and change nothing.
+create or refresh a listing; `RegistrationRevoked` {registration_number} marks one revoked,
+`RegistrationExpired` one expired (search leaves it out unless asked). Other decisions (flagged,
+rejected) concern no registration and change nothing.
 Each write stores the topic position of its event with the listing (see ListingRepository).
 """
 from directory.domain.listing import EXPIRED_EVENT, LISTING_EVENTS, REVOKED_EVENT, NotADecision, listing_from_approval
