@@ -25,8 +25,8 @@ python3 "$ROOT/deploy/local/make_secrets.py" "$SECRETS_FILE"
 source "$SECRETS_FILE"
 # Payments knows one bill aggregator locally, the bank sandbox, by the sandbox's generated key.
 export AGGREGATOR_KEYS="${AGGREGATOR_KEYS:-sandbox:$SANDBOX_AGGREGATOR_KEY}"
-# The verification scheduler looks for reminders and expiries due every 5 s here (60 s by default), so a test's
-# registration valid for a minute or two expires on time.
-export EXPIRY_SWEEP_SECONDS="${EXPIRY_SWEEP_SECONDS:-5}"
+# The schedulers look for what is due every 5 s here (60 s by default), so a test's registration valid for a
+# minute or two, or its voucher payable for one, expires on time.
+export EXPIRY_SWEEP_SECONDS="${EXPIRY_SWEEP_SECONDS:-5}" VOUCHER_SWEEP_SECONDS="${VOUCHER_SWEEP_SECONDS:-5}"
 # The services and tools reach DocumentDB's gateway with the generated password (SCRAM-SHA-256).
 export MONGODB_URI="${MONGODB_URI:-mongodb://$MONGODB_USERNAME:$MONGODB_PASSWORD@127.0.0.1:$MONGODB_PORT/?authSource=admin}"

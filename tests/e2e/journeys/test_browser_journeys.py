@@ -1,6 +1,8 @@
-"""The three journeys an applicant and a reviewer take, in headless Chromium against the running stack:
-approved in principle automatically, the fee voucher paid at the bank sandbox's page and registered;
-flagged and approved by a reviewer in the console, then paid; rejected with reasons."""
+"""The journeys applicants and a reviewer take, in headless Chromium against the running stack: approved
+in principle automatically, the fee voucher paid at the bank sandbox's page and registered; the voucher
+left unpaid until it lapses, and the same person applying again; flagged and approved by a reviewer in
+the console, then paid; rejected with reasons."""
+import dataclasses
 import io
 import os
 import re
@@ -15,6 +17,7 @@ from support.browser import Applicant, apply_in_browser, status_in_browser
 from support.directory import latin_word
 from support.intake import random_cnic, unique_mobile
 from support.mail import mails_to, parts
+from support.redeploy import redeployed
 from support.verification import PASSWORD, create_reviewer
 
 
@@ -94,6 +97,30 @@ def test_applicant_pays_the_voucher_is_registered_and_the_certificate_qr_opens_t
     page.goto(qr.text)
     assert page.get_attribute("#verdict", "data-status") == "valid"
     assert applicant.full_name in page.inner_text("#verdict")
+
+
+def test_the_voucher_lapses_unpaid_and_the_same_person_applies_again(page, stack, wait_for):
+    # payments issues this applicant's voucher payable for 45 seconds (FEE_DUE_DAYS, shortened as tests may)
+    with redeployed(stack, "payments:payments-worker", "payments.entrypoints.worker", FEE_DUE_DAYS=str(45 / 86_400)):
+        applicant = apply_in_browser(page, stack, new_applicant())
+        voucher_number = voucher_on_the_status_page(page, stack, applicant, wait_for)
+
+    wait_for(lambda: httpx.get(stack.url("intake", f"/api/v1/applications/{applicant.application_id}/status"))
+             .json()["status"] == "lapsed", timeout=120, interval=1, message="the application to lapse")
+    status_in_browser(page, stack, applicant, "lapsed", wait_for)
+    assert page.inner_text("#voucher-status").strip() == "expired"
+    lapsed_mail = mail_with(applicant.email, "lapsed", wait_for)
+    assert "was not paid by its due date" in parts(lapsed_mail)["text/plain"].get_content()
+
+    page.goto(SANDBOX_URL + "/")  # the bank can no longer take the fee
+    page.fill("#number", voucher_number)
+    page.click("button:has-text('Look up')")
+    assert "expired" in page.inner_text("body")
+
+    # the CNIC is free again: the same person applies once more, and is approved in principle
+    again = apply_in_browser(page, stack, dataclasses.replace(applicant, application_id="", access_code=""))
+    assert again.application_id != applicant.application_id
+    assert voucher_on_the_status_page(page, stack, again, wait_for) != voucher_number
 
 
 def sign_in_to_console(page, stack, username: str) -> None:

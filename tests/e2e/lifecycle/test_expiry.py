@@ -3,9 +3,6 @@ with a validity of 100 seconds and reminders 60 and 30 seconds before it (the se
 an applicant is registered under them, and the supervised worker comes back. The scheduler then sends
 each reminder once, and expires the registration once: intake shows `expired` with the number, verify
 says `expired`, search leaves the freelancer out unless asked, and the registrant is told."""
-import os
-import subprocess
-import sys
 import time
 
 import httpx
@@ -13,31 +10,22 @@ import pytest
 
 from eventkit.mongo import get_database
 from support.directory import latin_word
-from support.intake import bearer, client_from_own_address, secrets_env
-from support.local_stack import LOCAL
+from support.intake import bearer, client_from_own_address
 from support.mail import mails_to, sms_to
+from support.redeploy import redeployed
 from support.traffic import application_of_kind
 
 SECONDS = 1 / 86_400  # the settings are in days
-WORKER = "verification:verification-worker"
 
 
 @pytest.fixture
 def short_validity_worker(stack):
     """Verification's worker with a 100 s validity and reminders 60 and 30 s before, in the supervised
-    worker's slot (the same static group member, as a redeploy), put back afterwards."""
-    stack.supervisorctl("stop", WORKER)
-    env = {**os.environ, **secrets_env(), "SUPERVISOR_PROCESS_NAME": WORKER.split(":")[1],
-           "REGISTRATION_VALIDITY_DAYS": str(100 * SECONDS), "EXPIRY_REMINDER_DAYS": f"{60 * SECONDS},{30 * SECONDS}"}
-    with open(LOCAL / "logs" / "test-short-validity-worker.log", "w") as log:
-        worker = subprocess.Popen([sys.executable, "-m", "verification.entrypoints.worker"], env=env, stdout=log,
-                                  stderr=subprocess.STDOUT)
-        try:
-            yield
-        finally:
-            worker.terminate()
-            worker.wait(timeout=60)
-            stack.supervisorctl("start", WORKER)
+    worker's slot, put back afterwards."""
+    with redeployed(stack, "verification:verification-worker", "verification.entrypoints.worker",
+                    REGISTRATION_VALIDITY_DAYS=str(100 * SECONDS),
+                    EXPIRY_REMINDER_DAYS=f"{60 * SECONDS},{30 * SECONDS}"):
+        yield
 
 
 def status_of(stack, application_id: str, token: str) -> dict:

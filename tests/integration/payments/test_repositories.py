@@ -71,8 +71,8 @@ def test_an_issued_voucher_is_one_document_with_its_event_and_reads_back_as_issu
     document = stored(database, voucher.number)
     assert {k: v for k, v in document.items() if k not in ("outbox", "outbox_pending", "revision")} == {
         "_id": number(1), "application_id": "app1", "fee_cycle": rules.REGISTRATION, "payer_name": "Ayesha Khan",
-        "amount": 1000, "issued_at": START, "due_date": "2026-03-15", "status": rules.UNPAID, "updated_at": START,
-        "paid_at": None, "aggregator_id": None, "transaction_id": None}
+        "amount": 1000, "issued_at": START, "due_date": "2026-03-15", "due_at": dt.datetime(2026, 3, 16, tzinfo=UTC),
+        "status": rules.UNPAID, "updated_at": START, "paid_at": None, "aggregator_id": None, "transaction_id": None}
     assert event_types(document) == [events.VOUCHER_ISSUED] and document["outbox"][0]["state"] == PENDING
     assert (document["outbox_pending"], document["revision"]) == (True, 1)
     assert deps.vouchers.get(number(2)) is None and deps.vouchers.get_by_application("app2", "registration") is None
@@ -230,7 +230,7 @@ def test_a_withdrawal_cancels_the_unpaid_voucher_and_stops_a_later_one(deps, dat
     assert database["vouchers"].count_documents({}) == 1
 
 
-def test_unpaid_vouchers_due_before_a_day_come_earliest_due_first(deps):
+def test_unpaid_vouchers_no_longer_payable_come_earliest_due_first(deps):
     issued = {}
     for application, day in [("a", 5), ("b", 1), ("c", 3), ("d", 1), ("e", 9), ("f", 2), ("g", 3)]:
         deps.clock.now = START + dt.timedelta(days=day)
@@ -238,13 +238,22 @@ def test_unpaid_vouchers_due_before_a_day_come_earliest_due_first(deps):
     vouchers.cancel_for_withdrawal(deps, "f")
     aggregator.payment(deps, "bank1", issued["g"].number, 1000, deps.clock.now, "T-g")
     # due dates: b, d 03-16; c 03-18; a 03-20; e 03-24 (f cancelled, g paid)
-    day = dt.date(2026, 3, 21)
-    found = deps.vouchers.unpaid_due_before(day, 10)
+    at = dt.datetime(2026, 3, 21, tzinfo=UTC)
+    found = deps.vouchers.unpaid_payable_until_before(at, 10)
     assert [v.application_id for v in found] == ["b", "d", "c", "a"]
     assert [v.due_date for v in found] == sorted(v.due_date for v in found)
     assert found == [deps.vouchers.get(v.number) for v in found]
-    assert [v.application_id for v in deps.vouchers.unpaid_due_before(day, 2)] == ["b", "d"]
-    assert deps.vouchers.unpaid_due_before(dt.date(2026, 3, 16), 10) == []  # due on the day itself: not before it
-    assert expiry.expire_due(deps, dt.datetime(2026, 3, 21, 0, 0, tzinfo=UTC)) == 4
-    assert expiry.expire_due(deps, dt.datetime(2026, 3, 21, 0, 0, tzinfo=UTC)) == 0
-    assert deps.vouchers.unpaid_due_before(dt.date(2026, 4, 1), 10) == [deps.vouchers.get(issued["e"].number)]
+    assert [v.application_id for v in deps.vouchers.unpaid_payable_until_before(at, 2)] == ["b", "d"]
+    on_the_due_date = dt.datetime(2026, 3, 16, 23, 59, tzinfo=UTC)
+    assert deps.vouchers.unpaid_payable_until_before(on_the_due_date, 10) == []  # payable through the whole day
+    assert expiry.expire_due(deps, at) == 4
+    assert expiry.expire_due(deps, at) == 0
+    assert deps.vouchers.unpaid_payable_until_before(dt.datetime(2026, 4, 1, tzinfo=UTC), 10) == \
+        [deps.vouchers.get(issued["e"].number)]
+
+
+def test_vouchers_kept_before_due_at_are_given_the_end_of_their_due_date(deps, database):
+    voucher = vouchers.issue(deps, "a", "Payer a")
+    database["vouchers"].update_one({"_id": voucher.number}, {"$unset": {"due_at": ""}})  # as earlier versions kept it
+    assert deps.vouchers.fill_missing_due_at(10) == 1 and deps.vouchers.fill_missing_due_at(10) == 0
+    assert deps.vouchers.get(voucher.number) == voucher

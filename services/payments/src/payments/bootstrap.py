@@ -33,7 +33,9 @@ def payments_for(config: Config) -> Dependencies:
         settings = load_settings(config)
         db = get_database(config.mongodb_uri, config.mongodb_database)
         ensure_indexes(db, INDEXES)
-        _built[key] = Dependencies(vouchers=VoucherRepository(db), transactions=TransactionRepository(db),
+        vouchers = VoucherRepository(db)
+        vouchers.drop_retired_index()
+        _built[key] = Dependencies(vouchers=vouchers, transactions=TransactionRepository(db),
                                    withdrawals=WithdrawalRepository(db), settings=settings)
     return _built[key]
 

@@ -11,7 +11,8 @@ class Config(BaseConfig):
     biller_code: str = setting("BILLER_CODE", "7711", "the board's 4-digit biller code at the bill aggregator; "
                                "the first digits of every voucher number")
     fee_amount: int = setting("FEE_AMOUNT", 1000, "the registration fee, in whole rupees")
-    fee_due_days: int = setting("FEE_DUE_DAYS", 14, "days from a voucher's issue to the last day it may be paid")
+    fee_due_days: float = setting("FEE_DUE_DAYS", 14.0, "days from a voucher's issue to the last day it may be paid "
+                                  "(a fraction of a day: payable exactly that long, for tests)")
     voucher_sweep_seconds: float = setting("VOUCHER_SWEEP_SECONDS", 60.0, "how often the scheduler looks for unpaid "
                                            "vouchers past their due date")
     aggregator_keys: str = setting("AGGREGATOR_KEYS", "", "the bill aggregators allowed to call the API and their "

@@ -64,10 +64,16 @@ class FakeVouchers:
     def cancel(self, number, at, event):
         return self._move_unpaid(number, event, status=rules.CANCELLED, updated_at=at)
 
-    def unpaid_due_before(self, day, limit):
-        due = sorted((v for v in self.vouchers.values() if v.status == rules.UNPAID and v.due_date < day),
-                     key=lambda v: (v.due_date, v.number))
+    def unpaid_payable_until_before(self, at, limit):
+        due = sorted((v for v in self.vouchers.values() if v.status == rules.UNPAID and v.due_at is not None
+                      and v.due_at <= at), key=lambda v: (v.due_at, v.number))
         return due[:limit]
+
+    def fill_missing_due_at(self, limit):
+        missing = [v for v in self.vouchers.values() if v.status == rules.UNPAID and v.due_at is None][:limit]
+        for voucher in missing:
+            self.vouchers[voucher.number] = dataclasses.replace(voucher, due_at=rules.payable_until(voucher))
+        return len(missing)
 
     def of_type(self, event_type):
         return [e for e in self.events if e["event_type"] == event_type]

@@ -1,7 +1,10 @@
 """The scheduler's expiry: every unpaid voucher past its due date becomes expired with VoucherExpired,
 exactly once however often it runs, in batches; paid, cancelled and not-yet-due vouchers are left alone,
 and a payment that lands first wins."""
+import dataclasses
 import datetime as dt
+
+import pytest
 
 from payments.domain import events
 from payments.domain import vouchers as rules
@@ -80,3 +83,21 @@ def test_a_full_batch_that_moved_meanwhile_stops_the_run_and_the_next_run_sees_t
     assert deps.vouchers.get(first.number).status == rules.CANCELLED
     assert deps.vouchers.get(second.number).status == rules.UNPAID
     assert expiry.expire_due(deps) == 1 and deps.vouchers.get(second.number).status == rules.EXPIRED
+
+
+def test_a_due_time_of_seconds_for_tests_ends_exactly_then(deps, clock):
+    deps = dataclasses.replace(deps, settings=dataclasses.replace(deps.settings, fee_due_days=60 / 86_400))
+    voucher = vouchers.issue(deps, "app1", "A")
+    assert voucher.due_at == clock.now + dt.timedelta(seconds=60) and voucher.due_date == clock.now.date()
+    assert expiry.expire_due(deps, clock.now + dt.timedelta(seconds=59)) == 0
+    with pytest.raises(rules.Refused, match="payable until"):
+        aggregator.payment(deps, "agg", voucher.number, 1000, clock.now + dt.timedelta(seconds=61), "t1")
+    assert expiry.expire_due(deps, clock.now + dt.timedelta(seconds=60)) == 1
+
+
+def test_a_voucher_kept_before_due_at_is_given_the_end_of_its_due_date(deps, clock):
+    voucher = vouchers.issue(deps, "app1", "A")
+    deps.vouchers.vouchers[voucher.number] = dataclasses.replace(voucher, due_at=None)  # as earlier versions kept it
+    assert expiry.expire_due(deps, dt.datetime(2026, 3, 15, 23, 59, tzinfo=UTC)) == 0
+    assert deps.vouchers.get(voucher.number).due_at == dt.datetime(2026, 3, 16, tzinfo=UTC)
+    assert expiry.expire_due(deps, dt.datetime(2026, 3, 16, tzinfo=UTC)) == 1

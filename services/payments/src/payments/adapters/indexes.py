@@ -17,7 +17,7 @@ INDEXES = {
         # (adapters/vouchers.py: a second insert is refused, AlreadyIssued); also get_by_application.
         IndexModel([("application_id", ASCENDING), ("fee_cycle", ASCENDING)], name=APPLICATION_INDEX, unique=True),
         # The scheduler's unpaid vouchers due before a day, earliest due first, by number among one day's
-        # (unpaid_due_before): `_id` last, so the index gives the whole order and no sort is made in memory.
-        IndexModel([("status", ASCENDING), ("due_date", ASCENDING), ("_id", ASCENDING)], name=DUE_INDEX),
+        # (unpaid_payable_until_before): `_id` last, so the index gives the whole order and no sort is made in memory.
+        IndexModel([("status", ASCENDING), ("due_at", ASCENDING), ("_id", ASCENDING)], name=DUE_INDEX),
     ],
 }

@@ -2,7 +2,8 @@
 carrying its own outbox (eventkit.outbox).
 
     {_id: "7711000000000013", application_id, fee_cycle, payer_name, amount (int rupees),
-     issued_at (datetime), due_date ("YYYY-MM-DD"), status, updated_at (datetime),
+     issued_at (datetime), due_date ("YYYY-MM-DD"), due_at (datetime: when it stops being payable),
+     status, updated_at (datetime),
      paid_at, aggregator_id, transaction_id (null until paid), outbox, outbox_pending, revision}
 
 Every change is ONE write of that document with the event it causes: the insert that issues a voucher
@@ -22,11 +23,13 @@ from pymongo.errors import DuplicateKeyError
 
 from eventkit import outbox
 from payments.adapters.times import read_day, read_time, stored_day, stored_time
-from payments.domain.vouchers import CANCELLED, EXPIRED, PAID, UNPAID, AlreadyIssued, NumberTaken, Transaction, Voucher
+from payments.domain.vouchers import (CANCELLED, EXPIRED, PAID, UNPAID, AlreadyIssued, NumberTaken, Transaction, Voucher,
+                                      end_of_day)
 
 COLLECTION = "vouchers"
 APPLICATION_INDEX = "application_fee_cycle"  # unique (application_id, fee_cycle) (adapters/indexes.py)
-DUE_INDEX = "status_due_date"  # (status, due_date, _id): the scheduler's unpaid vouchers, earliest due first
+DUE_INDEX = "status_due_at"  # (status, due_at, _id): the scheduler's unpaid vouchers, earliest due first
+RETIRED_INDEX = "status_due_date"  # (status, due_date, _id): what the scheduler's query used before `due_at`
 VOUCHER_FIELDS = {"outbox": 0, "outbox_pending": 0, "revision": 0}  # a voucher without its outbox, which only grows
 _UNPAID = {"status": UNPAID}
 
@@ -45,7 +48,7 @@ def violates_application_index(error: DuplicateKeyError) -> bool:
 def to_document(voucher: Voucher) -> dict:
     return {"_id": voucher.number, "application_id": voucher.application_id, "fee_cycle": voucher.fee_cycle,
             "payer_name": voucher.payer_name, "amount": voucher.amount, "issued_at": stored_time(voucher.issued_at),
-            "due_date": stored_day(voucher.due_date), "status": voucher.status,
+            "due_date": stored_day(voucher.due_date), "due_at": stored_time(voucher.due_at), "status": voucher.status,
             "updated_at": stored_time(voucher.updated_at), "paid_at": stored_time(voucher.paid_at),
             "aggregator_id": voucher.aggregator_id, "transaction_id": voucher.transaction_id}
 
@@ -56,7 +59,7 @@ def from_document(document: dict) -> Voucher:
                    issued_at=read_time(document["issued_at"]), due_date=read_day(document["due_date"]),
                    status=document["status"], updated_at=read_time(document["updated_at"]),
                    paid_at=read_time(document.get("paid_at")), aggregator_id=document.get("aggregator_id"),
-                   transaction_id=document.get("transaction_id"))
+                   transaction_id=document.get("transaction_id"), due_at=read_time(document.get("due_at")))
 
 
 class VoucherRepository:
@@ -101,9 +104,24 @@ class VoucherRepository:
         return outbox.update_with_events(self.vouchers, {"_id": number, **_UNPAID},
                                          {"$set": {"status": CANCELLED, "updated_at": stored_time(at)}}, [event])
 
-    def unpaid_due_before(self, day: dt.date, limit: int) -> list[Voucher]:
-        """Up to `limit` unpaid vouchers whose due date is before `day`, earliest due first (by number among
-        those due on one day): one bounded read of the (status, due_date, _id) index."""
-        cursor = (self.vouchers.find({**_UNPAID, "due_date": {"$lt": stored_day(day)}}, VOUCHER_FIELDS)
-                  .sort([("due_date", ASCENDING), ("_id", ASCENDING)]).limit(limit))
+    def unpaid_payable_until_before(self, at: dt.datetime, limit: int) -> list[Voucher]:
+        """Up to `limit` unpaid vouchers no longer payable at `at`, earliest due first (by number among those
+        due at one time): one bounded read of the (status, due_at, _id) index."""
+        cursor = (self.vouchers.find({**_UNPAID, "due_at": {"$lte": stored_time(at)}}, VOUCHER_FIELDS)
+                  .sort([("due_at", ASCENDING), ("_id", ASCENDING)]).limit(limit))
         return [from_document(document) for document in cursor.batch_size(limit)]
+
+    def drop_retired_index(self) -> None:
+        """Drop the index the scheduler's query used before vouchers kept `due_at` (each index costs every write)."""
+        if RETIRED_INDEX in self.vouchers.index_information():
+            self.vouchers.drop_index(RETIRED_INDEX)
+
+    def fill_missing_due_at(self, limit: int) -> int:
+        """Give up to `limit` unpaid vouchers kept before `due_at` existed theirs (the end of their due date),
+        so the scheduler finds them; how many. Through the same index (`due_at` null); cheap when none."""
+        filled = 0
+        for document in self.vouchers.find({**_UNPAID, "due_at": None}, {"due_date": 1}).limit(limit):
+            filled += self.vouchers.update_one(
+                {"_id": document["_id"], **_UNPAID, "due_at": None},
+                {"$set": {"due_at": stored_time(end_of_day(read_day(document["due_date"])))}}).matched_count
+        return filled

@@ -10,7 +10,9 @@ often an event or request repeats. One voucher is issued per application and fee
 (`fee_cycle`: REGISTRATION for the first registration's fee), under a number of domainkit.vouchers.
 
 A voucher is payable through the whole of its due date, which ends at midnight UTC (05:00 in
-Pakistan: a few hours' lenience, never a refusal on the due date itself). Past it an unpaid voucher
+Pakistan: a few hours' lenience, never a refusal on the due date itself): that moment is kept as its
+`due_at`. A due time of a fraction of a day (`FEE_DUE_DAYS`, for tests that cannot wait a day) ends
+exactly that long after the issue. Past it an unpaid voucher
 is expired whether or not the scheduler has marked it yet, so what the aggregator is told never
 depends on when the scheduler last ran. Money is integer rupees.
 """
@@ -68,6 +70,7 @@ class Voucher:
     updated_at: dt.datetime
     paid_at: dt.datetime | None = None  # as the aggregator reported it
     aggregator_id: str | None = None  # who collected the payment
+    due_at: dt.datetime | None = None  # when it stops being payable; None: kept before it was (the due date's end)
     transaction_id: str | None = None  # the aggregator's id of the payment
 
 
@@ -102,11 +105,18 @@ def random_serial() -> int:
 
 
 def new_voucher(number: str, application_id: str, fee_cycle: str, payer_name: str, amount: int,
-                issued_at: dt.datetime, due_days: int) -> Voucher:
-    """An unpaid voucher issued at `issued_at`, due `due_days` days after that day (UTC)."""
+                issued_at: dt.datetime, due_days: float) -> Voucher:
+    """An unpaid voucher issued at `issued_at`, payable to the end of the day (UTC) `due_days` days after
+    that day; a fraction of a day (tests) makes it payable exactly that long."""
+    if float(due_days).is_integer():
+        due_date = utc_day(issued_at) + dt.timedelta(days=int(due_days))
+        due_at = end_of_day(due_date)
+    else:
+        due_at = issued_at + dt.timedelta(days=due_days)
+        due_date = utc_day(due_at - dt.timedelta(microseconds=1))
     return Voucher(number=number, application_id=application_id, fee_cycle=fee_cycle, payer_name=payer_name,
-                   amount=amount, issued_at=issued_at, due_date=utc_day(issued_at) + dt.timedelta(days=due_days),
-                   status=UNPAID, updated_at=issued_at)
+                   amount=amount, issued_at=issued_at, due_date=due_date, status=UNPAID, updated_at=issued_at,
+                   due_at=due_at)
 
 
 def utc_day(at: dt.datetime) -> dt.date:
@@ -114,9 +124,15 @@ def utc_day(at: dt.datetime) -> dt.date:
     return at.astimezone(dt.timezone.utc).date()
 
 
+def end_of_day(day: dt.date) -> dt.datetime:
+    """Midnight UTC after `day`."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=dt.timezone.utc)
+
+
 def payable_until(voucher: Voucher) -> dt.datetime:
-    """The end of the voucher's due date: midnight UTC after it."""
-    return dt.datetime.combine(voucher.due_date + dt.timedelta(days=1), dt.time(0), tzinfo=dt.timezone.utc)
+    """When the voucher stops being payable: its `due_at`, or for one kept before that was, the end of its
+    due date."""
+    return voucher.due_at or end_of_day(voucher.due_date)
 
 
 def is_expired(voucher: Voucher, now: dt.datetime) -> bool:

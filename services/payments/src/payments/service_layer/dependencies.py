@@ -40,8 +40,11 @@ class Vouchers(Protocol):
     def cancel(self, number: str, at: dt.datetime, event: dict) -> bool:
         """Unpaid → cancelled, with VoucherCancelled; False, changing nothing, when it is not unpaid."""
 
-    def unpaid_due_before(self, day: dt.date, limit: int) -> list[Voucher]:
-        """Up to `limit` unpaid vouchers whose due date is before `day`, earliest due first."""
+    def unpaid_payable_until_before(self, at: dt.datetime, limit: int) -> list[Voucher]:
+        """Up to `limit` unpaid vouchers no longer payable at `at` (by `due_at`), earliest due first."""
+
+    def fill_missing_due_at(self, limit: int) -> int:
+        """Give up to `limit` unpaid vouchers kept before `due_at` was their due date's end; how many."""
 
 
 class Transactions(Protocol):
@@ -72,14 +75,14 @@ class Settings:
     days from issue to the last day it may be paid."""
     biller_code: str
     fee_amount: int = 1000  # FEE_AMOUNT
-    fee_due_days: int = 14  # FEE_DUE_DAYS
+    fee_due_days: float = 14  # FEE_DUE_DAYS (a fraction of a day only for tests: see domain.vouchers)
 
     def __post_init__(self):
         format_voucher_number(self.biller_code, 1)  # ValueError unless 4 digits
         if type(self.fee_amount) is not int or self.fee_amount <= 0:
             raise ValueError("the fee is a whole, positive number of rupees")
-        if type(self.fee_due_days) is not int or self.fee_due_days < 0:
-            raise ValueError("the days a voucher is payable are a whole number, 0 or more")
+        if type(self.fee_due_days) not in (int, float) or self.fee_due_days < 0:
+            raise ValueError("the days a voucher is payable are a number, 0 or more")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -9,21 +9,21 @@ import datetime as dt
 import logging
 
 from payments.domain import events
-from payments.domain.vouchers import utc_day
 from payments.service_layer.dependencies import Dependencies
 
 BATCH = 200  # vouchers read per query
+FILLED_PER_RUN = 1000  # vouchers kept before `due_at` given theirs per run
 log = logging.getLogger(__name__)
 
 
 def expire_due(deps: Dependencies, now: dt.datetime | None = None) -> int:
-    """Expire every unpaid voucher whose due date ended before `now` (the clock's time by default);
-    returns how many this run expired."""
+    """Expire every unpaid voucher no longer payable at `now` (the clock's time by default); returns how many
+    this run expired. Vouchers kept before their `due_at` was are given it first (a bounded number a run)."""
     now = now or deps.now()
-    today = utc_day(now)
+    deps.vouchers.fill_missing_due_at(FILLED_PER_RUN)
     expired = 0
     while True:
-        batch = deps.vouchers.unpaid_due_before(today, BATCH)
+        batch = deps.vouchers.unpaid_payable_until_before(now, BATCH)
         moved = sum(deps.vouchers.mark_expired(voucher.number, now, events.voucher_expired(voucher))
                     for voucher in batch)
         expired += moved
@@ -32,5 +32,5 @@ def expire_due(deps: Dependencies, now: dt.datetime | None = None) -> int:
         if len(batch) < BATCH or moved == 0:
             break
     if expired:
-        log.info("%d vouchers expired (due before %s)", expired, today.isoformat())
+        log.info("%d vouchers expired (payable until before %s)", expired, now.isoformat())
     return expired
