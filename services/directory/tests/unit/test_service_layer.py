@@ -35,17 +35,16 @@ class FakeListings:
         return sum(self.store_unless_newer(listing) for listing in listings)
 
     def revoke_unless_newer(self, number, occurred_at, source):
-        stored = self.docs.get(number)
-        if stored is None or stored["last_event_at"] > occurred_at:
-            return False
-        self.docs[number] = {**stored, "revoked": True, "last_event_at": occurred_at, "source": source}
-        return True
+        return self._mark_unless_newer(number, "revoked", occurred_at, source)
 
     def expire_unless_newer(self, number, occurred_at, source):
+        return self._mark_unless_newer(number, "expired", occurred_at, source)
+
+    def _mark_unless_newer(self, number, flag, occurred_at, source):
         stored = self.docs.get(number)
         if stored is None or stored["last_event_at"] > occurred_at:
             return False
-        self.docs[number] = {**stored, "expired": True, "last_event_at": occurred_at, "source": source}
+        self.docs[number] = {**stored, flag: True, "last_event_at": occurred_at, "source": source}
         return True
 
 

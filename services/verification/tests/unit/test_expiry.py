@@ -109,3 +109,12 @@ def test_reminder_due_and_the_setting():
         parse_reminder_days("30,soon")
     with pytest.raises(ValueError, match="more than 0"):
         parse_reminder_days("0")
+
+
+def test_a_registration_this_process_cannot_unseal_holds_up_no_other(deps, registered):
+    unreadable, readable = registered(), registered()
+    deps.cases.cases[unreadable]["sealed"] = "v1:garbage"  # sealed under a key this process does not hold
+    start = issued_at(deps, readable)
+    assert sweep(deps, start + 336 * DAY).reminded == 1
+    assert deps.cases.events(readable)[-1] == "RegistrationExpiring"
+    assert deps.cases.events(unreadable)[-1] == "RegistrationIssued"

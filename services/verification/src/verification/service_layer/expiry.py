@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import logging
 
+from eventkit.envelope import InvalidMessage
 from verification.domain import case as states
 from verification.domain import events
 from verification.domain.case import SYSTEM, Transition, audit_entry
@@ -52,14 +53,19 @@ def sweep(deps: Dependencies, now: dt.datetime | None = None) -> Sweep:
         batch = deps.cases.due_registrations(now, BATCH)
         moved = 0
         for case in batch:
-            if case["expires_at"] <= now:
-                expired = _expire(deps, case, now)
-                moved += expired
-                done.expired += expired
-            else:
-                reminded = _remind(deps, case, now)
-                moved += reminded
-                done.reminded += reminded
+            try:
+                if case["expires_at"] <= now:
+                    expired = _expire(deps, case, now)
+                    moved += expired
+                    done.expired += expired
+                else:
+                    reminded = _remind(deps, case, now)
+                    moved += reminded
+                    done.reminded += reminded
+            except InvalidMessage as exc:
+                # one case whose sealed data this process cannot open (a key deployed wrongly) must not hold up
+                # every other registration's reminders and expiry; it is tried again on the next run
+                log.error("registration of %s skipped: %s", case["_id"], exc)
         # A full batch that moved nothing was all moved meanwhile (another scheduler): the next run sees to the rest.
         if len(batch) < BATCH or moved == 0:
             break
