@@ -35,9 +35,10 @@ def test_an_older_event_never_replaces_a_newer_listing(database):
     listings = ListingRepository(database)
     assert listings.store_unless_newer(listing(1, "2026-02-01", "New"))
     assert not listings.store_unless_newer(listing(1, "2026-01-01", "Old"))
-    assert not listings.revoke_unless_newer("PSEB-2026-000001-A", "2026-01-15", None)
+    revoked = {"revoked": True, "revoked_on": "2026-03-01"}
+    assert not listings.mark_unless_newer("PSEB-2026-000001-A", revoked, "2026-01-15", None)
     assert listings.get("PSEB-2026-000001-A")["full_name"] == "New"
-    assert listings.revoke_unless_newer("PSEB-2026-000001-A", "2026-03-01", None)
+    assert listings.mark_unless_newer("PSEB-2026-000001-A", revoked, "2026-03-01", None)
     assert listings.get("PSEB-2026-000001-A")["revoked"] is True
 
 

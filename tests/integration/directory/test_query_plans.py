@@ -47,7 +47,7 @@ def test_lookups_by_registration_number_use_the_primary_key(listings):
 
 
 def test_order_safe_writes_find_their_listing_by_the_primary_key(listings):
-    # store_unless_newer, revoke_unless_newer, store_all_unless_newer (explained as the finds they are)
+    # store_unless_newer, mark_unless_newer, store_all_unless_newer (explained as the finds they are)
     assert_uses_index(listings.collection, {"_id": NUMBER, "last_event_at": {"$lte": "2026-02-01"}}, index="_id_")
     assert_uses_index(listings.collection, by_id_for_upsert(NUMBER), index="_id_")  # replace_all (staging)
 

@@ -82,7 +82,9 @@ def _case(i: int) -> dict:
             "updated_at": at, "received_at": at, "checks": [], "reasons": [], "decision": decision, "documents": {},
             "application_events": [{"event_id": f"e{i}"}], "applied_events": [f"e{i}"],
             "audit": [audit_entry("system", "application_received", "", at)],
-            **outbox.new_document_fields([]), "outbox_pending": i % 50 == 0, **registration}
+            **outbox.new_document_fields([]), "outbox_pending": i % 50 == 0, **registration,
+            **({"pending_action": {"kind": "revoke", "reason": "r", "requested_by": "admin1", "requested_at": at}}
+               if state == "approved" and i % 97 == 0 else {})}
 
 
 @pytest.fixture(scope="module")
@@ -178,6 +180,19 @@ CALLS = [
     ("cases.unscheduled_registrations", lambda db: CaseRepository(db).unscheduled_registrations(1000)),
     ("cases.schedule_expiry", lambda db: CaseRepository(db).schedule_expiry(
         _some(db, "approved"), SOME_DUE, ())),
+    # two admins' revocation: the request, its confirmation (a transition on it), a cancellation, the list
+    ("cases.record_action_request", lambda db: CaseRepository(db).record_action_request(
+        _unrecorded(db)["cases"].find_one({"state": "approved", "pending_action": None}),
+        {"kind": "revoke", "reason": "r", "requested_by": "a", "requested_at": NOW}, audit_entry("reviewer:a", "x"))),
+    ("cases.transition confirming a request", lambda db: CaseRepository(db).transition(Transition(
+        (c := _unrecorded(db)["cases"].find_one({"pending_action.kind": "revoke"})), "revoked", ["r"],
+        audit_entry("reviewer:b", "revocation_confirmed"),
+        [{"event_id": uuid.uuid4().hex, "key": "k", "event_type": "RegistrationRevoked"}],
+        confirms=c["pending_action"]))),
+    ("cases.cancel_action_request", lambda db: CaseRepository(db).cancel_action_request(
+        _unrecorded(db)["cases"].find_one({"pending_action.kind": "revoke"})["_id"], "revoke",
+        audit_entry("reviewer:a", "x"))),
+    ("cases.awaiting_second_admin", lambda db: CaseRepository(db).awaiting_second_admin(100)),
     ("numbers.next", lambda db: RegistrationNumbers(db).next(2026)),
     ("numbers.next_block", lambda db: RegistrationNumbers(db).next_block(2026, 40)),
     ("reviewers.get", lambda db: ReviewerRepository(db).get("reviewer7")),

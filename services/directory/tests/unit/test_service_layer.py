@@ -34,17 +34,11 @@ class FakeListings:
     def store_all_unless_newer(self, listings):
         return sum(self.store_unless_newer(listing) for listing in listings)
 
-    def revoke_unless_newer(self, number, occurred_at, source):
-        return self._mark_unless_newer(number, "revoked", occurred_at, source)
-
-    def expire_unless_newer(self, number, occurred_at, source):
-        return self._mark_unless_newer(number, "expired", occurred_at, source)
-
-    def _mark_unless_newer(self, number, flag, occurred_at, source):
+    def mark_unless_newer(self, number, fields, occurred_at, source):
         stored = self.docs.get(number)
         if stored is None or stored["last_event_at"] > occurred_at:
             return False
-        self.docs[number] = {**stored, flag: True, "last_event_at": occurred_at, "source": source}
+        self.docs[number] = {**stored, **fields, "last_event_at": occurred_at, "source": source}
         return True
 
 
@@ -75,7 +69,12 @@ def test_a_registration_issued_after_the_fee_lists_like_the_one_stage_approval(l
 
 def revocation(number, at):
     return {"event_type": "RegistrationRevoked", "occurred_at": at, "key": f"app-{number}",
-            "payload": {"registration_number": number}}
+            "payload": {"registration_number": number, "revoked_on": at[:10], "reasons": ["internal: fraud"]}}
+
+
+def reinstatement(number, at, status="approved"):
+    return {"event_type": "RegistrationReinstated", "occurred_at": at, "key": f"app-{number}",
+            "payload": {"registration_number": number, "status": status}}
 
 
 @pytest.fixture
@@ -85,7 +84,8 @@ def listings():
 
 def test_the_table_lists_approvals_and_revocations_and_ignores_other_decisions(listings):
     number = a_number(1)
-    assert set(HANDLERS) == {"ApplicationApproved", "RegistrationIssued", "RegistrationRevoked", "RegistrationExpired"}
+    assert set(HANDLERS) == {"ApplicationApproved", "RegistrationIssued", "RegistrationRevoked", "RegistrationExpired",
+                             "RegistrationReinstated"}
     handle_decision(listings, approval(number, "2026-01-01"), {"topic": "t", "partition": 0, "offset": 3})
     assert listings.docs[number]["source"] == {"topic": "t", "partition": 0, "offset": 3}
     handle_decision(listings, {"event_type": "ApplicationFlagged", "occurred_at": "x", "payload": {}}, None)
@@ -182,3 +182,30 @@ def test_search_and_stats_wait_for_the_index_then_answer_from_it():
     stats = queries.stats(feed)
     assert stats["listed"] == 2 and stats["by_province"] == {"Punjab": 2}
     assert stats["registrations_per_month"] == {"2026-01": 1, "2026-02": 1}
+
+
+def test_verify_says_revoked_with_its_date_never_the_reason_and_a_reinstatement_undoes_it(listings):
+    number, lapsed_meanwhile = a_number(8), a_number(9)
+    handle_decision(listings, approval(number, "2026-01-01"), None)
+    handle_decision(listings, revocation(number, "2026-02-03T10:00:00Z"), None)
+    answer = queries.verification_of(listings, number, TODAY)
+    assert (answer["status"], answer["revoked_on"], answer["valid"]) == ("revoked", "2026-02-03", False)
+    assert "fraud" not in str(answer)
+    assert queries.find_listed(listings, number, TODAY) is None
+    handle_decision(listings, revocation(number, "2026-02-03T10:00:00Z"), None)  # a redelivery
+    handle_decision(listings, reinstatement(number, "2026-03-01T00:00:00Z"), None)
+    handle_decision(listings, revocation(number, "2026-02-03T10:00:00Z"), None)  # late: older than the reinstatement
+    answer = queries.verification_of(listings, number, TODAY)
+    assert (answer["status"], answer["revoked_on"]) == ("valid", None)
+    assert queries.find_listed(listings, number, TODAY)["status"] == "valid"
+    handle_decision(listings, approval(lapsed_meanwhile, "2026-01-01"), None)
+    handle_decision(listings, revocation(lapsed_meanwhile, "2026-02-01"), None)
+    handle_decision(listings, reinstatement(lapsed_meanwhile, "2026-03-01", status="expired"), None)
+    assert queries.verification_of(listings, lapsed_meanwhile, TODAY)["status"] == "expired"
+
+
+def test_a_reinstatement_naming_another_status_is_an_invalid_message(listings):
+    number = a_number(10)
+    handle_decision(listings, approval(number, "2026-01-01"), None)
+    with pytest.raises(InvalidMessage):
+        handle_decision(listings, reinstatement(number, "2026-03-01", status="in_review"), None)

@@ -168,3 +168,29 @@ def test_a_decision_for_an_unknown_application_is_an_invalid_message(deps):
 def test_other_verification_events_are_not_intakes_business(deps):
     handle_event(deps, decision("ReviewerAssigned", "nobody"))
     assert deps.applications.docs == {}
+
+
+def test_a_revocation_keeps_the_number_and_the_cnic_and_a_reinstatement_undoes_it(deps, application):
+    application_id = submissions.submit(deps, application()).application_id
+    number = {"registration_number": "PK-2026-000003", "valid_until": "2027-12-01"}
+    handle_event(deps, decision("ApplicationApprovedInPrinciple", application_id))
+    handle_event(deps, decision("RegistrationIssued", application_id, **number))
+    revoked = decision("RegistrationRevoked", application_id, reasons=["Forged documents"], revoked_on="2027-01-05",
+                       **number)
+    handle_event(deps, revoked)
+    handle_event(deps, revoked)  # redelivered
+    doc = deps.applications.docs[application_id]
+    assert doc["status"] == lifecycle.REVOKED and doc["decision"]["registration_number"] == "PK-2026-000003"
+    assert doc["timeline"][-1]["reasons"] == ["Forged documents"] and "cnic_claim" in doc
+    with pytest.raises(submissions.DuplicateCnic):  # a revoked CNIC stays blocked
+        submissions.submit(deps, application())
+    handle_event(deps, decision("RegistrationReinstated", application_id, status="expired", **number))
+    assert doc["status"] == lifecycle.EXPIRED and doc["timeline"][-1]["note"] == "Reinstated by the board"
+    handle_event(deps, revoked)  # a late redelivery of the revocation: already applied once
+    assert doc["status"] == lifecycle.EXPIRED
+
+
+def test_a_reinstatement_naming_another_status_is_an_invalid_message(deps, application):
+    application_id = submissions.submit(deps, application()).application_id
+    with pytest.raises(InvalidMessage):
+        handle_event(deps, decision("RegistrationReinstated", application_id, status="in_review"))

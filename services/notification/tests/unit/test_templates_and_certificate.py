@@ -21,6 +21,15 @@ def test_every_template_renders_every_part(template, language):
     assert "<" not in parts["text"] and "<" not in parts["subject"]
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_reinstatement_says_whether_it_is_in_force_or_expired_meanwhile(language):
+    in_force = render("reinstated", language, {**SAMPLE, "status": "approved"})
+    expired = render("reinstated", language, {**SAMPLE, "status": "expired"})
+    assert in_force["text"] != expired["text"] and "2027-11-29" in expired["sms"]
+    revoked = render("revoked", language, SAMPLE)
+    assert "2027-03-02" in revoked["text"] and SAMPLE["reasons"][0] in revoked["text"]
+
+
 def test_html_is_escaped_and_text_is_not():
     parts = render("rejected", "en", {**SAMPLE, "reasons": ["<b>Tom & Jerry</b>"]})
     assert "&lt;b&gt;Tom &amp; Jerry&lt;/b&gt;" in parts["html"]

@@ -85,6 +85,10 @@ class FakeCaseRepository:
         stored = self.cases.get(change.case["_id"])
         if stored is None or (stored["state"], stored["version"]) != (change.case["state"], change.case["version"]):
             return False
+        if change.confirms is not None:
+            if stored.get("pending_action") != change.confirms:
+                return False
+            stored.pop("pending_action")
         stored.update(state=change.to_state, reasons=change.reasons, updated_at=change.audit["at"])
         if change.checks is not None:
             stored["checks"] = change.checks
@@ -126,6 +130,27 @@ class FakeCaseRepository:
         stored["audit"].append(audit)
         stored["outbox"].append(copy.deepcopy(event))
         return True
+
+    def record_action_request(self, case, pending, audit):
+        stored = self.cases.get(case["_id"])
+        if stored is None or stored["state"] != case["state"] or stored.get("pending_action"):
+            return False
+        stored["pending_action"] = copy.deepcopy(pending)
+        stored["audit"].append(audit)
+        return True
+
+    def cancel_action_request(self, application_id, kind, audit):
+        stored = self.cases.get(application_id)
+        if stored is None or (stored.get("pending_action") or {}).get("kind") != kind:
+            return False
+        stored.pop("pending_action")
+        stored["audit"].append(audit)
+        return True
+
+    def awaiting_second_admin(self, limit):
+        waiting = sorted((c for c in self.cases.values() if c.get("pending_action")),
+                         key=lambda c: c["pending_action"]["requested_at"])
+        return copy.deepcopy(waiting[:limit])
 
     def transition_many(self, changes):
         return sum(self.transition(change) for change in changes)

@@ -78,17 +78,13 @@ class ListingRepository:
         except DuplicateKeyError:
             return False  # a listing from a newer event is already there
 
-    def revoke_unless_newer(self, registration_number: str, occurred_at: str, source: dict | None) -> bool:
-        return self._mark_unless_newer(registration_number, "revoked", occurred_at, source)
-
-    def expire_unless_newer(self, registration_number: str, occurred_at: str, source: dict | None) -> bool:
-        return self._mark_unless_newer(registration_number, "expired", occurred_at, source)
-
-    def _mark_unless_newer(self, registration_number: str, flag: str, occurred_at: str, source: dict | None) -> bool:
-        """Set the listing's `flag` unless the stored listing comes from a newer event."""
+    def mark_unless_newer(self, registration_number: str, fields: dict, occurred_at: str,
+                          source: dict | None) -> bool:
+        """Set `fields` (revoked, expired, reinstated: domain.listing.standing_change) on the listing unless the
+        stored listing comes from a newer event."""
         return self.collection.update_one(
             {"_id": registration_number, "last_event_at": {"$lte": occurred_at}},
-            {"$set": {flag: True, "last_event_at": occurred_at, "source": source}}).matched_count == 1
+            {"$set": {**fields, "last_event_at": occurred_at, "source": source}}).matched_count == 1
 
     # -- a rebuild's writes -------------------------------------------------------------------
     # One bulk write per batch, however large: DocumentDB takes a bulk of 1,000 conditional

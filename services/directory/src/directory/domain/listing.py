@@ -3,9 +3,12 @@ import datetime as dt
 
 APPROVED, REVOKED_EVENT, EXPIRED_EVENT = "ApplicationApproved", "RegistrationRevoked", "RegistrationExpired"
 REGISTRATION_ISSUED = "RegistrationIssued"  # the fee paid, the registration issued: the same payload
+REINSTATED_EVENT = "RegistrationReinstated"  # two admins undid a revocation: in force again, or expired meanwhile
 # Events that list a registration: the one-stage approval of earlier versions (kept on the topic
 # forever, so replays and rebuilds still see it) and the registration issued once the fee is paid.
 LISTING_EVENTS = (APPROVED, REGISTRATION_ISSUED)
+# Events that change a stored listing's standing: revoked, expired, reinstated.
+STANDING_EVENTS = (REVOKED_EVENT, EXPIRED_EVENT, REINSTATED_EVENT)
 VALID, EXPIRED, REVOKED, UNKNOWN, MISTYPED = "valid", "expired", "revoked", "unknown", "mistyped"
 PUBLIC_FIELDS = ("registration_number", "full_name", "city", "province", "skills", "platforms", "headline",
                  "status", "valid_until")
@@ -44,7 +47,7 @@ def listing_from_approval(envelope: dict, source: dict | None = None) -> dict:
 
 def registration_number_of(envelope: dict) -> str | None:
     """The registration an event concerns, or None for events that change no listing (flagged, rejected)."""
-    if envelope["event_type"] in (*LISTING_EVENTS, REVOKED_EVENT, EXPIRED_EVENT):
+    if envelope["event_type"] in (*LISTING_EVENTS, *STANDING_EVENTS):
         try:
             return envelope["payload"]["registration_number"]
         except (KeyError, TypeError) as exc:
@@ -54,7 +57,8 @@ def registration_number_of(envelope: dict) -> str | None:
 
 def apply_decision(current: dict | None, envelope: dict, source: dict | None = None) -> dict | None:
     """The listing after `envelope` given the stored one (`current`), or None when it changes nothing:
-    a listing event (re)lists the registration; a revocation or an expiry marks it.
+    a listing event (re)lists the registration; a revocation, an expiry or a reinstatement marks it
+    (standing_change).
 
     Order-safe and repeatable: an event older than the one `current` comes from changes nothing,
     and applying the same event again gives the same listing. A revocation of an unknown
@@ -66,15 +70,28 @@ def apply_decision(current: dict | None, envelope: dict, source: dict | None = N
             if current is not None and current["last_event_at"] > listing["last_event_at"]:
                 return None
             return listing
-        if event_type in (REVOKED_EVENT, EXPIRED_EVENT):
+        if event_type in STANDING_EVENTS:
             occurred_at = envelope["occurred_at"]
             if current is None or current["last_event_at"] > occurred_at:
                 return None
-            flag = "revoked" if event_type == REVOKED_EVENT else "expired"
-            return {**current, flag: True, "last_event_at": occurred_at, "source": source}
+            return {**current, **standing_change(envelope), "last_event_at": occurred_at, "source": source}
     except (KeyError, TypeError) as exc:
         raise NotADecision(f"{event_type} lacks {exc}") from exc
     return None
+
+
+def standing_change(envelope: dict) -> dict:
+    """The fields a revocation, an expiry or a reinstatement sets on a listing. A revocation keeps its date
+    (verify shows it; the board's reason never reaches the directory); a reinstatement clears it and says
+    whether the registration is in force again or expired while it was revoked."""
+    event_type, payload = envelope["event_type"], envelope["payload"]
+    if event_type == REVOKED_EVENT:
+        return {"revoked": True, "revoked_on": payload.get("revoked_on") or envelope["occurred_at"][:10]}
+    if event_type == EXPIRED_EVENT:
+        return {"expired": True}
+    if payload["status"] not in ("approved", "expired"):
+        raise NotADecision(f"{event_type} names status {payload['status']!r}")
+    return {"revoked": False, "revoked_on": None, "expired": payload["status"] == "expired"}
 
 
 def status_of(listing: dict | None, today: dt.date) -> str:

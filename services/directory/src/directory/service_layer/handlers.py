@@ -1,12 +1,14 @@
 """Projecting verification's decisions into the public listings (idempotent and order-safe).
 
 Approvals (ApplicationApproved of the one-stage approval, RegistrationIssued once the fee is paid)
-create or refresh a listing; `RegistrationRevoked` {registration_number} marks one revoked,
-`RegistrationExpired` one expired (search leaves it out unless asked). Other decisions (flagged,
-rejected) concern no registration and change nothing.
+create or refresh a listing; `RegistrationRevoked` {registration_number, revoked_on} marks one revoked
+(out of search; verify says so, with the date), `RegistrationExpired` one expired (search leaves it out
+unless asked), `RegistrationReinstated` {registration_number, status} undoes a revocation. Other
+decisions (flagged, rejected) concern no registration and change nothing.
 Each write stores the topic position of its event with the listing (see ListingRepository).
 """
-from directory.domain.listing import EXPIRED_EVENT, LISTING_EVENTS, REVOKED_EVENT, NotADecision, listing_from_approval
+from directory.domain.listing import (LISTING_EVENTS, STANDING_EVENTS, NotADecision, listing_from_approval,
+                                     standing_change)
 from eventkit.envelope import InvalidMessage
 
 GROUP = "directory-decisions"
@@ -16,17 +18,15 @@ def list_approved(listings, envelope: dict, source: dict | None) -> None:
     listings.store_unless_newer(listing_from_approval(envelope, source))
 
 
-def revoke(listings, envelope: dict, source: dict | None) -> None:
-    listings.revoke_unless_newer(envelope["payload"]["registration_number"], envelope["occurred_at"], source)
-
-
-def expire(listings, envelope: dict, source: dict | None) -> None:
-    listings.expire_unless_newer(envelope["payload"]["registration_number"], envelope["occurred_at"], source)
+def change_standing(listings, envelope: dict, source: dict | None) -> None:
+    """Revoked, expired or reinstated (domain.listing.standing_change), unless the listing is from a newer event."""
+    listings.mark_unless_newer(envelope["payload"]["registration_number"], standing_change(envelope),
+                               envelope["occurred_at"], source)
 
 
 # the directory's event -> handler table
-HANDLERS = {**{event_type: list_approved for event_type in LISTING_EVENTS}, REVOKED_EVENT: revoke,
-            EXPIRED_EVENT: expire}
+HANDLERS = {**{event_type: list_approved for event_type in LISTING_EVENTS},
+            **{event_type: change_standing for event_type in STANDING_EVENTS}}
 
 
 def list_all_approved(listings, approvals: list[tuple[dict, dict | None]]) -> None:

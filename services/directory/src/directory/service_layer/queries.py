@@ -4,7 +4,7 @@ read the process's in-memory index (domain/search_index.py), kept current by a S
 import datetime as dt
 from collections import Counter
 
-from directory.domain.listing import MISTYPED, UNKNOWN, VALID, public_view, status_of
+from directory.domain.listing import MISTYPED, REVOKED, UNKNOWN, VALID, public_view, status_of
 from domainkit.registration import parse_registration_number
 
 MESSAGES = {
@@ -34,15 +34,16 @@ def verification_of(listings, registration_number: str, today: dt.date) -> dict:
     parsed = parse_registration_number(registration_number)
     if parsed is None:
         return {"registration_number": None, "valid": False, "status": UNKNOWN, "full_name": None,
-                "valid_until": None, "message": MESSAGES[UNKNOWN]}
+                "valid_until": None, "revoked_on": None, "message": MESSAGES[UNKNOWN]}
     if not parsed.check_ok:
         return {"registration_number": parsed.canonical, "valid": False, "status": MISTYPED, "full_name": None,
-                "valid_until": None, "message": MESSAGES[MISTYPED]}
+                "valid_until": None, "revoked_on": None, "message": MESSAGES[MISTYPED]}
     listing = listings.get(parsed.canonical)
     status = status_of(listing, today)
     return {"registration_number": parsed.canonical, "valid": status == VALID, "status": status,
             "full_name": listing["full_name"] if listing else None,
-            "valid_until": listing["valid_until"] if listing else None, "message": MESSAGES[status]}
+            "valid_until": listing["valid_until"] if listing else None,
+            "revoked_on": listing.get("revoked_on") if status == REVOKED else None, "message": MESSAGES[status]}
 
 
 def search(feed, query: dict, today: dt.date) -> dict:

@@ -30,9 +30,11 @@ DECISION_STATUS = {
     registration.APPLICATION_REJECTED: REJECTED,
     registration.APPLICATION_LAPSED: LAPSED,
     registration.REGISTRATION_EXPIRED: EXPIRED,
+    registration.REGISTRATION_REVOKED: REVOKED,
+    registration.REGISTRATION_REINSTATED: APPROVED,  # or EXPIRED, as the event says (status_after)
 }
 # Statuses whose decision names the registration (its number and validity stay on the applicant's view).
-WITH_REGISTRATION = (APPROVED, EXPIRED)
+WITH_REGISTRATION = (APPROVED, EXPIRED, REVOKED)
 # What the timeline says of each status it records.
 DECISION_NOTES = {
     IN_REVIEW: "Sent to a reviewer",
@@ -44,6 +46,25 @@ DECISION_NOTES = {
     EXPIRED: "Expired",
     REVOKED: "Revoked",
 }
+
+# Events whose timeline entry says more than the status they move to.
+EVENT_NOTES = {registration.REGISTRATION_REINSTATED: "Reinstated by the board"}
+
+
+class NotAStatus(ValueError):
+    """The event names a status it cannot move the application to."""
+
+
+def status_after(event_type: str, payload: dict) -> str:
+    """The status verification's `event_type` moves an application to: a reinstatement says which itself
+    (`approved`, or `expired` when its validity ended while it was revoked); NotAStatus otherwise."""
+    if event_type == registration.REGISTRATION_REINSTATED:
+        status = payload.get("status")
+        if status not in (APPROVED, EXPIRED):
+            raise NotAStatus(f"{event_type} names status {status!r}: only approved or expired")
+        return status
+    return DECISION_STATUS[event_type]
+
 
 # What re-keying one application's CNIC index and claim did (service_layer/cnic_index.py).
 CLAIM_MOVED = "claim moved"  # it holds the CNIC; its index and claim are the new index now

@@ -20,8 +20,11 @@ log = logging.getLogger(__name__)
 def record_decision(deps: Dependencies, envelope: dict) -> bool:
     """Store the decision on its application, once per event; False when it changed nothing."""
     event_type = envelope["event_type"]
-    status = lifecycle.DECISION_STATUS[event_type]
     payload = envelope["payload"]
+    try:
+        status = lifecycle.status_after(event_type, payload)
+    except lifecycle.NotAStatus as exc:
+        raise InvalidMessage(str(exc)) from None
     application_id = payload.get("application_id") or envelope["key"]
     reasons = [str(r) for r in payload.get("reasons", [])][:20]
     at = dt.datetime.fromisoformat(envelope["occurred_at"].replace("Z", "+00:00"))
@@ -30,7 +33,8 @@ def record_decision(deps: Dependencies, envelope: dict) -> bool:
         decision.update(registration_number=payload["registration_number"], valid_until=payload["valid_until"])
     changed = deps.applications.record_decision(
         application_id, envelope["event_id"], lifecycle.decision_allowed_from(event_type), decision,
-        lifecycle.timeline_entry(status, lifecycle.DECISION_NOTES[status], at, reasons))
+        lifecycle.timeline_entry(status, lifecycle.EVENT_NOTES.get(event_type, lifecycle.DECISION_NOTES[status]), at,
+                                 reasons))
     if not changed:
         if not deps.applications.exists(application_id):
             raise InvalidMessage(f"decision for unknown application {application_id}")

@@ -27,6 +27,8 @@ BY_EVENT = {
     "ApplicationLapsed": Message("lapsed", CHANNELS),
     "RegistrationExpiring": Message("expiry_reminder", CHANNELS),  # 30 and 7 days before (settings), each once
     "RegistrationExpired": Message("expired", CHANNELS),  # the registration's validity ended
+    "RegistrationRevoked": Message("revoked", CHANNELS),  # two admins revoked it: why, and since when
+    "RegistrationReinstated": Message("reinstated", CHANNELS),  # two admins undid the revocation
 }
 TEMPLATES = tuple(dict.fromkeys(m.template for m in BY_EVENT.values()))
 

@@ -18,6 +18,8 @@ HANDLERS = {
     "ApplicationLapsed": notify.tell_applicant,  # the fee was not paid in time; how to apply again
     "RegistrationExpiring": notify.tell_applicant,  # a reminder before the expiry: renew
     "RegistrationExpired": notify.tell_applicant,  # the validity ended: renew within the grace period
+    "RegistrationRevoked": notify.tell_applicant,  # the board revoked it, with its reason
+    "RegistrationReinstated": notify.tell_applicant,  # the board reinstated it (in force, or expired meanwhile)
 }
 
 

@@ -90,7 +90,8 @@ def message_context(deps: Dependencies, envelope: dict, contact: dict) -> dict:
         "skills": [SKILLS_BY_SLUG[s].name if s in SKILLS_BY_SLUG else s
                    for s in payload.get("profile", {}).get("skills", [])],
         "voucher_number": payload.get("voucher_number"), "amount": payload.get("amount"),
-        "due_date": payload.get("due_date"),
+        "due_date": payload.get("due_date"), "revoked_on": payload.get("revoked_on"),
+        "status": payload.get("status"),
     }
 
 

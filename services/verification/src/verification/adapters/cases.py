@@ -25,6 +25,7 @@ DUPLICATE_KEY = 11000
 WORKING_FIELDS = {"audit": 0, "outbox": 0, "application_events": 0, "applied_events": 0}
 QUEUE_FIELDS = {"public": 1, "state": 1, "reasons": 1, "received_at": 1, "updated_at": 1}
 SEARCH_INDEX = "search_tokens"  # declared in adapters/indexes.py
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
 class CaseRepository:
@@ -165,6 +166,26 @@ class CaseRepository:
         return self.collection.update_one({"_id": case["_id"], "state": case["state"], "due_at": case["due_at"]},
                                           outbox.with_events(update, [event])).matched_count == 1
 
+    def record_action_request(self, case: dict, pending: dict, audit: dict) -> bool:
+        """Keep a board action's request (domain.board_actions) on the case for a second admin, only while the
+        case is still in the state read and no other request waits on it."""
+        return self.collection.update_one({"_id": case["_id"], "state": case["state"], "pending_action": None},
+                                          {"$set": {"pending_action": pending},
+                                           "$push": {"audit": audit}}).matched_count == 1
+
+    def cancel_action_request(self, application_id: str, kind: str, audit: dict) -> bool:
+        """Drop the request of `kind` waiting on the case; False when there was none."""
+        return self.collection.update_one({"_id": application_id, "pending_action.kind": kind},
+                                          {"$unset": {"pending_action": ""},
+                                           "$push": {"audit": audit}}).matched_count == 1
+
+    def awaiting_second_admin(self, limit: int) -> list[dict]:
+        """Cases with a board action's request waiting for confirmation, the oldest request first
+        (the sparse `pending_action` index: only those cases are in it)."""
+        return list(self.collection.find({"pending_action.requested_at": {"$gt": EPOCH}},
+                                         {**QUEUE_FIELDS, "pending_action": 1, "decision.registration_number": 1})
+                    .sort([("pending_action.requested_at", ASCENDING)]).limit(limit))
+
     def fill_missing_search_tokens(self, batch: int = 500) -> int:
         """Give the cases stored before `search_tokens` existed their tokens, so the queue's search finds
         them; how many were filled. Cheap when none are missing (an index lookup)."""
@@ -200,9 +221,13 @@ def _transition_update(change: Transition) -> tuple[dict, dict]:
         changes.update(expiry_fields(change.expiry.expires_at, change.expiry.reminders,
                                      expired=change.to_state == states.EXPIRED))
     case = change.case
+    query = {"_id": case["_id"], "state": case["state"], "version": case["version"]}
     update = {"$set": changes, "$push": {"audit": change.audit}}
-    return ({"_id": case["_id"], "state": case["state"], "version": case["version"]},
-            outbox.with_events(update, change.events) if change.events else update)
+    if change.confirms is not None:
+        query.update({"pending_action.kind": change.confirms["kind"],
+                      "pending_action.requested_at": change.confirms["requested_at"]})
+        update["$unset"] = {"pending_action": ""}
+    return query, outbox.with_events(update, change.events) if change.events else update
 
 
 def expiry_fields(expires_at: dt.datetime, reminders: tuple[Reminder, ...], expired: bool = False) -> dict:

@@ -33,6 +33,8 @@ INDEXES = {
                    sparse=True),
         # The scheduler's registrations with a reminder or their expiry due (one field for both: one index).
         IndexModel([("state", ASCENDING), ("due_at", ASCENDING)], name="due"),
+        # Revocations and reinstatements waiting for a second admin: sparse, as few cases have one.
+        IndexModel([("pending_action.requested_at", ASCENDING)], name="pending_action", sparse=True),
     ],
     TOKENS: [
         # Expired API tokens are deleted by the server (about once a minute); find_token refuses them before.

@@ -8,6 +8,7 @@ CHECKING, IN_REVIEW, APPROVED, REJECTED, WITHDRAWN = "checking", "in_review", "a
 # the registration lifecycle's (domainkit.lifecycle): approved in principle with its fee due; the fee not paid in time;
 # the registration's validity ended
 AWAITING_PAYMENT, LAPSED, EXPIRED = "awaiting_payment", "lapsed", "expired"
+REVOKED = "revoked"  # the board withdrew the registration (two admins: domain.board_actions)
 LIVE_REGISTRATION = (APPROVED,)  # a registration that reminders and expiry apply to
 OPEN = (CHECKING, IN_REVIEW)  # an amendment or withdrawal still applies
 # another application with this CNIC is a duplicate
@@ -33,6 +34,9 @@ class Transition:
     checks: list[dict] | None = None  # the checks' results, when they ran
     decision: dict | None = None  # for an approval or rejection
     expiry: Expiry | None = None  # for a registration: when it expires, the reminders before it
+    # for the confirmation of a board action (domain.board_actions): applied only while that very request still
+    # waits on the case, and clears it
+    confirms: dict | None = None
 
 
 class OtherCases:

@@ -13,6 +13,8 @@ APPROVED_IN_PRINCIPLE = "ApplicationApprovedInPrinciple"
 REGISTRATION_ISSUED, LAPSED = "RegistrationIssued", "ApplicationLapsed"
 # a registration's end: a reminder before its expiry (for notification only; no status moves), then the expiry
 EXPIRING, EXPIRED = "RegistrationExpiring", "RegistrationExpired"
+# the board's actions, each by two admins (domain.board_actions)
+REVOKED, REINSTATED = "RegistrationRevoked", "RegistrationReinstated"
 PROFILE_FIELDS = ("full_name", "city", "province", "skills", "platforms", "headline")
 
 

@@ -5,7 +5,7 @@ from servicekit.rate_limit import Limit, install_rate_limits
 from servicekit.web import create_service_app
 from verification.bootstrap import check_settings
 from verification.config import Config
-from verification.entrypoints.api import reviewers, reviews
+from verification.entrypoints.api import board_actions, reviewers, reviews
 from verification.entrypoints.console import pages
 
 
@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None):
                       SESSION_COOKIE_SECURE=config.cookie_secure, PERMANENT_SESSION_LIFETIME=8 * 3600)
     api.register_blueprint(reviews.blp)
     api.register_blueprint(reviewers.blp)
+    api.register_blueprint(board_actions.blp)
     app.register_blueprint(pages.bp)
     install_csrf(app)
     # exact (not first_hit_deferred): every password guess is counted before it is checked

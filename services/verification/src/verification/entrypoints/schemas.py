@@ -98,6 +98,36 @@ class CaseSchema(Schema):
     reasons = fields.List(fields.String())
     decision = fields.Dict(allow_none=True)
     documents = fields.List(fields.Dict())
+    pending_action = fields.Nested(lambda: PendingActionSchema(), allow_none=True,
+                                   metadata={"description": "a revocation or reinstatement waiting for a second admin"})
+
+
+class BoardActionRequestSchema(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500),
+                           metadata={"description": "why: told to the registrant, never shown by the public directory"})
+
+    @validates_schema
+    def reason_has_words(self, data, **kwargs):
+        if not data["reason"].strip():
+            raise ValidationError("Say why, in words the registrant can understand.", "reason")
+
+
+class PendingActionSchema(Schema):
+    kind = fields.String(metadata={"description": "revoke or reinstate"})
+    reason = fields.String()
+    requested_by = fields.String(metadata={"description": "the admin who asked; a different admin must confirm"})
+    requested_at = fields.DateTime()
+
+
+class AwaitingSecondAdminSchema(PendingActionSchema):
+    application_id = fields.String()
+    full_name = fields.String()
+    state = fields.String()
+    registration_number = fields.String()
+
+
+class AwaitingListSchema(Schema):
+    items = fields.List(fields.Nested(AwaitingSecondAdminSchema))
 
 
 class DecisionSchema(StrictSchema):

@@ -45,6 +45,8 @@ class VerificationSchema(Schema):
                                                     "letter does not match: a digit was probably mistyped)"})
     full_name = fields.String(allow_none=True)
     valid_until = fields.String(allow_none=True)
+    revoked_on = fields.String(allow_none=True, metadata={"description": "the date it was revoked (status revoked "
+                                                                         "only); the board's reason is never public"})
     message = fields.String()
 
 

@@ -7,13 +7,16 @@ from marshmallow import ValidationError
 
 from servicekit.rate_limit import rate_limited
 from verification.entrypoints.auth import console_login_required, verification
-from verification.entrypoints.schemas import DecisionSchema
-from verification.service_layer import decisions, reviewers, views
+from verification.domain import board_actions as rules
+from verification.entrypoints.schemas import BoardActionRequestSchema, DecisionSchema
+from verification.service_layer import board_actions, decisions, reviewers, views
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates", static_folder="static",
                static_url_path="/static")
 DECIDERS = reviewers.DECIDERS
 QUEUE_PAGE = 100  # cases per page of the console's queue
+BOARD_ACTIONS = {"revocation": rules.REVOKE, "reinstatement": rules.REINSTATE}  # the path's name of each action
+
 
 @bp.get("/login")
 def login():
@@ -60,7 +63,8 @@ def case(application_id, errors=None, status=200):
     except decisions.CaseNotFound:
         abort(404, "No case for that application.")
     return render_template("case.html", case=view, audit=view["audit"], errors=errors or {},
-                           can_decide=g.reviewer["role"] in DECIDERS), status
+                           can_decide=g.reviewer["role"] in DECIDERS, is_admin=g.reviewer["role"] == "admin",
+                           me=g.reviewer["username"]), status
 
 
 @bp.post("/cases/<application_id>/decision")
@@ -92,3 +96,60 @@ def document(application_id, kind):
         abort(502, "The document could not be fetched from intake.")
     return Response(content, content_type=content_type, headers={"Cache-Control": "no-store",
                                                                  "Content-Disposition": f'inline; filename="{kind}"'})
+
+
+def _board_action(action: str) -> str:
+    if action not in BOARD_ACTIONS:
+        abort(404)
+    return BOARD_ACTIONS[action]
+
+
+@bp.post("/cases/<application_id>/<action>")
+@console_login_required("admin")
+def request_board_action(application_id, action):
+    """An admin asks for a revocation or reinstatement; it waits for a second admin."""
+    kind = _board_action(action)
+    try:
+        body = BoardActionRequestSchema().load({"reason": request.form.get("reason", "")})
+        board_actions.request_action(verification(), application_id, kind, g.reviewer["username"],
+                                     body["reason"].strip())
+    except ValidationError as exc:
+        return case(application_id, errors={"board_action": exc.messages.get("reason", [])}, status=422)
+    except decisions.CaseNotFound:
+        abort(404, "No registration for that application.")
+    except rules.ActionRefused as exc:
+        return case(application_id, errors={"board_action": [str(exc)]}, status=409)
+    return redirect(url_for("console.case", application_id=application_id))
+
+
+@bp.post("/cases/<application_id>/<action>/confirm")
+@console_login_required("admin")
+def confirm_board_action(application_id, action):
+    """A second admin confirms: the registration is revoked or reinstated."""
+    try:
+        board_actions.confirm_action(verification(), application_id, _board_action(action), g.reviewer["username"])
+    except decisions.CaseNotFound:
+        abort(404, "No registration for that application.")
+    except rules.ActionRefused as exc:
+        return case(application_id, errors={"board_action": [str(exc)]}, status=409)
+    return redirect(url_for("console.case", application_id=application_id))
+
+
+@bp.post("/cases/<application_id>/<action>/cancel")
+@console_login_required("admin")
+def cancel_board_action(application_id, action):
+    try:
+        board_actions.cancel_action(verification(), application_id, _board_action(action), g.reviewer["username"])
+    except decisions.CaseNotFound:
+        abort(404, "No registration for that application.")
+    except rules.ActionRefused as exc:
+        return case(application_id, errors={"board_action": [str(exc)]}, status=409)
+    return redirect(url_for("console.case", application_id=application_id))
+
+
+@bp.get("/second-admin")
+@console_login_required("admin", "auditor")
+def awaiting_second_admin():
+    """What waits for a second pair of eyes: revocations and reinstatements asked for and not yet confirmed."""
+    return render_template("second_admin.html", items=board_actions.awaiting_second_admin(verification()),
+                           me=g.reviewer["username"])
