@@ -1,7 +1,8 @@
 """The journeys applicants and a reviewer take, in headless Chromium against the running stack: approved
 in principle automatically, the fee voucher paid at the bank sandbox's page and registered; the voucher
 left unpaid until it lapses, and the same person applying again; flagged and approved by a reviewer in
-the console, then paid; rejected with reasons."""
+the console, then paid; rejected with reasons; a registration revoked by two admins in the console, and
+the public verify page saying so."""
 import dataclasses
 import io
 import os
@@ -166,6 +167,49 @@ def test_flagged_applicant_is_approved_by_a_reviewer_in_the_console(page, stack,
     number = page.inner_text("#registration-number").strip()
     assert re.fullmatch(r"PSEB-\d{4}-\d{6}-[A-Z]", number)
     mail_with(applicant.email, number, wait_for)
+
+
+def test_two_admins_revoke_a_registration_in_the_console_and_the_public_verify_page_says_so(
+        page, stack, bank, wait_for):
+    applicant = apply_in_browser(page, stack, new_applicant())
+    bank.pay_and_wait(applicant.application_id)
+    status_in_browser(page, stack, applicant, "approved", wait_for)
+    number = page.inner_text("#registration-number").strip()
+
+    first, second = create_reviewer("admin"), create_reviewer("admin")
+    sign_in_to_console(page, stack, first)
+    page.click("nav.tabs a:has-text('decided')")
+    page.fill("#q", applicant.full_name)
+    page.click("button:has-text('Find')")
+    page.click(f"a:has-text('{applicant.full_name}')")
+    case_url = page.url
+    page.fill("#board-reason", "The export remittance certificates were forged")
+    page.click("#request-board-action")
+    page.wait_for_load_state()
+    assert "A revocation waits for a second admin" in page.inner_text("#board-action")
+    assert page.locator("#confirm-board-action").count() == 0  # the one who asked cannot confirm
+    assert page.inner_text("#state").strip() == "approved"
+    page.click("button:has-text('Sign out')")
+
+    sign_in_to_console(page, stack, second)
+    page.click("a:has-text('waiting for a second admin')")
+    assert applicant.full_name in page.inner_text("#second-admin")
+    page.click(f"#second-admin a:has-text('{applicant.full_name}')")
+    assert page.url == case_url
+    page.click("#confirm-board-action")
+    page.wait_for_load_state()
+    assert page.inner_text("#state").strip() == "revoked"
+    audit = page.inner_text("#audit")
+    assert f"reviewer:{first} — revocation requested" in audit and f"reviewer:{second} — revocation confirmed" in audit
+
+    def verdict():
+        page.goto(stack.url("directory", f"/verify/{number}"))
+        return page.get_attribute("#verdict", "data-status") == "revoked"
+    wait_for(verdict, timeout=30, interval=1, message="the verify page to say revoked")
+    assert "Revoked on" in page.inner_text("#verdict") and "forged" not in page.content()
+    status_in_browser(page, stack, applicant, "revoked", wait_for)
+    assert "forged" in page.inner_text("#reasons")
+    mail_with(applicant.email, "has been revoked", wait_for)
 
 
 def test_rejected_applicant_sees_the_reasons_on_the_status_page(page, stack, wait_for):
