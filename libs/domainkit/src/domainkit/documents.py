@@ -5,5 +5,9 @@ kinds from here, so a new kind is added in one place.
 """
 
 CNIC_FRONT, CNIC_BACK, NTN_CERTIFICATE = "cnic_front", "cnic_back", "ntn_certificate"
-KINDS = (CNIC_FRONT, CNIC_BACK, NTN_CERTIFICATE)
+# a bank's proceeds realisation certificate (IT export remittances): the evidence a renewal is asked with
+PRC = "prc"
+KINDS = (CNIC_FRONT, CNIC_BACK, NTN_CERTIFICATE, PRC)
+# the kinds an applicant uploads to an open application (the PRC comes with a renewal request instead)
+APPLICATION_KINDS = (CNIC_FRONT, CNIC_BACK, NTN_CERTIFICATE)
 REQUIRED_KINDS = (CNIC_FRONT, CNIC_BACK)

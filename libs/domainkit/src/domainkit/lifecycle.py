@@ -141,12 +141,24 @@ def holds_cnic(status: str, within_grace: bool = False, revoked_blocks: bool = T
     return False
 
 
-def renewal_open(valid_until: dt.date, today: dt.date, opens_days_before: int, grace_days: int) -> bool:
-    """Whether a registration valid until `valid_until` may ask for renewal on `today`: from
-    `opens_days_before` days before its expiry until `grace_days` days after it (both settings)."""
-    return valid_until - dt.timedelta(days=opens_days_before) <= today <= valid_until + dt.timedelta(days=grace_days)
+def renewal_window(expires_at: dt.datetime, opens_days_before: float, grace_days: float
+                   ) -> tuple[dt.datetime, dt.datetime]:
+    """When a registration expiring at `expires_at` may ask for renewal: from `opens_days_before` days before
+    its expiry until `grace_days` after it (both settings; fractions of a day allowed, as tests use seconds)."""
+    return (expires_at - dt.timedelta(days=opens_days_before), expires_at + dt.timedelta(days=grace_days))
 
 
-def renewed_until(old_valid_until: dt.date, period_days: int) -> dt.date:
+def renewal_open(expires_at: dt.datetime, now: dt.datetime, opens_days_before: float, grace_days: float) -> bool:
+    """Whether a registration expiring at `expires_at` may ask for renewal at `now` (renewal_window)."""
+    opens, closes = renewal_window(expires_at, opens_days_before, grace_days)
+    return opens <= now < closes
+
+
+def renewed_expiry(old_expires_at: dt.datetime, period_days: float) -> dt.datetime:
     """A renewal extends validity by one period from the old expiry, not from the day the fee was paid."""
-    return old_valid_until + dt.timedelta(days=period_days)
+    return old_expires_at + dt.timedelta(days=period_days)
+
+
+def expires_at_of(valid_until: dt.date) -> dt.datetime:
+    """The moment a registration known only by its last valid day ends: the end of that day (UTC)."""
+    return dt.datetime.combine(valid_until + dt.timedelta(days=1), dt.time(), dt.timezone.utc)

@@ -97,12 +97,14 @@ def test_the_cnic_is_held_while_the_application_or_registration_lives(status, wi
 
 
 def test_renewal_opens_before_expiry_and_closes_after_the_grace_period():
-    until = dt.date(2027, 6, 30)
-    window = [dt.date(2027, 5, 1), dt.date(2027, 6, 30), dt.date(2027, 7, 30)]
-    assert [lc.renewal_open(until, day, opens_days_before=60, grace_days=30) for day in window] == [True] * 3
-    outside = [dt.date(2027, 4, 30), dt.date(2027, 7, 31)]
-    assert [lc.renewal_open(until, day, opens_days_before=60, grace_days=30) for day in outside] == [False] * 2
+    expires_at = lc.expires_at_of(dt.date(2027, 6, 30))
+    assert expires_at == dt.datetime(2027, 7, 1, tzinfo=dt.timezone.utc)
+    at = [dt.datetime(2027, 5, 2, tzinfo=dt.timezone.utc), expires_at, expires_at + dt.timedelta(days=30, seconds=-1)]
+    assert [lc.renewal_open(expires_at, now, opens_days_before=60, grace_days=30) for now in at] == [True] * 3
+    outside = [dt.datetime(2027, 5, 1, 23, 59, tzinfo=dt.timezone.utc), expires_at + dt.timedelta(days=30)]
+    assert [lc.renewal_open(expires_at, now, opens_days_before=60, grace_days=30) for now in outside] == [False] * 2
 
 
 def test_a_renewal_extends_from_the_old_expiry_not_from_payment_day():
-    assert lc.renewed_until(dt.date(2027, 6, 30), 365) == dt.date(2028, 6, 29)
+    old = lc.expires_at_of(dt.date(2027, 6, 30))
+    assert lc.renewed_expiry(old, 365) == dt.datetime(2028, 6, 30, tzinfo=dt.timezone.utc)  # valid to 2028-06-29

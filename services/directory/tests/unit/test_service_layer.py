@@ -85,7 +85,7 @@ def listings():
 def test_the_table_lists_approvals_and_revocations_and_ignores_other_decisions(listings):
     number = a_number(1)
     assert set(HANDLERS) == {"ApplicationApproved", "RegistrationIssued", "RegistrationRevoked", "RegistrationExpired",
-                             "RegistrationReinstated"}
+                             "RegistrationReinstated", "RegistrationRenewed", "RenewalRejected"}
     handle_decision(listings, approval(number, "2026-01-01"), {"topic": "t", "partition": 0, "offset": 3})
     assert listings.docs[number]["source"] == {"topic": "t", "partition": 0, "offset": 3}
     handle_decision(listings, {"event_type": "ApplicationFlagged", "occurred_at": "x", "payload": {}}, None)
@@ -209,3 +209,20 @@ def test_a_reinstatement_naming_another_status_is_an_invalid_message(listings):
     handle_decision(listings, approval(number, "2026-01-01"), None)
     with pytest.raises(InvalidMessage):
         handle_decision(listings, reinstatement(number, "2026-03-01", status="in_review"), None)
+
+
+def test_a_renewal_lists_the_registration_afresh_with_its_new_date_and_a_refusal_may_mark_it_expired(listings):
+    number, refused = a_number(11), a_number(12)
+    handle_decision(listings, approval(number, "2026-01-01", valid_until="2026-12-31"), None)
+    handle_decision(listings, {"event_type": "RegistrationExpired", "occurred_at": "2027-01-01", "key": "k",
+                               "payload": {"registration_number": number}}, None)
+    renewed = {**approval(number, "2027-01-05", valid_until="2027-12-31"), "event_type": "RegistrationRenewed"}
+    renewed["payload"]["approved_at"] = "2026-01-01"
+    handle_decision(listings, renewed, None)
+    answer = queries.verification_of(listings, number, TODAY)
+    assert (answer["status"], answer["valid_until"]) == ("valid", "2027-12-31")
+    assert listings.docs[number]["approved_at"] == "2026-01-01"  # the statistics count the first registration
+    handle_decision(listings, approval(refused, "2026-01-01", valid_until="2026-12-31"), None)
+    handle_decision(listings, {"event_type": "RenewalRejected", "occurred_at": "2027-01-02", "key": "k",
+                               "payload": {"registration_number": refused, "status": "expired"}}, None)
+    assert listings.docs[refused]["expired"] is True

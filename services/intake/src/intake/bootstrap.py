@@ -33,7 +33,9 @@ def intake_for(config: Config) -> Dependencies:
         db = get_database(config.mongodb_uri, config.mongodb_database)
         ensure_indexes(db, INDEXES)
         _built[key] = Dependencies(keys=keys, applications=ApplicationRepository(db),
-                                   documents=DocumentStore(db, keys.at_rest))
+                                   documents=DocumentStore(db, keys.at_rest),
+                                   renewal_opens_days_before=config.renewal_opens_days_before,
+                                   renewal_grace_days=config.renewal_grace_days)
     return _built[key]
 
 

@@ -20,3 +20,7 @@ class Config(BaseConfig):
     status_limit_per_minute: int = setting("STATUS_LIMIT_PER_MINUTE", 120, "status lookups per client address per minute")
     document_max_bytes: int = setting("DOCUMENT_MAX_BYTES", 5 * 1024 * 1024, "largest accepted document upload")
     cookie_secure: bool = setting("COOKIE_SECURE", False, "send the session cookie over https only")
+    renewal_opens_days_before: float = setting("RENEWAL_OPENS_DAYS_BEFORE", 60.0, "a registrant may ask for renewal "
+                                               "this many days before the registration expires")
+    renewal_grace_days: float = setting("RENEWAL_GRACE_DAYS", 30.0, "and until this many days after (then the CNIC "
+                                        "is free for a new application)")

@@ -87,6 +87,25 @@ class FakeApplications:
         doc["applied_events"].append(event_id)
         return True
 
+    def request_renewal(self, application_id, status, prc, timeline_entry, event):
+        doc = self.docs.get(application_id)
+        if doc is None or doc["status"] != status:
+            return None
+        doc.update(status=timeline_entry["status"], updated_at=timeline_entry["at"])
+        doc.setdefault("documents", {})["prc"] = prc
+        doc["timeline"].append(timeline_entry)
+        doc["outbox"].append(event)
+        return copy.deepcopy(doc)
+
+    def end_renewal_grace(self, application_id, event_id, timeline_entry):
+        doc = self.docs.get(application_id)
+        if doc is None or doc["status"] != lifecycle.EXPIRED or event_id in doc.setdefault("applied_events", []):
+            return False
+        doc.pop("cnic_claim", None)
+        doc["timeline"].append(timeline_entry)
+        doc["applied_events"].append(event_id)
+        return True
+
     def record_voucher_issued(self, application_id, voucher):
         doc = self.docs.get(application_id)
         if doc is None:

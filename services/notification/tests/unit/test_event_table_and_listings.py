@@ -71,3 +71,11 @@ def test_the_delivery_log_of_an_application_holds_its_deliveries_only(n, email, 
     log = operations.delivery_log(n, "app001")
     assert sorted((r["channel"], r["status"]) for r in log) == [("email", "failed"), ("sms", "sent")]
     assert {r["application_id"] for r in log} == {"app001"}
+
+
+def test_a_renewal_voucher_says_renewal_and_a_renewal_brings_a_new_certificate():
+    from notification.domain.messages import message_for
+    registration = {"event_type": "VoucherIssued", "payload": {"fee_cycle": "registration"}}
+    renewal = {"event_type": "VoucherIssued", "payload": {"fee_cycle": "renewal:e1"}}
+    assert message_for(registration).template == "fee_due" and message_for(renewal).template == "renewal_fee_due"
+    assert message_for(renewal).voucher and message_for({"event_type": "RegistrationRenewed", "payload": {}}).certificate

@@ -43,7 +43,8 @@ def test_a_payment_pays_the_voucher_and_publishes_fee_paid_once(deps, voucher, c
     (event,) = fee_paid(deps)
     assert event["key"] == "app1" and event["payload"] == {
         "application_id": "app1", "voucher_number": voucher.number, "amount": 1000,
-        "paid_at": "2026-03-02T10:00:00.000Z", "transaction_id": "t1", "aggregator": "agg"}
+        "paid_at": "2026-03-02T10:00:00.000Z", "transaction_id": "t1", "aggregator": "agg",
+        "fee_cycle": "registration"}
 
 
 def test_the_wrong_amount_is_refused_and_changes_nothing(deps, voucher):

@@ -19,8 +19,31 @@ def voucher_of(deps, application_id="app1"):
     return deps.vouchers.get_by_application(application_id, rules.REGISTRATION)
 
 
-def test_the_table_names_the_approval_in_principle_and_the_withdrawal_and_nothing_else():
-    assert set(HANDLERS) == {lifecycle.APPLICATION_APPROVED_IN_PRINCIPLE, lifecycle.APPLICATION_WITHDRAWN}
+def test_the_table_names_the_approvals_in_principle_and_the_withdrawal_and_nothing_else():
+    assert set(HANDLERS) == {lifecycle.APPLICATION_APPROVED_IN_PRINCIPLE, "RenewalApprovedInPrinciple",
+                             lifecycle.APPLICATION_WITHDRAWN}
+
+
+def test_each_renewal_gets_a_voucher_of_its_own_fee_cycle_and_its_payment_names_it(deps, approval):
+    handle_event(deps, approval())
+    renewal = new_event("RenewalApprovedInPrinciple", "app1", {"application_id": "app1", "payer_name": "Ayesha Khan",
+                                                              "fee_cycle": "renewal:e1", "contact": "sealed"},
+                        source="verification")
+    handle_event(deps, renewal)
+    handle_event(deps, renewal)  # redelivered
+    first = deps.vouchers.get_by_application("app1", "renewal:e1")
+    assert first is not None and first.number != voucher_of(deps).number and len(deps.vouchers.vouchers) == 2
+    issued = deps.vouchers.events[-1]
+    assert issued["payload"]["fee_cycle"] == "renewal:e1" and issued["payload"]["contact"] == "sealed"
+    aggregator.payment(deps, "bank1", first.number, first.amount, PAID_AT, "TX-renewal-1")
+    assert deps.vouchers.events[-1]["payload"]["fee_cycle"] == "renewal:e1"
+
+
+@pytest.mark.parametrize("fee_cycle", [None, "registration", "x" * 120])
+def test_a_renewal_without_a_renewal_fee_cycle_is_invalid(deps, fee_cycle):
+    with pytest.raises(InvalidMessage, match="fee_cycle"):
+        handle_event(deps, new_event("RenewalApprovedInPrinciple", "app1", {"payer_name": "A", "fee_cycle": fee_cycle},
+                                     source="verification"))
 
 
 def test_an_approval_issues_one_voucher_however_often_it_is_delivered(deps, approval):

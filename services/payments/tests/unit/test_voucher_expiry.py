@@ -32,7 +32,8 @@ def test_unpaid_vouchers_past_due_expire_once_each_however_often_it_runs(deps, c
         [rules.EXPIRED, rules.PAID, rules.CANCELLED, rules.UNPAID]
     (event,) = expired_events(deps)
     assert event["key"] == "due" and event["payload"] == {
-        "application_id": "due", "voucher_number": due.number, "due_date": "2026-03-15"}
+        "application_id": "due", "voucher_number": due.number, "due_date": "2026-03-15",
+        "fee_cycle": "registration"}
     assert deps.vouchers.get(due.number).updated_at == clock.now
     clock.advance(days=1)
     assert expiry.expire_due(deps) == 1 and len(expired_events(deps)) == 2

@@ -27,7 +27,7 @@ def test_a_voucher_is_issued_with_its_event(deps, clock):
     assert event["event_type"] == events.VOUCHER_ISSUED and event["key"] == "app1"
     assert event["source"] == "payments"
     assert event["payload"] == {"application_id": "app1", "voucher_number": number(1), "amount": 1000,
-                                "due_date": "2026-03-15"}
+                                "due_date": "2026-03-15", "fee_cycle": "registration"}
 
 
 def test_the_fee_and_the_days_to_pay_come_from_the_settings(deps):

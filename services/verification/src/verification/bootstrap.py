@@ -41,6 +41,8 @@ def check_settings(config: Config) -> None:
     parse_reminder_days(config.reminder_days)
     if config.validity_days <= 0:
         raise ValueError("REGISTRATION_VALIDITY_DAYS must be more than 0")
+    if config.renewal_grace_days < 0 or config.renewal_opens_days_before < 0:
+        raise ValueError("RENEWAL_OPENS_DAYS_BEFORE and RENEWAL_GRACE_DAYS must not be negative")
 
 
 _built: dict[tuple[int, Config], Dependencies] = {}
@@ -67,6 +69,8 @@ def verification_for(config: Config) -> Dependencies:
             validity_days=config.validity_days,
             reminder_days=parse_reminder_days(config.reminder_days),
             token_ttl_hours=config.token_ttl_hours,
+            renewal_opens_days_before=config.renewal_opens_days_before,
+            renewal_grace_days=config.renewal_grace_days,
         )
     return _built[key]
 

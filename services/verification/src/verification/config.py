@@ -22,6 +22,10 @@ class Config(BaseConfig):
                                  "expires, comma-separated (each sent once; the expiry itself is told too)")
     expiry_sweep_seconds: float = setting("EXPIRY_SWEEP_SECONDS", 60.0, "how often the scheduler sends the "
                                           "reminders due and expires registrations past their validity")
+    renewal_opens_days_before: float = setting("RENEWAL_OPENS_DAYS_BEFORE", 60.0, "a registrant may ask for "
+                                               "renewal this many days before the registration expires")
+    renewal_grace_days: float = setting("RENEWAL_GRACE_DAYS", 30.0, "and until this many days after; then the "
+                                        "CNIC is free for a new application (RenewalGraceEnded)")
     token_ttl_hours: int = setting("REVIEWER_TOKEN_TTL_HOURS", 12, "lifetime of a reviewer's API token")
     disposable_email_domains: str = setting("DISPOSABLE_EMAIL_DOMAINS", "",
                                             "extra disposable email domains, comma-separated")

@@ -96,18 +96,20 @@ class FakeCaseRepository:
             stored["decision"] = change.decision
         if change.expiry is not None:
             stored.update(self._expiry_fields(change.expiry.expires_at, change.expiry.reminders,
-                                              change.to_state == states.EXPIRED))
+                                              change.to_state == states.EXPIRED, change.expiry.grace_ends_at))
+        if change.renewal is not None:
+            stored["renewal"] = copy.deepcopy(change.renewal)
         stored["audit"].append(change.audit)
         stored["outbox"].extend(copy.deepcopy(change.events))
         return True
 
     @staticmethod
-    def _expiry_fields(expires_at, reminders, expired=False):
+    def _expiry_fields(expires_at, reminders, expired=False, grace_ends_at=None):
         return {"expires_at": expires_at, "reminders": [{"days_before": r.days_before, "at": r.at} for r in reminders],
-                "due_at": None if expired else (reminders[0].at if reminders else expires_at)}
+                "due_at": grace_ends_at if expired else (reminders[0].at if reminders else expires_at)}
 
     def due_registrations(self, now, limit):
-        due = sorted((c for c in self.cases.values() if c["state"] in states.LIVE_REGISTRATION
+        due = sorted((c for c in self.cases.values() if c["state"] in states.SCHEDULED
                       and c.get("due_at") is not None and c["due_at"] <= now), key=lambda c: c["due_at"])
         return copy.deepcopy(due[:limit])
 
@@ -127,6 +129,15 @@ class FakeCaseRepository:
         if stored is None or (stored["state"], stored.get("due_at")) != (case["state"], case["due_at"]):
             return False
         stored.update(self._expiry_fields(case["expires_at"], remaining), updated_at=audit["at"])
+        stored["audit"].append(audit)
+        stored["outbox"].append(copy.deepcopy(event))
+        return True
+
+    def record_grace_end(self, case, audit, event):
+        stored = self.cases.get(case["_id"])
+        if stored is None or (stored["state"], stored.get("due_at")) != (case["state"], case["due_at"]):
+            return False
+        stored.update(due_at=None, updated_at=audit["at"])
         stored["audit"].append(audit)
         stored["outbox"].append(copy.deepcopy(event))
         return True

@@ -120,4 +120,5 @@ def test_reinstatement_after_the_validity_ended_lands_on_expired(deps, registere
     board_actions.request_action(deps, application_id, rules.REINSTATE, "amina", "Appeal")
     assert board_actions.confirm_action(deps, application_id, rules.REINSTATE, "bilal") == states.EXPIRED
     case = deps.cases.get(application_id)
-    assert case["outbox"][-1]["payload"]["status"] == "expired" and case["due_at"] is None
+    assert case["outbox"][-1]["payload"]["status"] == "expired"
+    assert case["due_at"] == case["expires_at"] + dt.timedelta(days=30)  # its grace period, from the old expiry

@@ -50,14 +50,28 @@ def test_each_reminder_once_at_its_time_then_the_expiry_once(deps, registered):
     assert sweep(deps, start + 359 * DAY).reminded == 1  # 7 days before
     done = sweep(deps, start + 365 * DAY + dt.timedelta(seconds=1))
     assert (done.reminded, done.expired) == (0, 1)
-    assert sweep(deps, start + 400 * DAY).expired == 0
+    assert sweep(deps, start + 380 * DAY) == Sweep()  # expired once; its renewal grace period still runs
     case = deps.cases.get(application_id)
-    assert case["state"] == states.EXPIRED and case["due_at"] is None
+    assert case["state"] == states.EXPIRED and case["due_at"] == case["expires_at"] + 30 * DAY
     reminders = [e["payload"] for e in case["outbox"] if e["event_type"] == "RegistrationExpiring"]
     assert [r["days_before"] for r in reminders] == [30, 7]
     assert all(r["registration_number"] == case["decision"]["registration_number"] and r["contact"] for r in reminders)
     assert deps.cases.events(application_id)[-1] == "RegistrationExpired"
     assert [a["action"] for a in case["audit"]][-3:] == ["expiry_reminder", "expiry_reminder", "expired"]
+
+
+def test_the_grace_period_ends_once_thirty_days_after_the_expiry(deps, registered):
+    application_id = registered()
+    expires_at = deps.cases.get(application_id)["expires_at"]
+    sweep(deps, expires_at)
+    assert sweep(deps, expires_at + 30 * DAY - dt.timedelta(seconds=1)).grace_ended == 0
+    assert sweep(deps, expires_at + 30 * DAY).grace_ended == 1
+    assert sweep(deps, expires_at + 90 * DAY) == Sweep()
+    case = deps.cases.get(application_id)
+    ended = case["outbox"][-1]
+    assert ended["event_type"] == "RenewalGraceEnded" and "contact" not in ended["payload"]
+    assert ended["payload"]["registration_number"] == case["decision"]["registration_number"]
+    assert case["due_at"] is None and case["state"] == states.EXPIRED
 
 
 def test_a_scheduler_back_after_weeks_sends_only_the_latest_reminder(deps, registered):

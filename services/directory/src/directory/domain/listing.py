@@ -4,11 +4,13 @@ import datetime as dt
 APPROVED, REVOKED_EVENT, EXPIRED_EVENT = "ApplicationApproved", "RegistrationRevoked", "RegistrationExpired"
 REGISTRATION_ISSUED = "RegistrationIssued"  # the fee paid, the registration issued: the same payload
 REINSTATED_EVENT = "RegistrationReinstated"  # two admins undid a revocation: in force again, or expired meanwhile
+RENEWED_EVENT = "RegistrationRenewed"  # valid one period more: the same payload as an issue, a new valid_until
+RENEWAL_REJECTED = "RenewalRejected"  # a renewal refused: in force still, or expired meanwhile
 # Events that list a registration: the one-stage approval of earlier versions (kept on the topic
 # forever, so replays and rebuilds still see it) and the registration issued once the fee is paid.
-LISTING_EVENTS = (APPROVED, REGISTRATION_ISSUED)
-# Events that change a stored listing's standing: revoked, expired, reinstated.
-STANDING_EVENTS = (REVOKED_EVENT, EXPIRED_EVENT, REINSTATED_EVENT)
+LISTING_EVENTS = (APPROVED, REGISTRATION_ISSUED, RENEWED_EVENT)
+# Events that change a stored listing's standing: revoked, expired, reinstated, a renewal refused.
+STANDING_EVENTS = (REVOKED_EVENT, EXPIRED_EVENT, REINSTATED_EVENT, RENEWAL_REJECTED)
 VALID, EXPIRED, REVOKED, UNKNOWN, MISTYPED = "valid", "expired", "revoked", "unknown", "mistyped"
 PUBLIC_FIELDS = ("registration_number", "full_name", "city", "province", "skills", "platforms", "headline",
                  "status", "valid_until")
@@ -83,7 +85,8 @@ def apply_decision(current: dict | None, envelope: dict, source: dict | None = N
 def standing_change(envelope: dict) -> dict:
     """The fields a revocation, an expiry or a reinstatement sets on a listing. A revocation keeps its date
     (verify shows it; the board's reason never reaches the directory); a reinstatement clears it and says
-    whether the registration is in force again or expired while it was revoked."""
+    whether the registration is in force again or expired while it was revoked; a refused renewal says
+    whether it is still in force."""
     event_type, payload = envelope["event_type"], envelope["payload"]
     if event_type == REVOKED_EVENT:
         return {"revoked": True, "revoked_on": payload.get("revoked_on") or envelope["occurred_at"][:10]}
@@ -91,6 +94,8 @@ def standing_change(envelope: dict) -> dict:
         return {"expired": True}
     if payload["status"] not in ("approved", "expired"):
         raise NotADecision(f"{event_type} names status {payload['status']!r}")
+    if event_type == RENEWAL_REJECTED:
+        return {"expired": payload["status"] == "expired"}
     return {"revoked": False, "revoked_on": None, "expired": payload["status"] == "expired"}
 
 

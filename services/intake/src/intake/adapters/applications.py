@@ -99,6 +99,17 @@ class ApplicationRepository:
             self.applications, {"_id": application_id, **_OPEN},
             {"$set": {f"documents.{info['kind']}": info, "updated_at": info["uploaded_at"]}}, [event])
 
+    def request_renewal(self, application_id: str, status: str, prc: dict, timeline_entry: dict,
+                        event: dict) -> dict | None:
+        """Move a registered application still in `status` to renewal_requested (its CNIC stays claimed), noting
+        the PRC `prc`, with `event`; the application after it, or None when its status changed meanwhile."""
+        return self.applications.find_one_and_update(
+            {"_id": application_id, "status": status},
+            outbox.with_events({"$set": {"status": timeline_entry["status"], "documents.prc": prc,
+                                         "updated_at": timeline_entry["at"]},
+                                "$push": {"timeline": timeline_entry}}, [event]),
+            return_document=ReturnDocument.AFTER)
+
     def record_decision(self, application_id: str, event_id: str, allowed_from: list[str], decision: dict,
                         timeline_entry: dict) -> bool:
         """Move the application to `timeline_entry["status"]` with `decision`, once per `event_id` and only from
@@ -112,6 +123,14 @@ class ApplicationRepository:
         result = self.applications.update_one({"_id": application_id, "status": {"$in": allowed_from}, **guard},
                                                update)
         return result.matched_count == 1
+
+    def end_renewal_grace(self, application_id: str, event_id: str, timeline_entry: dict) -> bool:
+        """An expired registration's renewal grace period is over: release its CNIC claim (a new application
+        may use the CNIC), noting it on the timeline; once per event, only while it is still expired."""
+        guard, mark = apply_once(event_id)
+        return self.applications.update_one(
+            {"_id": application_id, "status": timeline_entry["status"], **guard},
+            {"$unset": {"cnic_claim": ""}, "$push": {"timeline": timeline_entry, **mark["$push"]}}).matched_count == 1
 
     def record_voucher_issued(self, application_id: str, voucher: dict) -> bool:
         """Keep a newly issued voucher ({number, amount, due_date}) as unpaid, in place of another one; the

@@ -16,6 +16,8 @@ STATUSES = registration.STATUSES
 HOLDS_CNIC = tuple(s for s in STATUSES if registration.holds_cnic(s, within_grace=True))
 # Statuses in which the applicant may still change, add documents to, or withdraw the application.
 OPEN = registration.OPEN
+# Statuses from which the registrant may ask for renewal (within the renewal window: service_layer/renewals.py).
+RENEWABLE = registration.MOVES[registration.RENEWAL_REQUESTED_EVENT].sources
 
 # ApplicationApproved is the one-stage approval of earlier versions (number and validity at once);
 # kept forever on the topic, so a replay must still apply it. It moves an open application.
@@ -32,6 +34,8 @@ DECISION_STATUS = {
     registration.REGISTRATION_EXPIRED: EXPIRED,
     registration.REGISTRATION_REVOKED: REVOKED,
     registration.REGISTRATION_REINSTATED: APPROVED,  # or EXPIRED, as the event says (status_after)
+    registration.REGISTRATION_RENEWED: APPROVED,  # valid one more period from the old expiry
+    registration.RENEWAL_REJECTED: APPROVED,  # or EXPIRED, as the event says (status_after)
 }
 # Statuses whose decision names the registration (its number and validity stay on the applicant's view).
 WITH_REGISTRATION = (APPROVED, EXPIRED, REVOKED)
@@ -47,8 +51,15 @@ DECISION_NOTES = {
     REVOKED: "Revoked",
 }
 
+# Verification's word that an expired registration's renewal grace period is over (no status moves; the
+# CNIC claim is released).
+RENEWAL_GRACE_ENDED = "RenewalGraceEnded"
+
 # Events whose timeline entry says more than the status they move to.
-EVENT_NOTES = {registration.REGISTRATION_REINSTATED: "Reinstated by the board"}
+EVENT_NOTES = {registration.REGISTRATION_REINSTATED: "Reinstated by the board",
+               registration.REGISTRATION_RENEWED: "Renewed", registration.RENEWAL_REJECTED: "Renewal refused"}
+# Events whose payload names the status they land on (approved, or expired when the validity ended meanwhile).
+STATUS_FROM_PAYLOAD = (registration.REGISTRATION_REINSTATED, registration.RENEWAL_REJECTED)
 
 
 class NotAStatus(ValueError):
@@ -56,9 +67,10 @@ class NotAStatus(ValueError):
 
 
 def status_after(event_type: str, payload: dict) -> str:
-    """The status verification's `event_type` moves an application to: a reinstatement says which itself
+    """The status verification's `event_type` moves an application to: a reinstatement or a refused renewal
+    says which itself
     (`approved`, or `expired` when its validity ended while it was revoked); NotAStatus otherwise."""
-    if event_type == registration.REGISTRATION_REINSTATED:
+    if event_type in STATUS_FROM_PAYLOAD:
         status = payload.get("status")
         if status not in (APPROVED, EXPIRED):
             raise NotAStatus(f"{event_type} names status {status!r}: only approved or expired")

@@ -1,6 +1,6 @@
 """Which documents an applicant uploads, and how a file's content (not its name) says what it is."""
 
-from domainkit.documents import KINDS, REQUIRED_KINDS  # noqa: F401 - the kinds are shared with verification
+from domainkit.documents import APPLICATION_KINDS, KINDS, PRC, REQUIRED_KINDS  # noqa: F401 - shared with verification
 
 _SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),

@@ -11,6 +11,7 @@ APPLICATION_SUBMITTED = "ApplicationSubmitted"
 APPLICATION_AMENDED = "ApplicationAmended"
 APPLICATION_WITHDRAWN = "ApplicationWithdrawn"
 DOCUMENT_UPLOADED = "DocumentUploaded"
+RENEWAL_REQUESTED = "RenewalRequested"
 
 
 def application_event(event_type: str, application_id: str, public: dict, sealed: str, language: str) -> dict:
@@ -30,4 +31,14 @@ def withdrawn(application_id: str) -> dict:
 def document_uploaded(application_id: str, kind: str, content_type: str, size: int) -> dict:
     return new_event(DOCUMENT_UPLOADED, application_id, {
         "application_id": application_id, "kind": kind, "content_type": content_type, "size": size,
+    }, source=SOURCE)
+
+
+def renewal_requested(application_id: str, registration_number: str, prc: dict, language: str) -> dict:
+    """The registrant asks to renew, with the proceeds realisation certificate `prc` ({kind, content_type, size})
+    and their profile confirmed as it stands; verification checks it as it checks a new application."""
+    return new_event(RENEWAL_REQUESTED, application_id, {
+        "application_id": application_id, "registration_number": registration_number, "language": language,
+        "documents": [{"kind": prc["kind"], "content_type": prc["content_type"], "size": prc["size"]}],
+        "profile_confirmed": True,
     }, source=SOURCE)

@@ -7,7 +7,7 @@ from flask_babel import Babel, get_locale
 from eventkit.mongo import get_database
 from intake.bootstrap import intake_for, load_keys
 from intake.config import Config
-from intake.entrypoints.api import applications, documents, skills
+from intake.entrypoints.api import applications, documents, renewals, skills
 from intake.entrypoints.web import pages
 from intake.service_layer.cnic_index import CnicIndexRecipeOutdated, require_current_recipe
 from servicekit.csrf import install_csrf
@@ -37,7 +37,7 @@ def create_app(test_config: dict | None = None):
     )
     if not app.config["SECRET_KEY"]:
         raise ValueError("INTAKE_SECRET_KEY is not set (make up writes .local/secrets.env)")
-    for blueprint in (applications.blp, documents.blp, skills.blp):
+    for blueprint in (applications.blp, documents.blp, renewals.blp, skills.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(pages.bp)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)

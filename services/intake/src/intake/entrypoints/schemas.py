@@ -192,6 +192,13 @@ class VoucherSchema(Schema):
     status = fields.String(metadata={"description": "unpaid, paid, expired or cancelled"})
 
 
+class RenewalWindowSchema(Schema):
+    opens_at = fields.DateTime(metadata={"description": "renewal may be asked for from then"})
+    closes_at = fields.DateTime(metadata={"description": "until then (the grace period's end)"})
+    open = fields.Boolean(metadata={"description": "whether it may be asked for now"})
+    ended = fields.Boolean(metadata={"description": "the grace period is over: apply afresh instead"})
+
+
 class ApplicantViewSchema(Schema):
     application_id = fields.String()
     status = fields.String()
@@ -223,6 +230,8 @@ class ApplicantViewSchema(Schema):
         "description": "the registration fee's voucher once one is issued: pay it through any bank app or branch "
                        "(1Bill) by its due date"})
     documents = fields.List(fields.Nested(DocumentInfoSchema))
+    renewal = fields.Nested(RenewalWindowSchema, allow_none=True, metadata={
+        "description": "when the registration may be renewed (POST .../renewal with the PRC); null when it cannot"})
 
 
 class SkillSchema(Schema):

@@ -27,6 +27,11 @@ class Applications(Protocol):
     def record_decision(self, application_id: str, event_id: str, allowed_from: list[str], decision: dict,
                         timeline_entry: dict) -> bool: ...
 
+    def request_renewal(self, application_id: str, status: str, prc: dict, timeline_entry: dict,
+                        event: dict) -> dict | None: ...
+
+    def end_renewal_grace(self, application_id: str, event_id: str, timeline_entry: dict) -> bool: ...
+
     def record_voucher_issued(self, application_id: str, voucher: dict) -> bool: ...
 
     def settle_voucher(self, application_id: str, number: str, status: str) -> bool: ...
@@ -73,6 +78,8 @@ class Dependencies:
     applications: Applications
     documents: Documents
     clock: Callable[[], dt.datetime] = utc_now
+    renewal_opens_days_before: float = 60  # a registration may ask for renewal this long before its expiry
+    renewal_grace_days: float = 30  # and until this long after it
 
     def now(self) -> dt.datetime:
         return self.clock()

@@ -31,6 +31,8 @@ def record_decision(deps: Dependencies, envelope: dict) -> bool:
     decision = {"reasons": reasons}
     if status in lifecycle.WITH_REGISTRATION:
         decision.update(registration_number=payload["registration_number"], valid_until=payload["valid_until"])
+        if payload.get("expires_at"):  # the exact end, which the renewal window counts from
+            decision["expires_at"] = payload["expires_at"]
     changed = deps.applications.record_decision(
         application_id, envelope["event_id"], lifecycle.decision_allowed_from(event_type), decision,
         lifecycle.timeline_entry(status, lifecycle.EVENT_NOTES.get(event_type, lifecycle.DECISION_NOTES[status]), at,
@@ -43,8 +45,21 @@ def record_decision(deps: Dependencies, envelope: dict) -> bool:
     return changed
 
 
+def release_cnic_after_grace(deps: Dependencies, envelope: dict) -> bool:
+    """RenewalGraceEnded: the expired registration can no longer be renewed, so its CNIC is free for a new
+    application (domainkit.lifecycle.holds_cnic); once, and only while it is still expired."""
+    application_id = envelope["payload"].get("application_id") or envelope["key"]
+    at = dt.datetime.fromisoformat(envelope["occurred_at"].replace("Z", "+00:00"))
+    entry = lifecycle.timeline_entry(lifecycle.EXPIRED, "The renewal period ended: you may apply again", at)
+    changed = deps.applications.end_renewal_grace(application_id, envelope["event_id"], entry)
+    if not changed:
+        log.info("RenewalGraceEnded for %s changed nothing (already applied, or not expired)", application_id)
+    return changed
+
+
 HANDLERS = {
     **{event_type: record_decision for event_type in lifecycle.DECISION_STATUS},
+    lifecycle.RENEWAL_GRACE_ENDED: release_cnic_after_grace,
     **{event_type: vouchers.record_voucher_event for event_type in vouchers.VOUCHER_STATUS},
 }
 

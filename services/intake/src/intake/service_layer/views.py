@@ -1,6 +1,7 @@
 """What an applicant, and the public, may see of an application."""
 from domainkit.identity import mask_cnic
 from intake.service_layer.dependencies import Dependencies
+from intake.service_layer.renewals import window_of
 from intake.service_layer.submissions import current_data
 
 
@@ -33,4 +34,15 @@ def applicant_view(deps: Dependencies, doc: dict) -> dict:
         "valid_until": decision.get("valid_until"),
         "voucher": doc.get("voucher"),  # the fee voucher, once payments has issued one (service_layer/vouchers.py)
         "documents": sorted(doc.get("documents", {}).values(), key=lambda d: d["kind"]),
+        "renewal": renewal_of(deps, doc),
     }
+
+
+def renewal_of(deps: Dependencies, doc: dict) -> dict | None:
+    """When the registration may be renewed, and whether it may be now; None when it cannot be."""
+    window = window_of(deps, doc)
+    if window is None:
+        return None
+    now = deps.now()
+    return {"opens_at": window[0], "closes_at": window[1], "open": window[0] <= now < window[1],
+            "ended": now >= window[1]}

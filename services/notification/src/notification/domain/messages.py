@@ -29,8 +29,19 @@ BY_EVENT = {
     "RegistrationExpired": Message("expired", CHANNELS),  # the registration's validity ended
     "RegistrationRevoked": Message("revoked", CHANNELS),  # two admins revoked it: why, and since when
     "RegistrationReinstated": Message("reinstated", CHANNELS),  # two admins undid the revocation
+    "RegistrationRenewed": Message("renewed", CHANNELS, certificate=True),  # valid a period more: a new certificate
+    "RenewalRejected": Message("renewal_rejected", CHANNELS),  # why; still valid, or expired
 }
-TEMPLATES = tuple(dict.fromkeys(m.template for m in BY_EVENT.values()))
+# A renewal's fee voucher (VoucherIssued of a "renewal:…" fee cycle) says renewal, not approval in principle.
+RENEWAL_FEE_DUE = Message("renewal_fee_due", CHANNELS, voucher=True)
+TEMPLATES = tuple(dict.fromkeys([*(m.template for m in BY_EVENT.values()), RENEWAL_FEE_DUE.template]))
+
+
+def message_for(envelope: dict) -> Message:
+    """What the event tells the applicant (KeyError for an event that tells nothing)."""
+    if envelope["event_type"] == "VoucherIssued" and str(envelope["payload"].get("fee_cycle", "")).startswith("renewal:"):
+        return RENEWAL_FEE_DUE
+    return BY_EVENT[envelope["event_type"]]
 
 
 class TransientFailure(Exception):

@@ -1,7 +1,7 @@
 """Notification's worker: what each event it consumes does, in one table.
 
 Each of these events tells the applicant something; which message, on which channels, is the
-domain's (domain.messages.BY_EVENT). The other event types on the topics are not notification's
+domain's (domain.messages.message_for). The other event types on the topics are not notification's
 business and are skipped."""
 from notification.service_layer import notify
 from notification.service_layer.dependencies import Dependencies
@@ -20,6 +20,8 @@ HANDLERS = {
     "RegistrationExpired": notify.tell_applicant,  # the validity ended: renew within the grace period
     "RegistrationRevoked": notify.tell_applicant,  # the board revoked it, with its reason
     "RegistrationReinstated": notify.tell_applicant,  # the board reinstated it (in force, or expired meanwhile)
+    "RegistrationRenewed": notify.tell_applicant,  # renewed: the new validity, with a new certificate
+    "RenewalRejected": notify.tell_applicant,  # the renewal was refused: why, and where that leaves it
 }
 
 

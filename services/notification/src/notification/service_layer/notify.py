@@ -35,8 +35,8 @@ from prometheus_client import Counter
 
 from eventkit.envelope import InvalidMessage, new_event
 from notification.domain.deliveries import PENDING, SENDING, delivery_id
-from notification.domain.messages import (BY_EVENT, EMAIL, SMS, Message, PermanentFailure, TransientFailure,
-                                          UncertainFailure)
+from notification.domain.messages import (EMAIL, SMS, Message, PermanentFailure, TransientFailure, UncertainFailure,
+                                          message_for)
 from notification.service_layer.dependencies import Dependencies
 from notification.service_layer.templates import render
 
@@ -110,7 +110,7 @@ class Draft:
 
 def tell_applicant(deps: Dependencies, envelope: dict) -> None:
     """The worker's use case: one attempt per channel of the message the event calls for (domain.messages)."""
-    message = BY_EVENT[envelope["event_type"]]
+    message = message_for(envelope)
     draft = Draft(deps, envelope, message)
     for channel in message.channels:
         first_attempt(deps, draft, channel)
@@ -152,7 +152,7 @@ def retry_due(deps: Dependencies) -> bool:
     record = deps.deliveries.claim_due(deps.now())
     if record is None:
         return False
-    message, channel = BY_EVENT[record["event_type"]], record["channel"]
+    message, channel = message_for(record["envelope"]), record["channel"]
     now = deps.now()
     if now >= give_up_at(deps, record):
         give_up(deps, record, record["envelope"], channel, message.template,

@@ -4,7 +4,8 @@ Each is written with the change it reports, in the voucher's own document (the o
 event is published if and only if its change was made. Payloads carry no personal data in
 the clear: the payer's name stays in payments' database, and the applicant's contact details that
 VoucherIssued passes on to notification are sealed under a key payments does not hold. Dates are
-YYYY-MM-DD, times ISO 8601 in UTC, money integer rupees.
+YYYY-MM-DD, times ISO 8601 in UTC, money integer rupees. Each names the voucher's `fee_cycle`
+("registration", or "renewal:<request>"), so verification knows whether a payment registers or renews.
 """
 import datetime as dt
 
@@ -33,6 +34,7 @@ def voucher_issued(voucher: Voucher, caused_by: dict | None = None, passed_on: d
         "voucher_number": voucher.number,
         "amount": voucher.amount,
         "due_date": voucher.due_date.isoformat(),
+        "fee_cycle": voucher.fee_cycle,
         **(passed_on or {}),
     }, source=SOURCE, caused_by=caused_by)
 
@@ -46,6 +48,7 @@ def fee_paid(voucher: Voucher, transaction: Transaction) -> dict:
         "paid_at": utc_iso(transaction.paid_at),
         "transaction_id": transaction.transaction_id,
         "aggregator": transaction.aggregator_id,
+        "fee_cycle": voucher.fee_cycle,
     }, source=SOURCE)
 
 
@@ -55,6 +58,7 @@ def voucher_expired(voucher: Voucher) -> dict:
         "application_id": voucher.application_id,
         "voucher_number": voucher.number,
         "due_date": voucher.due_date.isoformat(),
+        "fee_cycle": voucher.fee_cycle,
     }, source=SOURCE)
 
 

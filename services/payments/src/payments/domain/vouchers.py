@@ -25,7 +25,7 @@ from domainkit.vouchers import SERIAL_DIGITS, normalise_voucher_number
 UNPAID, PAID, EXPIRED, CANCELLED = "unpaid", "paid", "expired", "cancelled"
 STATUSES = (UNPAID, PAID, EXPIRED, CANCELLED)
 
-REGISTRATION = "registration"  # the fee cycle of a new registration (renewals will be cycles of their own)
+REGISTRATION = "registration"  # the fee cycle of a new registration (a renewal has its own: "renewal:<request>")
 
 # The codes of the aggregator's refusals (Refused.code), for its software to act on.
 UNKNOWN_VOUCHER = "unknown_voucher"  # no voucher has the number, or it is mistyped (the check digit disagrees)

@@ -1,7 +1,8 @@
 """Payments' worker: what each event it consumes does, in one table.
 
-An approval in principle issues the application's fee voucher; a withdrawal cancels it while it is
-unpaid. Both are safe to receive twice and in either order (service_layer/vouchers.py). The other
+An approval in principle issues the application's fee voucher, and a renewal's approval in principle
+a voucher of the renewal's own fee cycle; a withdrawal cancels the registration fee's voucher while it
+is unpaid. Both are safe to receive twice and in either order (service_layer/vouchers.py). The other
 event types on the topics are not payments' business and are skipped.
 """
 from domainkit.lifecycle import APPLICATION_APPROVED_IN_PRINCIPLE, APPLICATION_WITHDRAWN
@@ -32,6 +33,24 @@ def issue_voucher(deps: Dependencies, envelope: dict) -> None:
     vouchers.issue(deps, application_id, payer_name.strip(), caused_by=envelope, passed_on=passed_on)
 
 
+RENEWAL_APPROVED_IN_PRINCIPLE = "RenewalApprovedInPrinciple"  # verification: a renewal's fee is due
+RENEWAL_FEE_CYCLE_PREFIX = "renewal:"
+
+
+def issue_renewal_voucher(deps: Dependencies, envelope: dict) -> None:
+    """RenewalApprovedInPrinciple: the renewal fee's voucher, under the fee cycle the renewal names (one per
+    renewal request), in the name its payload gives."""
+    application_id = _application_id(envelope)
+    payload = envelope["payload"]
+    fee_cycle, payer_name = payload.get("fee_cycle"), payload.get("payer_name")
+    if not isinstance(fee_cycle, str) or not fee_cycle.startswith(RENEWAL_FEE_CYCLE_PREFIX) or len(fee_cycle) > 100:
+        raise InvalidMessage(f"{envelope['event_type']} for {application_id}: no renewal fee_cycle")
+    if not isinstance(payer_name, str) or not payer_name.strip() or len(payer_name) > MAX_PAYER_NAME:
+        raise InvalidMessage(f"{envelope['event_type']} for {application_id}: no usable payer_name")
+    passed_on = {name: payload[name] for name in PASSED_ON if isinstance(payload.get(name), str)}
+    vouchers.issue(deps, application_id, payer_name.strip(), fee_cycle, caused_by=envelope, passed_on=passed_on)
+
+
 def cancel_voucher(deps: Dependencies, envelope: dict) -> None:
     """ApplicationWithdrawn: the application's unpaid voucher is cancelled (and none is issued later)."""
     vouchers.cancel_for_withdrawal(deps, _application_id(envelope), caused_by=envelope)
@@ -39,6 +58,7 @@ def cancel_voucher(deps: Dependencies, envelope: dict) -> None:
 
 HANDLERS = {
     APPLICATION_APPROVED_IN_PRINCIPLE: issue_voucher,
+    RENEWAL_APPROVED_IN_PRINCIPLE: issue_renewal_voucher,
     APPLICATION_WITHDRAWN: cancel_voucher,
 }
 

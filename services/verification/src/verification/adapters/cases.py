@@ -143,8 +143,9 @@ class CaseRepository:
         return list(found)
 
     def due_registrations(self, now: dt.datetime, limit: int) -> list[dict]:
-        """Live registrations with a reminder or their expiry due by `now`, the longest due first (`due` index)."""
-        return list(self.collection.find({"state": {"$in": list(states.LIVE_REGISTRATION)}, "due_at": {"$lte": now}},
+        """Registrations with a reminder, their expiry or the end of their renewal grace period due by `now`,
+        the longest due first (`due` index)."""
+        return list(self.collection.find({"state": {"$in": list(states.SCHEDULED)}, "due_at": {"$lte": now}},
                                          WORKING_FIELDS).sort([("state", ASCENDING), ("due_at", ASCENDING)])
                     .limit(limit))
 
@@ -165,6 +166,13 @@ class CaseRepository:
                   "$push": {"audit": audit}}
         return self.collection.update_one({"_id": case["_id"], "state": case["state"], "due_at": case["due_at"]},
                                           outbox.with_events(update, [event])).matched_count == 1
+
+    def record_grace_end(self, case: dict, audit: dict, event: dict) -> bool:
+        """Note that the expired registration's renewal grace period ended (`event`, through the outbox): nothing
+        more is due for it; only while the case is still as read, so two schedulers publish it once."""
+        return self.collection.update_one({"_id": case["_id"], "state": case["state"], "due_at": case["due_at"]},
+                                          outbox.with_events({"$set": {"due_at": None, "updated_at": audit["at"]},
+                                                              "$push": {"audit": audit}}, [event])).matched_count == 1
 
     def record_action_request(self, case: dict, pending: dict, audit: dict) -> bool:
         """Keep a board action's request (domain.board_actions) on the case for a second admin, only while the
@@ -219,7 +227,10 @@ def _transition_update(change: Transition) -> tuple[dict, dict]:
         changes["decision"] = change.decision
     if change.expiry is not None:
         changes.update(expiry_fields(change.expiry.expires_at, change.expiry.reminders,
-                                     expired=change.to_state == states.EXPIRED))
+                                     expired=change.to_state == states.EXPIRED,
+                                     grace_ends_at=change.expiry.grace_ends_at))
+    if change.renewal is not None:
+        changes["renewal"] = change.renewal
     case = change.case
     query = {"_id": case["_id"], "state": case["state"], "version": case["version"]}
     update = {"$set": changes, "$push": {"audit": change.audit}}
@@ -230,12 +241,14 @@ def _transition_update(change: Transition) -> tuple[dict, dict]:
     return query, outbox.with_events(update, change.events) if change.events else update
 
 
-def expiry_fields(expires_at: dt.datetime, reminders: tuple[Reminder, ...], expired: bool = False) -> dict:
+def expiry_fields(expires_at: dt.datetime, reminders: tuple[Reminder, ...], expired: bool = False,
+                  grace_ends_at: dt.datetime | None = None) -> dict:
     """A registration's `expires_at`, the reminders still to send, and `due_at`: when the scheduler next has
-    something to do for it (the next reminder, else the expiry; None once expired), under the `due` index."""
+    something to do for it (the next reminder, else the expiry; once expired, the end of its renewal grace
+    period, or None when that is passed or unknown), under the `due` index."""
     return {"expires_at": expires_at,
             "reminders": [{"days_before": r.days_before, "at": r.at} for r in reminders],
-            "due_at": None if expired else (reminders[0].at if reminders else expires_at)}
+            "due_at": grace_ends_at if expired else (reminders[0].at if reminders else expires_at)}
 
 
 def queue_filter(states_wanted: list[str], after: tuple | None, name_or_id: str | None) -> dict:

@@ -9,10 +9,17 @@ CHECKING, IN_REVIEW, APPROVED, REJECTED, WITHDRAWN = "checking", "in_review", "a
 # the registration's validity ended
 AWAITING_PAYMENT, LAPSED, EXPIRED = "awaiting_payment", "lapsed", "expired"
 REVOKED = "revoked"  # the board withdrew the registration (two admins: domain.board_actions)
+# a renewal asked for (the lifecycle's renewal_requested): waiting for a reviewer, or for its fee (domain.renewal)
+RENEWAL_IN_REVIEW, RENEWAL_AWAITING_PAYMENT = "renewal_in_review", "renewal_awaiting_payment"
+RENEWING = (RENEWAL_IN_REVIEW, RENEWAL_AWAITING_PAYMENT)
 LIVE_REGISTRATION = (APPROVED,)  # a registration that reminders and expiry apply to
+# what the scheduler looks at: live registrations (reminders, expiry) and expired ones (the grace period's end)
+SCHEDULED = (APPROVED, EXPIRED)
+# decided by a reviewer: a flagged application, or a flagged renewal
+REVIEWED = (IN_REVIEW, RENEWAL_IN_REVIEW)
 OPEN = (CHECKING, IN_REVIEW)  # an amendment or withdrawal still applies
 # another application with this CNIC is a duplicate
-HOLDS_IDENTITY = (CHECKING, IN_REVIEW, AWAITING_PAYMENT, APPROVED)
+HOLDS_IDENTITY = (CHECKING, IN_REVIEW, AWAITING_PAYMENT, APPROVED, *RENEWING)
 
 SYSTEM = "system"
 
@@ -37,6 +44,7 @@ class Transition:
     # for the confirmation of a board action (domain.board_actions): applied only while that very request still
     # waits on the case, and clears it
     confirms: dict | None = None
+    renewal: dict | None = None  # for a renewal asked for: what the case keeps of it (service_layer.renewals)
 
 
 class OtherCases:

@@ -13,6 +13,10 @@ APPROVED_IN_PRINCIPLE = "ApplicationApprovedInPrinciple"
 REGISTRATION_ISSUED, LAPSED = "RegistrationIssued", "ApplicationLapsed"
 # a registration's end: a reminder before its expiry (for notification only; no status moves), then the expiry
 EXPIRING, EXPIRED = "RegistrationExpiring", "RegistrationExpired"
+# renewal (domain.renewal): checked and approved in principle (its fee due), renewed once paid, or refused; and
+# the end of an expired registration's renewal grace period (intake frees the CNIC; no status moves)
+RENEWAL_APPROVED_IN_PRINCIPLE, RENEWED = "RenewalApprovedInPrinciple", "RegistrationRenewed"
+RENEWAL_REJECTED, GRACE_ENDED = "RenewalRejected", "RenewalGraceEnded"
 # the board's actions, each by two admins (domain.board_actions)
 REVOKED, REINSTATED = "RegistrationRevoked", "RegistrationReinstated"
 PROFILE_FIELDS = ("full_name", "city", "province", "skills", "platforms", "headline")

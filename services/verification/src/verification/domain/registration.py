@@ -8,6 +8,8 @@ latest is sent, since "30 days left" is wrong once 7 remain."""
 import dataclasses
 import datetime as dt
 
+from domainkit import lifecycle
+
 
 @dataclasses.dataclass(frozen=True)
 class Reminder:
@@ -20,6 +22,8 @@ class Expiry:
     """When a registration stops being valid, and the reminders still to send before it (soonest first)."""
     expires_at: dt.datetime
     reminders: tuple[Reminder, ...]
+    # once expired: when the renewal grace period ends (the scheduler then frees the CNIC); None before
+    grace_ends_at: dt.datetime | None = None
 
     @property
     def valid_until(self) -> dt.date:
@@ -32,6 +36,18 @@ def expiry_of(issued_at: dt.datetime, validity_days: float, reminder_days: tuple
     """The expiry of a registration issued at `issued_at`, valid `validity_days` (fractions of a day allowed:
     tests use minutes), with a reminder `reminder_days` before it (each once; none before the issue)."""
     return _with_reminders(issued_at, issued_at + dt.timedelta(days=validity_days), reminder_days)
+
+
+def renewed_expiry(old_expires_at: dt.datetime, renewed_at: dt.datetime, validity_days: float,
+                   reminder_days: tuple[float, ...]) -> Expiry:
+    """A renewed registration's expiry: one more period from the old expiry (not from the day the fee was
+    paid: domainkit.lifecycle.renewed_expiry), with the reminders before it that are still ahead."""
+    return _with_reminders(renewed_at, lifecycle.renewed_expiry(old_expires_at, validity_days), reminder_days)
+
+
+def expired(expiry_at: dt.datetime, grace_days: float) -> Expiry:
+    """An expired registration: no reminders left, its renewal grace period ending `grace_days` after it."""
+    return Expiry(expiry_at, (), expiry_at + dt.timedelta(days=grace_days))
 
 
 def expiry_of_earlier(issued_at: dt.datetime, valid_until: dt.date, reminder_days: tuple[float, ...]) -> Expiry:

@@ -13,7 +13,7 @@ from verification.domain import case as states
 from verification.domain import events
 from verification.domain.board_actions import REVOKE, PendingAction
 from verification.domain.case import Transition, audit_entry
-from verification.domain.registration import Expiry
+from verification.domain.registration import expired
 from verification.service_layer import decisions
 from verification.service_layer.decisions import CaseNotFound
 from verification.service_layer.dependencies import Dependencies
@@ -84,7 +84,8 @@ def _reinstatement(deps: Dependencies, case: dict, pending: PendingAction, admin
                                   status=to_state, **_registration_fields(case))
     audit = audit_entry(f"reviewer:{admin}", "reinstatement_confirmed",
                         f"asked by {pending.requested_by}: {pending.reason}; {to_state}", at)
-    expiry = Expiry(case["expires_at"], ()) if ended and case.get("expires_at") else None
+    # expired meanwhile: its renewal grace period runs from the old expiry (the scheduler ends it, maybe at once)
+    expiry = expired(case["expires_at"], deps.renewal_grace_days) if ended and case.get("expires_at") else None
     return Transition(case, to_state, [], audit, [event], expiry=expiry, confirms=pending.as_dict())
 
 

@@ -95,15 +95,15 @@ def decide_automatically(deps: Dependencies, case: dict | None, caused_by: dict 
 
 
 def decide_by_reviewer(deps: Dependencies, application_id: str, reviewer: str, decision: str, reason: str) -> None:
-    """A reviewer's approval or rejection of a case waiting for review; CaseNotFound, or CaseClosed when it
-    is not waiting (any more)."""
+    """A reviewer's approval or rejection of an application waiting for review; CaseNotFound, or CaseClosed
+    when it is not waiting (any more). (service_layer.reviewing decides renewals too.)"""
     case = deps.cases.get(application_id)
     if case is None:
         raise CaseNotFound()
     if case["state"] != states.IN_REVIEW:
         raise CaseClosed(case["state"])
-    facts = facts_of(deps, case)
     actor = f"reviewer:{reviewer}"
+    facts = facts_of(deps, case)
     if decision == "approve":
         change = approve(deps, case, facts, actor, reason or "Approved by a reviewer")
     else:

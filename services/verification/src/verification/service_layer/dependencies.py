@@ -49,6 +49,8 @@ class Cases(Protocol):
 
     def schedule_expiry(self, case: dict, expires_at: dt.datetime, reminders: tuple) -> bool: ...
 
+    def record_grace_end(self, case: dict, audit: dict, event: dict) -> bool: ...
+
     def record_action_request(self, case: dict, pending: dict, audit: dict) -> bool: ...
 
     def cancel_action_request(self, application_id: str, kind: str, audit: dict) -> bool: ...
@@ -108,6 +110,8 @@ class Dependencies:
     validity_days: float = 365  # how long a registration is valid
     reminder_days: tuple[float, ...] = (30, 7)  # reminders this long before a registration expires
     token_ttl_hours: int = 12  # lifetime of a reviewer's API token
+    renewal_opens_days_before: float = 60  # a registration may ask for renewal this long before its expiry
+    renewal_grace_days: float = 30  # and until this long after it; then its CNIC is free
     clock: Callable[[], dt.datetime] = utc_now
 
     def now(self) -> dt.datetime:

@@ -1,10 +1,11 @@
 """The scheduler's use case: the reminders before a registration expires, and its expiry, each once.
 
 A registration carries its expiry and reminder times from the day it was issued (domain.registration).
-Each run takes the live registrations with something due: a reminder is one conditional write of the
+Each run takes the registrations with something due: a reminder is one conditional write of the
 case with RegistrationExpiring (notification tells the registrant); the expiry is a state change like
 every decision (the case's state and version as read) with RegistrationExpired, on which intake, the
-directory and notification act. Two schedulers, or a run repeated after a crash, send and expire each
+directory and notification act; the end of an expired registration's renewal grace period
+(RENEWAL_GRACE_DAYS) is one conditional write with RenewalGraceEnded, on which intake frees the CNIC. Two schedulers, or a run repeated after a crash, send and expire each
 once: the second write finds the case moved on.
 """
 import dataclasses
@@ -15,7 +16,7 @@ from eventkit.envelope import InvalidMessage
 from verification.domain import case as states
 from verification.domain import events
 from verification.domain.case import SYSTEM, Transition, audit_entry
-from verification.domain.registration import Expiry, expiry_of_earlier, reminder_due, reminders_from
+from verification.domain.registration import expired, expiry_of_earlier, reminder_due, reminders_from
 from verification.service_layer import decisions
 from verification.service_layer.dependencies import Dependencies
 
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 class Sweep:
     reminded: int = 0
     expired: int = 0
+    grace_ended: int = 0  # expired registrations whose renewal grace period ended (their CNIC freed)
     scheduled: int = 0  # earlier registrations given their expiry
 
 
@@ -54,7 +56,11 @@ def sweep(deps: Dependencies, now: dt.datetime | None = None) -> Sweep:
         moved = 0
         for case in batch:
             try:
-                if case["expires_at"] <= now:
+                if case["state"] == states.EXPIRED:
+                    ended = _end_grace(deps, case, now)
+                    moved += ended
+                    done.grace_ended += ended
+                elif case["expires_at"] <= now:
                     expired = _expire(deps, case, now)
                     moved += expired
                     done.expired += expired
@@ -69,9 +75,9 @@ def sweep(deps: Dependencies, now: dt.datetime | None = None) -> Sweep:
         # A full batch that moved nothing was all moved meanwhile (another scheduler): the next run sees to the rest.
         if len(batch) < BATCH or moved == 0:
             break
-    if done.reminded or done.expired or done.scheduled:
-        log.info("%d expiry reminders sent, %d registrations expired, %d earlier registrations scheduled",
-                 done.reminded, done.expired, done.scheduled)
+    if done.reminded or done.expired or done.scheduled or done.grace_ended:
+        log.info("%d expiry reminders sent, %d registrations expired, %d renewal grace periods ended, "
+                 "%d earlier registrations scheduled", done.reminded, done.expired, done.grace_ended, done.scheduled)
     return done
 
 
@@ -98,5 +104,12 @@ def _expire(deps: Dependencies, case: dict, now: dt.datetime) -> bool:
     event = events.decision_event(events.EXPIRED, case, [], decisions.contact_of(deps, facts),
                                   **_registration_payload(case))
     change = Transition(case, states.EXPIRED, [], audit_entry(SYSTEM, "expired", case["decision"]["valid_until"], now),
-                        [event], expiry=Expiry(case["expires_at"], ()))
+                        [event], expiry=expired(case["expires_at"], deps.renewal_grace_days))
     return deps.cases.transition(change)
+
+
+def _end_grace(deps: Dependencies, case: dict, now: dt.datetime) -> bool:
+    """The expired registration can no longer be renewed: RenewalGraceEnded (intake frees the CNIC)."""
+    event = events.decision_event(events.GRACE_ENDED, case, [], "", **_registration_payload(case))
+    event["payload"].pop("contact")  # nobody is told: nothing the registrant has changes
+    return deps.cases.record_grace_end(case, audit_entry(SYSTEM, "renewal_grace_ended", "", now), event)

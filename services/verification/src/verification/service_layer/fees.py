@@ -1,5 +1,6 @@
 """The fee's outcome, from payments' events: the registration issued once the fee is paid, or the
-application lapsed when its voucher expired unpaid.
+application lapsed when its voucher expired unpaid. A renewal's fee (its own `fee_cycle`) goes to
+service_layer/renewals.py: renewed once paid, refused when unpaid.
 
 Only a case approved in principle (`awaiting_payment`) moves, in one conditional write of the case
 with its event (like every decision: on the state and version read), so a redelivery, a payment
@@ -12,7 +13,7 @@ from eventkit.envelope import InvalidMessage
 from verification.domain import case as states
 from verification.domain import events
 from verification.domain.case import SYSTEM, Transition, audit_entry
-from verification.service_layer import decisions
+from verification.service_layer import decisions, renewals
 from verification.service_layer.dependencies import Dependencies
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,28 @@ def _awaiting_case(deps: Dependencies, envelope: dict) -> dict | None:
         log.info("%s for %s changed nothing: the case is %s", envelope["event_type"], application_id, case["state"])
         return None
     return case
+
+
+def _case_of(deps: Dependencies, envelope: dict) -> dict:
+    application_id = envelope["payload"].get("application_id") or envelope["key"]
+    case = deps.cases.get(application_id)
+    if case is None:
+        raise InvalidMessage(f"{envelope['event_type']} for unknown application {application_id}")
+    return case
+
+
+def fee_paid(deps: Dependencies, envelope: dict) -> bool:
+    """FeePaid: a renewal's fee renews the registration; the registration fee issues it."""
+    if renewals.is_renewal_fee(envelope):
+        return renewals.renew(deps, envelope, _case_of(deps, envelope))
+    return issue_registration(deps, envelope)
+
+
+def voucher_expired(deps: Dependencies, envelope: dict) -> bool:
+    """VoucherExpired: an unpaid renewal fee refuses the renewal; an unpaid registration fee lapses the application."""
+    if renewals.is_renewal_fee(envelope):
+        return renewals.lapse(deps, envelope, _case_of(deps, envelope))
+    return lapse(deps, envelope)
 
 
 def issue_registration(deps: Dependencies, envelope: dict) -> bool:

@@ -5,10 +5,11 @@ from verification.domain.case import audit_entry
 from verification.service_layer.decisions import CaseNotFound
 from verification.service_layer.dependencies import Dependencies
 
-PENDING_STATES = {"pending": ["in_review"],
-                  "decided": ["awaiting_payment", "approved", "rejected", "lapsed", "expired", "revoked"],
+PENDING_STATES = {"pending": ["in_review", "renewal_in_review"],
+                  "decided": ["awaiting_payment", "approved", "rejected", "lapsed", "expired", "revoked",
+                              "renewal_awaiting_payment"],
                   "all": ["checking", "in_review", "awaiting_payment", "approved", "rejected", "withdrawn", "lapsed",
-                          "expired", "revoked"]}
+                          "expired", "revoked", "renewal_in_review", "renewal_awaiting_payment"]}
 
 
 def queue(deps: Dependencies, state: str, limit: int, cursor: str | None = None, q: str | None = None) -> dict:
@@ -40,7 +41,7 @@ def case_view(deps: Dependencies, application_id: str, reviewer: str, audited: b
         "applicant": {**case["public"], **private, "language": case["language"]},
         "checks": case.get("checks", []), "reasons": case.get("reasons", []), "decision": case.get("decision"),
         "documents": sorted(case.get("documents", {}).values(), key=lambda d: d["kind"]),
-        "audit": case.get("audit", []), "pending_action": case.get("pending_action"),
+        "audit": case.get("audit", []), "pending_action": case.get("pending_action"), "renewal": case.get("renewal"),
     }
 
 

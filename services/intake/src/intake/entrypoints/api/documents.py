@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import BadRequest, Conflict, NotFound, RequestEntityTooLarge, Unauthorized, \
     UnsupportedMediaType
 
-from intake.domain.documents import KINDS
+from intake.domain.documents import APPLICATION_KINDS, KINDS
 from intake.entrypoints.api.applications import authorised_application, intake
 from intake.entrypoints.schemas import DocumentInfoSchema
 from intake.entrypoints.uploads import UploadRefused, read_upload
@@ -25,9 +25,9 @@ def settings():
     return current_app.config["SERVICE_CONFIG"]
 
 
-def _kind(kind: str) -> str:
-    if kind not in KINDS:
-        raise NotFound(f"Document kind must be one of: {', '.join(KINDS)}.")
+def _kind(kind: str, kinds: tuple[str, ...] = KINDS) -> str:
+    if kind not in kinds:
+        raise NotFound(f"Document kind must be one of: {', '.join(kinds)}.")
     return kind
 
 
@@ -36,8 +36,9 @@ def _kind(kind: str) -> str:
 @blp.alt_response(413, description="File too large")
 @blp.alt_response(415, description="Not a PNG, JPEG or PDF")
 def upload(application_id, kind):
-    """Upload (or replace) a CNIC image or the NTN certificate while the application is open."""
-    kind = _kind(kind)
+    """Upload (or replace) a CNIC image or the NTN certificate while the application is open (a PRC comes
+    with a renewal request: POST /renewal)."""
+    kind = _kind(kind, APPLICATION_KINDS)
     doc = authorised_application(application_id)
     upload = request.files.get("file")
     if upload is None:

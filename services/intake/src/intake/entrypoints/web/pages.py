@@ -9,18 +9,18 @@ from domainkit.geography import PROVINCES
 from domainkit.platforms import PLATFORM_NAMES
 from domainkit.skills import SKILLS
 from intake.bootstrap import intake_for
-from intake.domain.documents import KINDS, REQUIRED_KINDS
+from intake.domain.documents import APPLICATION_KINDS, REQUIRED_KINDS
 from intake.entrypoints.schemas import EDUCATION_LEVELS, ApplicationSchema
 from intake.entrypoints.uploads import UploadRefused, read_upload
 from intake.entrypoints.web.form import PLATFORM_ROWS, application_from_form, messages_by_field
-from intake.service_layer import submissions, views
+from intake.service_layer import renewals, submissions, views
 from servicekit.rate_limit import rate_limited
 
 bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
 EDUCATION_LABELS = {"none": "No formal education", "matric": "Matric", "intermediate": "Intermediate",
                     "diploma": "Diploma", "bachelors": "Bachelor's", "masters": "Master's", "mphil": "MPhil", "phd": "PhD"}
 # The form's file fields: every document kind (domainkit.documents), and whether the form requires it.
-UPLOADS = {kind: kind in REQUIRED_KINDS for kind in KINDS}
+UPLOADS = {kind: kind in REQUIRED_KINDS for kind in APPLICATION_KINDS}
 
 
 def _intake():
@@ -96,4 +96,40 @@ def applicant_status_page():
     except submissions.NotFound:
         return render_template("status.html", application_id=application_id, status=None, wrong_token=True), 404
     return render_template("status.html", application_id=application_id, status=views.public_status(doc),
-                           view=views.applicant_view(_intake(), doc))
+                           view=views.applicant_view(_intake(), doc), access_token=request.form.get("access_token", ""))
+
+
+@bp.post("/status/renewal")
+@rate_limited("status")
+def renewal_request_page():
+    """The registrant's renewal request from the status page: the PRC and the profile confirmed."""
+    application_id = request.form.get("application_id", "").strip()[:64]
+    access_token = request.form.get("access_token", "").strip()
+    try:
+        doc = submissions.authorise(_intake(), application_id, access_token)
+    except submissions.NotFound:
+        return render_template("status.html", application_id=application_id, status=None, wrong_token=True), 404
+    errors = {}
+    if request.form.get("confirm_profile") != "yes":
+        errors["confirm_profile"] = [_("Confirm that your public profile is still correct.")]
+    storage = request.files.get("prc")
+    prc = None
+    if storage is None or not storage.filename:
+        errors["prc"] = [_("Attach your bank's proceeds realisation certificate (PDF or image).")]
+    else:
+        try:
+            prc = read_upload(storage, current_app.config["SERVICE_CONFIG"].document_max_bytes)
+        except UploadRefused as refused:
+            errors["prc"] = [str(refused)]
+    status = 422
+    if not errors:
+        try:
+            doc = renewals.request_renewal(_intake(), doc, *prc)
+            status = 202
+        except renewals.NotRenewable:
+            errors["renewal"], status = [_("This registration cannot be renewed now.")], 409
+        except renewals.RenewalClosed as closed:
+            errors["renewal"], status = [str(closed)], 409
+    return render_template("status.html", application_id=application_id, status=views.public_status(doc),
+                           view=views.applicant_view(_intake(), doc), access_token=access_token,
+                           renewal_errors=errors, renewal_sent=status == 202), status

@@ -9,7 +9,7 @@ from servicekit.requests import json_body
 from verification.entrypoints.auth import requires_role, verification
 from verification.entrypoints.schemas import (AuditSchema, CaseSchema, DecisionSchema, LoginSchema, QueueQuerySchema,
                                               QueueSchema, TokenSchema)
-from verification.service_layer import decisions, reviewers, views
+from verification.service_layer import decisions, reviewers, reviewing, views
 
 blp = Blueprint("reviews", __name__, url_prefix="/api/v1", description="Reviewers work the queue of flagged cases")
 READERS = ("reviewer", "admin", "auditor")
@@ -70,9 +70,10 @@ def document(application_id, kind):
 @blp.response(200, CaseSchema)
 @blp.alt_response(409, description="The case is not waiting for a reviewer (decided, withdrawn, or changed)")
 def decide(decision, application_id):
-    """Approve or reject a case waiting for review; a rejection needs a reason the applicant can act on."""
+    """Approve or reject a case waiting for review (an application or a renewal); a rejection needs a reason the
+    applicant can act on."""
     try:
-        decisions.decide_by_reviewer(verification(), application_id, g.reviewer["username"],
+        reviewing.decide(verification(), application_id, g.reviewer["username"],
                                      decision["decision"], decision["reason"].strip())
     except decisions.CaseNotFound:
         raise NotFound("No case for that application.") from None

@@ -9,7 +9,7 @@ from servicekit.rate_limit import rate_limited
 from verification.entrypoints.auth import console_login_required, verification
 from verification.domain import board_actions as rules
 from verification.entrypoints.schemas import BoardActionRequestSchema, DecisionSchema
-from verification.service_layer import board_actions, decisions, reviewers, views
+from verification.service_layer import board_actions, decisions, reviewers, reviewing, views
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates", static_folder="static",
                static_url_path="/static")
@@ -73,7 +73,7 @@ def decide(application_id):
     try:
         decision = DecisionSchema().load({"decision": request.form.get("decision", ""),
                                           "reason": request.form.get("reason", "")})
-        decisions.decide_by_reviewer(verification(), application_id, g.reviewer["username"], decision["decision"],
+        reviewing.decide(verification(), application_id, g.reviewer["username"], decision["decision"],
                                      decision["reason"].strip())
     except ValidationError as exc:
         return case(application_id, errors=exc.messages, status=422)
