@@ -44,3 +44,11 @@ def test_importing_the_entrypoints_builds_no_clients():
 def test_intake_refuses_to_start_without_its_keys():
     with pytest.raises(ValueError, match="INTAKE_PII_KEY"):
         importlib.import_module("intake.entrypoints.app").create_app({"TESTING": True, "SETTINGS": {"pii_key": ""}})
+
+
+@pytest.mark.parametrize("service, stylesheet", [("intake", "/static/style.css"), ("directory", "/static/directory.css"),
+                                                 ("verification", "/console/static/console.css")])
+def test_each_pages_stylesheet_is_served(service, stylesheet):
+    """No app-wide /static route shadows the pages' own (it did: every page went out unstyled)."""
+    with build(service).test_client().get(stylesheet) as response:
+        assert response.status_code == 200 and response.mimetype == "text/css"

@@ -2,7 +2,8 @@
 in principle automatically, the fee voucher paid at the bank sandbox's page and registered; the voucher
 left unpaid until it lapses, and the same person applying again; flagged and approved by a reviewer in
 the console, then paid; rejected with reasons; a registration revoked by two admins in the console, and
-the public verify page saying so."""
+the public verify page saying so; a registrant reminded of the expiry who renews with a PRC on the status
+page, pays the renewal voucher at the bank and keeps the number, with a new certificate."""
 import dataclasses
 import io
 import os
@@ -210,6 +211,57 @@ def test_two_admins_revoke_a_registration_in_the_console_and_the_public_verify_p
     status_in_browser(page, stack, applicant, "revoked", wait_for)
     assert "forged" in page.inner_text("#reasons")
     mail_with(applicant.email, "has been revoked", wait_for)
+
+
+PRC_PDF = b"%PDF-1.4\n% proceeds realisation certificate, purpose code 9186\n%%EOF\n"
+
+
+def test_registrant_is_reminded_then_renews_with_a_prc_and_keeps_the_number(page, stack, bank, wait_for):
+    # registered under a 90-second validity with a reminder 70 seconds before the expiry (settings tests shorten)
+    with redeployed(stack, "verification:verification-worker", "verification.entrypoints.worker",
+                    REGISTRATION_VALIDITY_DAYS=str(90 / 86_400), EXPIRY_REMINDER_DAYS=str(70 / 86_400)):
+        applicant = apply_in_browser(page, stack, new_applicant())
+        first_voucher = bank.pay_and_wait(applicant.application_id)["voucher_number"]
+        status_in_browser(page, stack, applicant, "approved", wait_for)
+    number = page.inner_text("#registration-number").strip()
+    old_valid_until = page.inner_text(".details").split("valid until", 1)[1].split()[0]
+    mail_with(applicant.email, f"{number} expires on", wait_for)  # the reminder
+
+    status_in_browser(page, stack, applicant, "approved", wait_for)
+    assert "Renew your registration" in page.inner_text("#renewal")
+    page.click("#renewal-form button")  # nothing attached: the browser's own check stops it, so bypass it
+    page.eval_on_selector("#renewal-form", "form => form.noValidate = true")
+    page.click("#renewal-form button")
+    page.wait_for_load_state()
+    assert page.locator("#renewal-error-prc").count() == 1 and page.locator("#renewal-error-confirm_profile").count() == 1
+    page.set_input_files("#prc", files=[{"name": "prc.pdf", "mimeType": "application/pdf", "buffer": PRC_PDF}])
+    page.check("#confirm_profile")
+    page.click("#renewal-form button")
+    page.wait_for_load_state()
+    assert page.inner_text("#status").strip() == "renewal requested"
+    assert page.locator("#renewal-sent").count() == 1
+
+    def renewal_voucher():
+        response = httpx.get(stack.url("intake", f"/api/v1/applications/{applicant.application_id}"),
+                             headers={"Authorization": f"Bearer {applicant.access_code}"}, timeout=10)
+        voucher = response.json().get("voucher") or {}
+        return voucher.get("number") not in (None, first_voucher) and voucher["number"]
+    voucher_number = wait_for(renewal_voucher, timeout=60, message="the renewal voucher")
+    mail_with(applicant.email, "Renewal accepted", wait_for)
+    pay_at_the_bank(page, voucher_number)
+
+    wait_for(lambda: httpx.get(stack.url("intake", f"/api/v1/applications/{applicant.application_id}"),
+                               headers={"Authorization": f"Bearer {applicant.access_code}"}, timeout=10)
+             .json()["timeline"][-1]["note"] == "Renewed", timeout=60, message="the renewal")
+    status_in_browser(page, stack, applicant, "approved", wait_for)
+    assert page.inner_text("#registration-number").strip() == number
+    new_valid_until = page.inner_text(".details").split("valid until", 1)[1].split()[0]
+    assert new_valid_until > old_valid_until and "Renewed" in page.inner_text(".timeline")
+    renewed = mail_with(applicant.email, "is renewed until", wait_for)
+    pdf = parts(renewed)["application/pdf"].get_content()
+    [qr] = zxingcpp.read_barcodes(pypdfium2.PdfDocument(io.BytesIO(pdf))[0].render(scale=2).to_pil())
+    page.goto(qr.text)
+    assert page.get_attribute("#verdict", "data-status") == "valid" and new_valid_until in page.inner_text("#verdict")
 
 
 def test_rejected_applicant_sees_the_reasons_on_the_status_page(page, stack, wait_for):

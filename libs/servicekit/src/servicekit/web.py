@@ -51,7 +51,9 @@ def create_service_app(name: str, config: BaseConfig, *, title: str, description
                        version: str = "1.0.0", test_config: dict | None = None,
                        extra_checks: dict | None = None) -> tuple[Flask, Api]:
     """`extra_checks`: more readiness checks, name -> callable that raises when not ready."""
-    app = Flask(name)
+    # No app-wide static folder: its /static route would shadow the pages blueprints' own /static (their
+    # stylesheets answered 404, and every page went out unstyled).
+    app = Flask(name, static_folder=None)
     app.config.update(
         SERVICE_NAME=name,
         SERVICE_CONFIG=config,
