@@ -5,7 +5,7 @@ import httpx
 
 PUBLIC = {"registration_number", "full_name", "city", "province", "skills", "platforms", "headline", "status",
           "valid_until"}
-VERIFY = {"registration_number", "valid", "status", "full_name", "valid_until", "message"}
+VERIFY = {"registration_number", "valid", "status", "full_name", "valid_until", "revoked_on", "message"}
 
 
 URDU_LETTERS = "ابپتٹثجچحخدڈذرڑزژسشصضطظعغفقکگلمنوہیے"

@@ -1,7 +1,8 @@
 """Payments on the running stack: verification's approval in principle of a clean application issues a
 fee voucher (VoucherIssued on payments.events) that intake shows the applicant; the bank sandbox pays it
 through the aggregator API, from its CLI and from its page, once (FeePaid: verification registers the
-application, intake shows it paid); a withdrawal on intake.events cancels an unpaid one."""
+application, intake shows it paid); a withdrawal on intake.events cancels an unpaid one, and the
+applicant's withdrawal while the fee is due takes effect everywhere once the voucher is cancelled."""
 import os
 import re
 import subprocess
@@ -13,6 +14,7 @@ import pytest
 
 from eventkit.envelope import decode, encode, new_event
 from eventkit.kafka import make_producer
+from eventkit.mongo import get_database
 from eventkit.topics import INTAKE_EVENTS, PAYMENTS_EVENTS, VERIFICATION_EVENTS
 from support.directory import latin_word
 from support.intake import bearer, client_from_own_address, secrets_env
@@ -146,3 +148,28 @@ def test_a_withdrawal_cancels_the_unpaid_voucher_and_the_bank_is_refused(stack, 
     assert published(stack, application_id, "VoucherCancelled")["payload"]["voucher_number"] == number
     refused = sandbox("pay", number, "--amount", "1000")
     assert refused.returncode == 1 and '"code": "voucher_cancelled"' in refused.stdout
+
+
+def test_the_applicant_withdraws_while_the_fee_is_due_and_every_service_follows_the_cancelled_voucher(
+        stack, wait_for):
+    data = application_of_kind("clean", latin_word())
+    with client_from_own_address(stack.url("intake")) as client:
+        response = client.post("/api/v1/applications", json=data)
+    application_id, token = response.json()["application_id"], response.json()["access_token"]
+    wait_for(lambda: status(stack, application_id) == "awaiting_payment", message="the approval in principle")
+    number = published(stack, application_id, "VoucherIssued")["payload"]["voucher_number"]
+
+    withdraw = stack.url("intake", f"/api/v1/applications/{application_id}/withdraw")
+    asked = httpx.post(withdraw, headers=bearer(token), timeout=10)
+    assert asked.status_code == 202 and asked.json()["status"] == "awaiting_payment", asked.text
+    assert httpx.post(withdraw, headers=bearer(token), timeout=10).status_code == 409  # asked once
+    assert published(stack, application_id, "VoucherCancelled")["payload"]["voucher_number"] == number
+    wait_for(lambda: status(stack, application_id) == "withdrawn", message="intake to follow the cancellation")
+    cases = get_database(stack.servers.mongodb_uri, "verification")["cases"]
+    wait_for(lambda: cases.find_one({"_id": application_id}, {"state": 1})["state"] == "withdrawn",
+             message="verification to follow the cancellation")
+    assert applicant_view(stack, application_id, token)["voucher"]["status"] == "cancelled"
+    refused = sandbox("pay", number, "--amount", "1000")
+    assert refused.returncode == 1 and '"code": "voucher_cancelled"' in refused.stdout
+    with client_from_own_address(stack.url("intake")) as client:  # the CNIC is free again
+        assert client.post("/api/v1/applications", json={**data, "email": f"again.{data['email']}"}).status_code == 202

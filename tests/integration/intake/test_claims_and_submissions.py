@@ -91,8 +91,8 @@ def test_a_decision_keeps_or_releases_the_claim_and_applies_once(applications, e
     status = lifecycle.DECISION_STATUS[event_type]
     entry = lifecycle.timeline_entry(status, "decided", NOW)
     allowed = lifecycle.decision_allowed_from(event_type)
-    assert applications.record_decision("a1", "d1", allowed, {"reasons": []}, entry)
-    assert not applications.record_decision("a1", "d1", allowed, {"reasons": []}, entry)  # redelivered
+    assert applications.record_decision("a1", "d1", allowed, {"reasons": []}, entry, holds_cnic=holds)
+    assert not applications.record_decision("a1", "d1", allowed, {"reasons": []}, entry, holds_cnic=holds)
     stored = applications.get("a1")
     assert stored["status"] == status and stored["applied_events"] == ["d1"]
     assert ("cnic_claim" in stored) is holds
@@ -109,3 +109,20 @@ def test_an_amendment_needs_the_revision_it_read_and_returns_the_result(applicat
     amended = applications.amend("a1", 1, {"public": {"city": "Multan"}, "updated_at": NOW}, entry, event("a1", 2))
     assert amended["public"] == {"city": "Multan"} and amended["revision"] == 2 and amended["outbox_pending"]
     assert applications.amend("a1", 1, {"public": {"city": "Quetta"}}, entry, event("a1", 3)) is None
+
+
+def test_a_reinstatement_claims_the_cnic_again_unless_a_new_application_holds_it(applications):
+    """Under REVOKED_CNIC_BLOCKS=false a revocation released the claim; the reinstatement takes it back while
+    the CNIC is free, and moves without it when a new application claimed it meanwhile."""
+    revoked = lifecycle.timeline_entry(lifecycle.REVOKED, "Revoked", NOW)
+    back = lifecycle.timeline_entry(lifecycle.APPROVED, "Reinstated", NOW)
+    for app_id in ("a1", "b1"):
+        applications.add(new_application(app_id, f"idx-{app_id}"), [event(app_id)])
+        applications.record_decision(app_id, f"r-{app_id}", list(lifecycle.STATUSES), {"reasons": []}, revoked,
+                                     holds_cnic=False)
+    assert applications.record_decision("a1", "i1", [lifecycle.REVOKED], {"reasons": []}, back, True, True)
+    assert applications.get("a1")["cnic_claim"] == "idx-a1"
+    applications.add(new_application("b2", "idx-b1"), [event("b2")])  # the free CNIC, taken
+    assert applications.record_decision("b1", "i2", [lifecycle.REVOKED], {"reasons": []}, back, True, True)
+    stored = applications.get("b1")
+    assert stored["status"] == lifecycle.APPROVED and "cnic_claim" not in stored

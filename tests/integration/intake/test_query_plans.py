@@ -97,6 +97,14 @@ def exercise_every_method(db) -> set[str]:
     call(applications, "record_document", new["_id"], {"kind": "cnic_back", "uploaded_at": NOW}, {"event_id": "e2"})
     call(applications, "record_decision", new["_id"], "d1", [lifecycle.SUBMITTED], {"reasons": []},
          lifecycle.timeline_entry(lifecycle.REJECTED, "Rejected", NOW))
+    call(applications, "record_decision", "app000012", "d2", list(lifecycle.STATUSES), {"reasons": []},
+         lifecycle.timeline_entry(lifecycle.APPROVED, "Reinstated", NOW), True, True)  # a reinstatement reclaims
+    call(applications, "request_renewal", "app000013", "approved", {"kind": "prc", "size": 3},
+         lifecycle.timeline_entry(lifecycle.RENEWAL_REQUESTED, "Renewal requested", NOW), {"event_id": "e4"})
+    call(applications, "request_withdrawal", "app000015", NOW,
+         lifecycle.timeline_entry(lifecycle.AWAITING_PAYMENT, "Withdrawal asked for", NOW), {"event_id": "e5"})
+    call(applications, "end_renewal_grace", "app000014", "g1",
+         lifecycle.timeline_entry(lifecycle.EXPIRED, "The renewal period ended", NOW))
     call(applications, "withdraw", "app000011", NOW,
          lifecycle.timeline_entry(lifecycle.WITHDRAWN, "Withdrawn", NOW), {"event_id": "e3"})
     voucher = {"number": "7711000000000013", "amount": 1000, "due_date": "2026-12-15"}

@@ -35,7 +35,8 @@ def intake_for(config: Config) -> Dependencies:
         _built[key] = Dependencies(keys=keys, applications=ApplicationRepository(db),
                                    documents=DocumentStore(db, keys.at_rest),
                                    renewal_opens_days_before=config.renewal_opens_days_before,
-                                   renewal_grace_days=config.renewal_grace_days)
+                                   renewal_grace_days=config.renewal_grace_days,
+                                   revoked_cnic_blocks=config.revoked_cnic_blocks)
     return _built[key]
 
 

@@ -22,5 +22,7 @@ class Config(BaseConfig):
     cookie_secure: bool = setting("COOKIE_SECURE", False, "send the session cookie over https only")
     renewal_opens_days_before: float = setting("RENEWAL_OPENS_DAYS_BEFORE", 60.0, "a registrant may ask for renewal "
                                                "this many days before the registration expires")
+    revoked_cnic_blocks: bool = setting("REVOKED_CNIC_BLOCKS", True, "a revoked registration keeps its CNIC from "
+                                        "new applications (false: the person may apply afresh)")
     renewal_grace_days: float = setting("RENEWAL_GRACE_DAYS", 30.0, "and until this many days after (then the CNIC "
                                         "is free for a new application)")

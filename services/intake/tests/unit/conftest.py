@@ -66,6 +66,15 @@ class FakeApplications:
         doc["revision"] += 1
         return {"_id": application_id, "status": doc["status"], "updated_at": at}
 
+    def request_withdrawal(self, application_id, at, timeline_entry, event):
+        doc = self.docs.get(application_id)
+        if doc is None or doc["status"] != lifecycle.AWAITING_PAYMENT or doc.get("withdrawal_requested_at"):
+            return None
+        doc.update(withdrawal_requested_at=at, updated_at=at)
+        doc["timeline"].append(timeline_entry)
+        doc["outbox"].append(event)
+        return {"_id": application_id, "status": doc["status"], "updated_at": at}
+
     def record_document(self, application_id, info, event):
         doc = self._open(application_id)
         if doc is None:
@@ -76,13 +85,16 @@ class FakeApplications:
         doc["revision"] += 1
         return True
 
-    def record_decision(self, application_id, event_id, allowed_from, decision, timeline_entry):
+    def record_decision(self, application_id, event_id, allowed_from, decision, timeline_entry, holds_cnic=True,
+                        reclaim=False):
         doc = self.docs.get(application_id)
         if doc is None or doc["status"] not in allowed_from or event_id in doc.setdefault("applied_events", []):
             return False
         doc.update(status=timeline_entry["status"], decision=decision, updated_at=timeline_entry["at"])
-        if doc["status"] not in lifecycle.HOLDS_CNIC:
+        if not holds_cnic:
             doc.pop("cnic_claim", None)
+        elif reclaim and "cnic_claim" not in doc and self._holder(doc["cnic_index"], other_than=application_id) is None:
+            doc["cnic_claim"] = doc["cnic_index"]
         doc["timeline"].append(timeline_entry)
         doc["applied_events"].append(event_id)
         return True

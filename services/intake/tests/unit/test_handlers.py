@@ -194,3 +194,46 @@ def test_a_reinstatement_naming_another_status_is_an_invalid_message(deps, appli
     application_id = submissions.submit(deps, application()).application_id
     with pytest.raises(InvalidMessage):
         handle_event(deps, decision("RegistrationReinstated", application_id, status="in_review"))
+
+
+def test_with_revoked_cnics_unblocked_a_revocation_frees_the_cnic_and_a_reinstatement_claims_it_again(deps, application):
+    import dataclasses
+    deps = dataclasses.replace(deps, revoked_cnic_blocks=False)
+    application_id = submissions.submit(deps, application()).application_id
+    number = {"registration_number": "PK-2026-000004", "valid_until": "2027-12-01"}
+    handle_event(deps, decision("ApplicationApprovedInPrinciple", application_id))
+    handle_event(deps, decision("RegistrationIssued", application_id, **number))
+    handle_event(deps, decision("RegistrationRevoked", application_id, reasons=["Fraud"], **number))
+    assert "cnic_claim" not in deps.applications.docs[application_id]
+    handle_event(deps, decision("RegistrationReinstated", application_id, status="approved", **number))
+    assert "cnic_claim" in deps.applications.docs[application_id]
+    with pytest.raises(submissions.DuplicateCnic):
+        submissions.submit(deps, application())
+
+
+def test_a_withdrawal_while_the_fee_is_due_takes_effect_when_payments_cancels_the_voucher(deps, application):
+    application_id = submissions.submit(deps, application()).application_id
+    handle_event(deps, decision("ApplicationApprovedInPrinciple", application_id))
+    handle_event(deps, issued(application_id))
+    asked = submissions.withdraw(deps, deps.applications.get(application_id))
+    assert asked["status"] == lifecycle.AWAITING_PAYMENT
+    doc = deps.applications.docs[application_id]
+    assert doc["outbox"][-1]["event_type"] == "ApplicationWithdrawn" and "cnic_claim" in doc
+    with pytest.raises(submissions.NotAllowed):  # asked once
+        submissions.withdraw(deps, deps.applications.get(application_id))
+    cancelled = voucher_event("VoucherCancelled", application_id)
+    handle_event(deps, cancelled)
+    handle_event(deps, cancelled)  # redelivered
+    assert doc["status"] == lifecycle.WITHDRAWN and doc["voucher"]["status"] == "cancelled"
+    assert "cnic_claim" not in doc and doc["timeline"][-1]["note"] == lifecycle.WITHDRAWN_WITH_VOUCHER
+    assert submissions.submit(deps, application()).application_id != application_id
+
+
+def test_a_payment_that_wins_the_race_with_a_withdrawal_registers_the_application(deps, application):
+    application_id = submissions.submit(deps, application()).application_id
+    handle_event(deps, decision("ApplicationApprovedInPrinciple", application_id))
+    submissions.withdraw(deps, deps.applications.get(application_id))
+    handle_event(deps, voucher_event("FeePaid", application_id))
+    handle_event(deps, decision("RegistrationIssued", application_id, registration_number="PK-2026-000005",
+                                valid_until="2027-12-01"))
+    assert deps.applications.docs[application_id]["status"] == lifecycle.APPROVED

@@ -131,3 +131,14 @@ def test_a_withdrawal_while_the_voucher_is_being_issued_cancels_it(deps, approva
 def test_other_events_are_not_payments_business(deps):
     handle_event(deps, new_event("ApplicationSubmitted", "app1", {"application_id": "app1"}, source="intake"))
     assert deps.vouchers.vouchers == {} and deps.withdrawals.withdrawn == {}
+
+
+def test_a_withdrawal_that_lost_to_the_payment_does_not_stop_a_later_renewal_voucher(deps, approval):
+    handle_event(deps, approval())
+    voucher = voucher_of(deps)
+    aggregator.payment(deps, "bank1", voucher.number, voucher.amount, PAID_AT, "TX-1")
+    handle_event(deps, new_event(lifecycle.APPLICATION_WITHDRAWN, "app1", {"application_id": "app1"}, source="intake"))
+    assert voucher_of(deps).status == rules.PAID  # the payment came first
+    handle_event(deps, new_event("RenewalApprovedInPrinciple", "app1", {"payer_name": "A", "fee_cycle": "renewal:e9"},
+                                 source="verification"))
+    assert deps.vouchers.get_by_application("app1", "renewal:e9").status == rules.UNPAID

@@ -72,3 +72,19 @@ def test_a_fee_event_for_a_case_whose_fee_was_never_due_changes_nothing(deps, ap
 def test_a_fee_event_for_an_unknown_application_is_an_invalid_message(deps):
     with pytest.raises(InvalidMessage, match="unknown application"):
         handle_application_event(deps, fee_event("FeePaid", "nobody"))
+
+
+def test_a_cancelled_voucher_withdraws_the_case_approved_in_principle_once(deps, application_event):
+    envelope = application_event()
+    handle_application_event(deps, envelope)
+    cancelled = new_event("VoucherCancelled", envelope["key"], {"application_id": envelope["key"],
+                                                                "voucher_number": "7711000000000013",
+                                                                "fee_cycle": "registration"}, source="payments")
+    handle_application_event(deps, cancelled)
+    handle_application_event(deps, cancelled)
+    case = deps.cases.get(envelope["key"])
+    assert case["state"] == "withdrawn" and [a["action"] for a in case["audit"]].count("withdrawn") == 1
+    paid = new_event("FeePaid", envelope["key"], {"application_id": envelope["key"], "voucher_number": "x",
+                                                  "transaction_id": "T"}, source="payments")
+    handle_application_event(deps, paid)  # payments refuses a cancelled voucher's payment; a stray one changes nothing
+    assert deps.cases.get(envelope["key"])["state"] == "withdrawn"

@@ -14,6 +14,7 @@ made (see service_layer/cnic_index.py). Earlier versions kept the claims in a `c
 collection of their own; the re-key moves them into the applications and drops it.
 """
 import datetime as dt
+import logging
 
 from bson import MinKey
 from pymongo import ASCENDING, ReturnDocument
@@ -24,8 +25,8 @@ from pymongo.errors import DuplicateKeyError
 from eventkit import outbox
 from eventkit.inbox import apply_once
 from eventkit.upserts import upsert_by_id
-from intake.domain.application import (CHANGED_MEANWHILE, CLAIM_CONFLICT, CLAIM_MOVED, HOLDS_CNIC, INDEX_MOVED, OPEN,
-                                       DuplicateCnic)
+from intake.domain.application import (AWAITING_PAYMENT, CHANGED_MEANWHILE, CLAIM_CONFLICT, CLAIM_MOVED, HOLDS_CNIC,
+                                       INDEX_MOVED, OPEN, DuplicateCnic)
 
 COLLECTION = "applications"
 META = "meta"
@@ -33,6 +34,7 @@ LEGACY_CLAIMS = "cnic_claims"  # where versions before the `cnic_claim` field ke
 LEGACY_INDEX = "cnic_index_1"  # their index on `cnic_index`, unused since; dropped by the re-key
 CNIC_INDEX_RECIPE = "cnic_index_recipe"  # the meta document: {_id, version, stamped_at, how}
 CLAIM_INDEX = "cnic_claim"  # the unique index on `cnic_claim` (adapters/indexes.py)
+log = logging.getLogger(__name__)
 
 _HOLDING = {"status": {"$in": list(HOLDS_CNIC)}}
 _NOT_HOLDING = {"status": {"$nin": list(HOLDS_CNIC)}}
@@ -93,6 +95,17 @@ class ApplicationRepository:
                                 "$push": {"timeline": timeline_entry}}, [event]),
             projection={"status": 1, "updated_at": 1}, return_document=ReturnDocument.AFTER)
 
+    def request_withdrawal(self, application_id: str, at: dt.datetime, timeline_entry: dict,
+                           event: dict) -> dict | None:
+        """Note that the applicant asked to withdraw an application whose fee is due, with `event`, once (the
+        status stays until payments cancels the voucher); its status and time, or None when its fee is not
+        due or the withdrawal was asked for already."""
+        return self.applications.find_one_and_update(
+            {"_id": application_id, "status": AWAITING_PAYMENT, "withdrawal_requested_at": None},
+            outbox.with_events({"$set": {"withdrawal_requested_at": at, "updated_at": at},
+                                "$push": {"timeline": timeline_entry}}, [event]),
+            projection={"status": 1, "updated_at": 1}, return_document=ReturnDocument.AFTER)
+
     def record_document(self, application_id: str, info: dict, event: dict) -> bool:
         """Note an uploaded document (`info`: kind, content type, size, time) on an open application, with `event`."""
         return outbox.update_with_events(
@@ -111,18 +124,31 @@ class ApplicationRepository:
             return_document=ReturnDocument.AFTER)
 
     def record_decision(self, application_id: str, event_id: str, allowed_from: list[str], decision: dict,
-                        timeline_entry: dict) -> bool:
+                        timeline_entry: dict, holds_cnic: bool = True, reclaim: bool = False) -> bool:
         """Move the application to `timeline_entry["status"]` with `decision`, once per `event_id` and only from
-        `allowed_from`; a status that no longer holds the CNIC releases the claim. False when nothing changed."""
+        `allowed_from`. Not `holds_cnic`: its claim is released. `reclaim` (a registration reinstated, whose
+        revocation may have released the claim under REVOKED_CNIC_BLOCKS=false): an application without a
+        claim claims its CNIC anew, unless a new application holds it meanwhile: then it moves without the
+        claim (logged). False when nothing changed."""
         status, at = timeline_entry["status"], timeline_entry["at"]
         guard, mark = apply_once(event_id)
+        query = {"_id": application_id, "status": {"$in": allowed_from}, **guard}
         update = {"$set": {"status": status, "decision": decision, "updated_at": at},
                   "$push": {"timeline": timeline_entry, **mark["$push"]}}
-        if status not in HOLDS_CNIC:
+        if not holds_cnic:
             update["$unset"] = {"cnic_claim": ""}
-        result = self.applications.update_one({"_id": application_id, "status": {"$in": allowed_from}, **guard},
-                                               update)
-        return result.matched_count == 1
+            return self.applications.update_one(query, update).matched_count == 1
+        unclaimed = self.applications.find_one({**query, "cnic_claim": None}, {"cnic_index": 1}) if reclaim else None
+        if unclaimed is not None and unclaimed.get("cnic_index"):
+            try:
+                return self.applications.update_one(
+                    {**query, "cnic_claim": None},
+                    {**update, "$set": {**update["$set"], "cnic_claim": unclaimed["cnic_index"]}}).matched_count == 1
+            except DuplicateKeyError as exc:
+                if not violates_claim(exc):
+                    raise
+                log.warning("%s holds no CNIC claim: another application claimed the CNIC meanwhile", application_id)
+        return self.applications.update_one(query, update).matched_count == 1
 
     def end_renewal_grace(self, application_id: str, event_id: str, timeline_entry: dict) -> bool:
         """An expired registration's renewal grace period is over: release its CNIC claim (a new application

@@ -51,6 +51,10 @@ DECISION_NOTES = {
     REVOKED: "Revoked",
 }
 
+# The timeline's notes of a withdrawal asked for while the fee is due, and of its taking effect.
+WITHDRAWAL_ASKED = "Withdrawal asked for: it takes effect once the fee voucher is cancelled"
+WITHDRAWN_WITH_VOUCHER = "Withdrawn by the applicant: the fee voucher is cancelled"
+
 # Verification's word that an expired registration's renewal grace period is over (no status moves; the
 # CNIC claim is released).
 RENEWAL_GRACE_ENDED = "RenewalGraceEnded"

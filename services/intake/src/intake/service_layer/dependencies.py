@@ -22,10 +22,13 @@ class Applications(Protocol):
 
     def withdraw(self, application_id: str, at: dt.datetime, timeline_entry: dict, event: dict) -> dict | None: ...
 
+    def request_withdrawal(self, application_id: str, at: dt.datetime, timeline_entry: dict,
+                           event: dict) -> dict | None: ...
+
     def record_document(self, application_id: str, info: dict, event: dict) -> bool: ...
 
     def record_decision(self, application_id: str, event_id: str, allowed_from: list[str], decision: dict,
-                        timeline_entry: dict) -> bool: ...
+                        timeline_entry: dict, holds_cnic: bool = True, reclaim: bool = False) -> bool: ...
 
     def request_renewal(self, application_id: str, status: str, prc: dict, timeline_entry: dict,
                         event: dict) -> dict | None: ...
@@ -80,6 +83,7 @@ class Dependencies:
     clock: Callable[[], dt.datetime] = utc_now
     renewal_opens_days_before: float = 60  # a registration may ask for renewal this long before its expiry
     renewal_grace_days: float = 30  # and until this long after it
+    revoked_cnic_blocks: bool = True  # a revoked registration keeps its CNIC from new applications
 
     def now(self) -> dt.datetime:
         return self.clock()

@@ -9,6 +9,7 @@ import datetime as dt
 import logging
 
 from eventkit.envelope import InvalidMessage
+from domainkit import lifecycle as registration
 from intake.domain import application as lifecycle
 from intake.service_layer import vouchers
 from intake.service_layer.dependencies import Dependencies
@@ -33,10 +34,12 @@ def record_decision(deps: Dependencies, envelope: dict) -> bool:
         decision.update(registration_number=payload["registration_number"], valid_until=payload["valid_until"])
         if payload.get("expires_at"):  # the exact end, which the renewal window counts from
             decision["expires_at"] = payload["expires_at"]
+    holds = registration.holds_cnic(status, within_grace=True, revoked_blocks=deps.revoked_cnic_blocks)
     changed = deps.applications.record_decision(
         application_id, envelope["event_id"], lifecycle.decision_allowed_from(event_type), decision,
         lifecycle.timeline_entry(status, lifecycle.EVENT_NOTES.get(event_type, lifecycle.DECISION_NOTES[status]), at,
-                                 reasons))
+                                 reasons), holds_cnic=holds,
+        reclaim=holds and event_type == registration.REGISTRATION_REINSTATED and not deps.revoked_cnic_blocks)
     if not changed:
         if not deps.applications.exists(application_id):
             raise InvalidMessage(f"decision for unknown application {application_id}")

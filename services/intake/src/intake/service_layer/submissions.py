@@ -109,14 +109,30 @@ def amend(deps: Dependencies, doc: dict, changes: dict) -> dict:
 
 
 def withdraw(deps: Dependencies, doc: dict) -> dict:
-    """Withdraw an open application (its CNIC is free to apply again); returns its status and time now."""
+    """Withdraw an open application (its CNIC is free to apply again); returns its status and time now.
+    An application whose fee is due is withdrawn only once payments cancels its voucher (request_withdrawal)."""
     now = deps.now()
+    if doc["status"] == lifecycle.AWAITING_PAYMENT:
+        return request_withdrawal(deps, doc, now)
     withdrawn = deps.applications.withdraw(
         doc["_id"], now, lifecycle.timeline_entry(lifecycle.WITHDRAWN, "Withdrawn by the applicant", now),
         events.withdrawn(doc["_id"]))
     if withdrawn is None:
         raise NotAllowed()
     return withdrawn
+
+
+def request_withdrawal(deps: Dependencies, doc: dict, now) -> dict:
+    """Ask to withdraw an application approved in principle: ApplicationWithdrawn goes to payments, which
+    decides between it and a bank's payment racing it. It cancels the unpaid voucher (VoucherCancelled:
+    the application is withdrawn then, service_layer/vouchers.py), or the payment came first and the
+    registration is issued. The status stays `awaiting_payment` until then; asking twice changes nothing."""
+    asked = deps.applications.request_withdrawal(
+        doc["_id"], now, lifecycle.timeline_entry(lifecycle.AWAITING_PAYMENT, lifecycle.WITHDRAWAL_ASKED, now),
+        events.withdrawn(doc["_id"]))
+    if asked is None:
+        raise NotAllowed()
+    return asked
 
 
 def add_document(deps: Dependencies, doc: dict, kind: str, content_type: str, content: bytes) -> dict:

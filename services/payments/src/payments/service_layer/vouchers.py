@@ -40,11 +40,14 @@ def issue(deps: Dependencies, application_id: str, payer_name: str, fee_cycle: s
     existing = deps.vouchers.get_by_application(application_id, fee_cycle)
     if existing is not None:
         return existing
-    if deps.withdrawals.includes(application_id):
+    # A withdrawal concerns the registration fee only: one that lost its race with the payment leaves a
+    # registration, whose renewals are paid for like any other's.
+    withdrawable = fee_cycle == REGISTRATION
+    if withdrawable and deps.withdrawals.includes(application_id):
         log.info("no voucher for %s: the application was withdrawn", application_id)
         return None
     voucher = _add_new_voucher(deps, application_id, payer_name, fee_cycle, caused_by, passed_on)
-    if deps.withdrawals.includes(application_id):  # withdrawn while the voucher was being issued
+    if withdrawable and deps.withdrawals.includes(application_id):  # withdrawn while the voucher was being issued
         return _cancel_if_unpaid(deps, voucher, caused_by)
     return voucher
 

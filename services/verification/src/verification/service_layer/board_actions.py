@@ -60,8 +60,12 @@ def confirm_action(deps: Dependencies, application_id: str, kind: str, admin: st
 
 
 def _registration_fields(case: dict) -> dict:
+    """The registration's number and validity, as every event about it carries them."""
     decision = case["decision"]
-    return {"registration_number": decision["registration_number"], "valid_until": decision["valid_until"]}
+    fields = {"registration_number": decision["registration_number"], "valid_until": decision["valid_until"]}
+    if case.get("expires_at") is not None:
+        fields["expires_at"] = case["expires_at"].isoformat()
+    return fields
 
 
 def _revocation(deps: Dependencies, case: dict, pending: PendingAction, admin: str) -> Transition:

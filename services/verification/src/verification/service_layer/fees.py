@@ -80,6 +80,20 @@ def lapse(deps: Dependencies, envelope: dict) -> bool:
     return _move(deps, envelope, lapsed)
 
 
+def withdraw(deps: Dependencies, envelope: dict) -> bool:
+    """VoucherCancelled: payments cancels an unpaid voucher only when the applicant withdrew, so the case
+    approved in principle is withdrawn (no event: intake, which took the withdrawal, follows the same
+    cancellation); False when it changed nothing (a payment won the race, or a redelivery)."""
+    if renewals.is_renewal_fee(envelope):
+        return False
+
+    def withdrawn(case: dict, facts) -> Transition:
+        at = deps.now()
+        note = f"voucher {envelope['payload'].get('voucher_number')} cancelled"
+        return Transition(case, states.WITHDRAWN, [], audit_entry("applicant", "withdrawn", note, at), [])
+    return _move(deps, envelope, withdrawn)
+
+
 def _move(deps: Dependencies, envelope: dict, change_for) -> bool:
     """Apply `change_for(case, facts)` to the event's case if its fee is still due; False when nothing changed."""
     case = _awaiting_case(deps, envelope)

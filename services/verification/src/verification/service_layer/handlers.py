@@ -62,6 +62,7 @@ HANDLERS = {
     "RenewalRequested": Handling(renewals.receive_request),  # checked: approved in principle, reviewed, or refused
     "FeePaid": Handling(fees.fee_paid),  # payments.events: the registration issued, or renewed
     "VoucherExpired": Handling(fees.voucher_expired),  # payments.events: the application lapses, or the renewal
+    "VoucherCancelled": Handling(fees.withdraw),  # payments.events: withdrawn while the fee was due
 }
 
 

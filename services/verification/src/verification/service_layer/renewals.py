@@ -93,9 +93,9 @@ def _refusal(deps: Dependencies, case: dict, facts, reasons: list[str], actor: s
     ended = validity_ended(case, at)
     to_state = states.EXPIRED if ended else states.APPROVED
     event = events.decision_event(events.RENEWAL_REJECTED, case, reasons, decisions.contact_of(deps, facts),
-                                  caused_by, status=to_state,
-                                  registration_number=case["decision"]["registration_number"],
-                                  valid_until=case["decision"]["valid_until"])
+                                  caused_by, status=to_state, registration_number=case["decision"]["registration_number"],
+                                  valid_until=case["decision"]["valid_until"],
+                                  expires_at=_expires_at(case).isoformat())
     expiry = expired(case["expires_at"], deps.renewal_grace_days) if ended and case.get("expires_at") else None
     return Transition(case, to_state, reasons, audit_entry(actor, "renewal_rejected", "; ".join(reasons), at),
                       [event], expiry=expiry, renewal=renewal)

@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import Conflict, NotFound, Unauthorized
 
 from intake.bootstrap import intake_for
+from intake.domain import application as lifecycle
 from intake.entrypoints.schemas import (AmendmentSchema, ApplicantViewSchema, ApplicationSchema, StatusSchema,
                                         SubmittedSchema)
 from intake.service_layer import submissions, views
@@ -84,12 +85,15 @@ def amend(changes, application_id):
 
 @blp.route("/<application_id>/withdraw", methods=["POST"])
 @blp.response(200, StatusSchema)
-@blp.alt_response(409, description="The application is already decided or withdrawn")
+@blp.alt_response(202, schema=StatusSchema, description="Approved in principle: the withdrawal takes effect once "
+                  "payments cancels the unpaid fee voucher (a payment that came first registers it instead)")
+@blp.alt_response(409, description="The application is already registered, decided or withdrawn")
 def withdraw(application_id):
-    """Withdraw an application that is not yet decided. The CNIC is free to apply again."""
+    """Withdraw an application that is not yet registered. The CNIC is free to apply again."""
     doc = authorised_application(application_id)
     try:
         withdrawn = submissions.withdraw(intake(), doc)
     except submissions.NotAllowed:
-        raise Conflict("This application is already decided or withdrawn.") from None
-    return views.public_status(withdrawn)
+        raise Conflict("This application is already registered, decided or withdrawn.") from None
+    status = views.public_status(withdrawn)
+    return (status, 202) if withdrawn["status"] == lifecycle.AWAITING_PAYMENT else status
