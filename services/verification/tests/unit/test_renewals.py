@@ -112,3 +112,17 @@ def test_a_request_outside_the_window_is_refused_and_an_unpaid_renewal_fee_refus
     case = deps.cases.get(application_id)
     assert case["state"] == states.APPROVED and "not paid" in case["reasons"][0]
     assert len(outbox(deps, application_id, "RenewalRejected")) == 2
+
+
+def test_a_registration_being_renewed_can_be_revoked_and_its_renewal_fee_then_changes_nothing(deps, registered):
+    from verification.domain import board_actions as rules
+    from verification.service_layer import board_actions
+    application_id = registered()
+    deps.clock.at = deps.cases.get(application_id)["expires_at"] - 5 * DAY
+    request = renewal_request(deps, application_id)
+    handle_application_event(deps, request)
+    board_actions.request_action(deps, application_id, rules.REVOKE, "amina", "Forged PRC")
+    board_actions.confirm_action(deps, application_id, rules.REVOKE, "bilal")
+    handle_application_event(deps, fee_event("FeePaid", application_id, f"renewal:{request['event_id']}"))
+    assert deps.cases.get(application_id)["state"] == states.REVOKED
+    assert not outbox(deps, application_id, "RegistrationRenewed")

@@ -12,8 +12,9 @@ from verification.domain import case as states
 
 REVOKE, REINSTATE = "revoke", "reinstate"
 KINDS = (REVOKE, REINSTATE)
-# The states each action applies to: a registration in force or expired is revoked; a revoked one reinstated.
-APPLIES_TO = {REVOKE: (states.APPROVED, states.EXPIRED), REINSTATE: (states.REVOKED,)}
+# The states each action applies to: a registration in force, expired, or being renewed is revoked (a renewal
+# under way ends with it: a renewal fee paid afterwards changes nothing); a revoked one is reinstated.
+APPLIES_TO = {REVOKE: (states.APPROVED, states.EXPIRED, *states.RENEWING), REINSTATE: (states.REVOKED,)}
 # The audit log's words for each step of each action.
 ACTIONS = {REVOKE: "revocation", REINSTATE: "reinstatement"}
 
