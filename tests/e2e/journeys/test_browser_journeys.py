@@ -217,9 +217,10 @@ PRC_PDF = b"%PDF-1.4\n% proceeds realisation certificate, purpose code 9186\n%%E
 
 
 def test_registrant_is_reminded_then_renews_with_a_prc_and_keeps_the_number(page, stack, bank, wait_for):
-    # registered under a 90-second validity with a reminder 70 seconds before the expiry (settings tests shorten)
+    # registered under a 3-minute validity with a reminder 20 seconds after the issue (settings tests shorten);
+    # the renewal comes well before the expiry, so the page still says approved
     with redeployed(stack, "verification:verification-worker", "verification.entrypoints.worker",
-                    REGISTRATION_VALIDITY_DAYS=str(90 / 86_400), EXPIRY_REMINDER_DAYS=str(70 / 86_400)):
+                    REGISTRATION_VALIDITY_DAYS=str(180 / 86_400), EXPIRY_REMINDER_DAYS=str(160 / 86_400)):
         applicant = apply_in_browser(page, stack, new_applicant())
         first_voucher = bank.pay_and_wait(applicant.application_id)["voucher_number"]
         status_in_browser(page, stack, applicant, "approved", wait_for)

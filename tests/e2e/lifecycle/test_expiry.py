@@ -10,10 +10,9 @@ import pytest
 
 from eventkit.mongo import get_database
 from support.directory import latin_word
-from support.intake import bearer, client_from_own_address
 from support.mail import mails_to, sms_to
 from support.redeploy import redeployed
-from support.traffic import application_of_kind
+from support.registrations import applicant_view, apply_and_pay
 
 SECONDS = 1 / 86_400  # the settings are in days
 
@@ -28,11 +27,6 @@ def short_validity_worker(stack):
         yield
 
 
-def status_of(stack, application_id: str, token: str) -> dict:
-    return httpx.get(stack.url("intake", f"/api/v1/applications/{application_id}"), headers=bearer(token),
-                     timeout=10).json()
-
-
 def search(stack, q: str, **params) -> list[dict]:
     response = httpx.get(stack.url("directory", "/api/v1/freelancers"), params={"q": q, **params}, timeout=10)
     assert response.status_code == 200, response.text
@@ -42,13 +36,8 @@ def search(stack, q: str, **params) -> list[dict]:
 def test_reminders_once_each_then_the_registration_expires_everywhere(stack, bank, short_validity_worker,
                                                                      wait_for):
     surname = latin_word()
-    data = application_of_kind("clean", surname)
-    with client_from_own_address(stack.url("intake")) as client:
-        response = client.post("/api/v1/applications", json=data)
-    assert response.status_code == 202, response.text
-    application_id, token = response.json()["application_id"], response.json()["access_token"]
-    bank.pay_and_wait(application_id)
-    view = wait_for(lambda: (v := status_of(stack, application_id, token))["status"] == "approved" and v,
+    data, application_id, token, _ = apply_and_pay(stack, bank, surname)
+    view = wait_for(lambda: (v := applicant_view(stack, application_id, token))["status"] == "approved" and v,
                     timeout=60, message="the registration")
     number = view["registration_number"]
     registered_at = time.monotonic()
@@ -56,7 +45,7 @@ def test_reminders_once_each_then_the_registration_expires_everywhere(stack, ban
     assert [r["days_before"] for r in case["reminders"]] == [60 * SECONDS, 30 * SECONDS]
     assert wait_for(lambda: search(stack, surname), message="the listing")[0]["status"] == "valid"
 
-    expired = wait_for(lambda: (v := status_of(stack, application_id, token))["status"] == "expired" and v,
+    expired = wait_for(lambda: (v := applicant_view(stack, application_id, token))["status"] == "expired" and v,
                        timeout=150, interval=1, message="the expiry")
     assert time.monotonic() - registered_at > 80  # not before its time (the scheduler looks every 5 s)
     assert expired["registration_number"] == number and expired["timeline"][-1]["status"] == "expired"

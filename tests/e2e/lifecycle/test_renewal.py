@@ -10,12 +10,11 @@ import httpx
 import pytest
 
 from eventkit.mongo import get_database
-from support.directory import latin_word
-from support.intake import bearer, client_from_own_address
+from support.intake import bearer
 from support.mail import mails_to, parts
 from support.payments import aggregator_client, pay, sandbox_key
 from support.redeploy import redeployed
-from support.traffic import application_of_kind
+from support.registrations import applicant_view, apply_and_pay
 
 VALIDITY = 600  # seconds
 PDF = b"%PDF-1.4\n% proceeds realisation certificate, purpose code 9186\n%%EOF\n"
@@ -28,11 +27,6 @@ def short_validity_worker(stack):
         yield
 
 
-def view_of(stack, application_id: str, token: str) -> dict:
-    return httpx.get(stack.url("intake", f"/api/v1/applications/{application_id}"), headers=bearer(token),
-                     timeout=10).json()
-
-
 def ask_renewal(stack, application_id: str, token: str, files=None, **form) -> httpx.Response:
     return httpx.post(stack.url("intake", f"/api/v1/applications/{application_id}/renewal"), headers=bearer(token),
                       data=form, files=files, timeout=10)
@@ -40,12 +34,9 @@ def ask_renewal(stack, application_id: str, token: str, files=None, **form) -> h
 
 def test_renewal_with_a_prc_and_its_own_fee_extends_from_the_old_expiry_with_the_same_number(
         stack, bank, short_validity_worker, wait_for):
-    data = application_of_kind("clean", latin_word())
-    with client_from_own_address(stack.url("intake")) as client:
-        response = client.post("/api/v1/applications", json=data)
-    application_id, token = response.json()["application_id"], response.json()["access_token"]
-    first_voucher = bank.pay_and_wait(application_id)["voucher_number"]
-    view = wait_for(lambda: (v := view_of(stack, application_id, token))["status"] == "approved" and v,
+    data, application_id, token, first = apply_and_pay(stack, bank)
+    first_voucher = first["voucher_number"]
+    view = wait_for(lambda: (v := applicant_view(stack, application_id, token))["status"] == "approved" and v,
                     timeout=60, message="the registration")
     number = view["registration_number"]
     assert view["renewal"]["open"] is True
@@ -59,7 +50,7 @@ def test_renewal_with_a_prc_and_its_own_fee_extends_from_the_old_expiry_with_the
     refused = ask_renewal(stack, application_id, token, files={"prc": ("prc.txt", b"just text", "text/plain")},
                           confirm_profile="true")
     assert refused.status_code == 422 and "prc" in refused.json()["errors"], refused.text
-    assert view_of(stack, application_id, token)["status"] == "approved"  # refusals changed nothing
+    assert applicant_view(stack, application_id, token)["status"] == "approved"  # refusals changed nothing
 
     asked = ask_renewal(stack, application_id, token, files={"prc": ("prc.pdf", PDF, "application/pdf")},
                         confirm_profile="true")
@@ -68,7 +59,7 @@ def test_renewal_with_a_prc_and_its_own_fee_extends_from_the_old_expiry_with_the
                         confirm_profile="true")
     assert again.status_code == 409, again.text
 
-    voucher = wait_for(lambda: (v := view_of(stack, application_id, token).get("voucher"))
+    voucher = wait_for(lambda: (v := applicant_view(stack, application_id, token).get("voucher"))
                        and v["number"] != first_voucher and v, timeout=60, message="the renewal voucher")
     assert voucher["status"] == "unpaid"
     mail = wait_for(lambda: next((m for m in mails_to(data["email"]) if "Renewal accepted" in m["Subject"]), None),
@@ -79,7 +70,7 @@ def test_renewal_with_a_prc_and_its_own_fee_extends_from_the_old_expiry_with_the
                    f"T-renewal-{voucher['number']}")
     assert paid.status_code == 200, paid.text
 
-    renewed = wait_for(lambda: (v := view_of(stack, application_id, token))["status"] == "approved" and
+    renewed = wait_for(lambda: (v := applicant_view(stack, application_id, token))["status"] == "approved" and
                        v["timeline"][-1]["note"] == "Renewed" and v, timeout=60, message="the renewal")
     assert renewed["registration_number"] == number and renewed["voucher"]["status"] == "paid"
     case = cases.find_one({"_id": application_id})

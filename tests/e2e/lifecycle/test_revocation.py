@@ -5,9 +5,9 @@ told once. A reinstatement by two admins brings all of it back. A reviewer canno
 import httpx
 
 from support.directory import latin_word
-from support.intake import bearer, client_from_own_address
+from support.intake import bearer
 from support.mail import mails_to
-from support.traffic import application_of_kind
+from support.registrations import applicant_view, apply_and_pay
 from support.verification import PASSWORD, create_reviewer
 
 
@@ -16,11 +16,6 @@ def token_of(stack, username: str) -> str:
                           json={"username": username, "password": PASSWORD}, timeout=10)
     assert response.status_code == 200, response.text
     return response.json()["access_token"]
-
-
-def status_of(stack, application_id: str, token: str) -> dict:
-    return httpx.get(stack.url("intake", f"/api/v1/applications/{application_id}"), headers=bearer(token),
-                     timeout=10).json()
 
 
 def verify(stack, number: str) -> dict:
@@ -33,13 +28,8 @@ def search(stack, q: str) -> list[dict]:
 
 def test_two_admins_revoke_then_reinstate_and_every_service_follows(stack, bank, wait_for):
     surname = latin_word()
-    data = application_of_kind("clean", surname)
-    with client_from_own_address(stack.url("intake")) as client:
-        response = client.post("/api/v1/applications", json=data)
-    assert response.status_code == 202, response.text
-    application_id, access = response.json()["application_id"], response.json()["access_token"]
-    bank.pay_and_wait(application_id)
-    number = wait_for(lambda: status_of(stack, application_id, access).get("registration_number"), timeout=60,
+    data, application_id, access, _ = apply_and_pay(stack, bank, surname)
+    number = wait_for(lambda: applicant_view(stack, application_id, access).get("registration_number"), timeout=60,
                       message="the registration")
     wait_for(lambda: search(stack, surname), message="the listing")
 
@@ -63,7 +53,7 @@ def test_two_admins_revoke_then_reinstate_and_every_service_follows(stack, bank,
     verdict = wait_for(lambda: (v := verify(stack, number))["status"] == "revoked" and v, message="verify: revoked")
     assert verdict["valid"] is False and verdict["revoked_on"] and "forged" not in str(verdict).lower()
     assert search(stack, surname) == []
-    view = wait_for(lambda: (v := status_of(stack, application_id, access))["status"] == "revoked" and v,
+    view = wait_for(lambda: (v := applicant_view(stack, application_id, access))["status"] == "revoked" and v,
                     message="intake: revoked")
     assert view["registration_number"] == number and view["timeline"][-1]["reasons"] == [
         "Export remittances were forged"]
@@ -80,7 +70,7 @@ def test_two_admins_revoke_then_reinstate_and_every_service_follows(stack, bank,
     assert httpx.post(f"{reinstatement}/confirmation", headers=bearer(first)).json()["state"] == "approved"
     wait_for(lambda: verify(stack, number)["status"] == "valid", message="verify: valid again")
     wait_for(lambda: search(stack, surname), message="the listing back in search")
-    assert wait_for(lambda: (v := status_of(stack, application_id, access))["status"] == "approved" and v,
+    assert wait_for(lambda: (v := applicant_view(stack, application_id, access))["status"] == "approved" and v,
                     message="intake: approved again")["registration_number"] == number
     wait_for(lambda: any("has been reinstated" in m["Subject"] for m in mails_to(data["email"])),
              message="the reinstatement email")

@@ -271,3 +271,19 @@ def twin(deps):
     """twin() -> Dependencies with the same keys and settings as `deps`, and repositories and clock of their own
     (to compare two ways of handling the same events)."""
     return lambda: dataclasses.replace(deps, cases=FakeCaseRepository(), numbers=FakeNumbers(), clock=Clock())
+
+
+@pytest.fixture
+def registered(deps, application_event):
+    """registered() -> the id of a clean case whose registration fee was paid: registered now, valid 365 days."""
+    from verification.service_layer.handlers import handle_application_event
+
+    def make():
+        envelope = application_event()
+        handle_application_event(deps, envelope)
+        handle_application_event(deps, new_event("FeePaid", envelope["key"], {
+            "application_id": envelope["key"], "voucher_number": "7711000000000013", "transaction_id": "T",
+            "fee_cycle": "registration"}, source="payments"))
+        assert deps.cases.get(envelope["key"])["state"] == states.APPROVED
+        return envelope["key"]
+    return make

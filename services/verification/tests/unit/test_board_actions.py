@@ -5,26 +5,12 @@ import datetime as dt
 
 import pytest
 
-from eventkit.envelope import new_event
 from verification.domain import board_actions as rules
 from verification.domain import case as states
 from verification.service_layer import board_actions
 from verification.service_layer.decisions import CaseNotFound
 from verification.service_layer.expiry import sweep
 from verification.service_layer.handlers import handle_application_event
-
-
-@pytest.fixture
-def registered(deps, application_event):
-    """registered() -> the id of a clean case whose fee was paid: registered now."""
-    def make():
-        envelope = application_event()
-        handle_application_event(deps, envelope)
-        handle_application_event(deps, new_event("FeePaid", envelope["key"], {
-            "application_id": envelope["key"], "voucher_number": "7711000000000013", "transaction_id": "T"},
-            source="payments"))
-        return envelope["key"]
-    return make
 
 
 def test_a_revocation_waits_for_a_second_admin_then_moves_the_case_once(deps, registered):

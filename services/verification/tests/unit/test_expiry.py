@@ -5,27 +5,11 @@ import datetime as dt
 
 import pytest
 
-from eventkit.envelope import new_event
 from verification.domain import case as states
 from verification.domain.registration import expiry_of, parse_reminder_days, reminder_due
 from verification.service_layer.expiry import Sweep, sweep
-from verification.service_layer.handlers import handle_application_event
 
 DAY = dt.timedelta(days=1)
-
-
-@pytest.fixture
-def registered(deps, application_event):
-    """registered() -> the id of a clean case whose fee was paid: registered now, valid 365 days."""
-    def make():
-        envelope = application_event()
-        handle_application_event(deps, envelope)
-        handle_application_event(deps, new_event("FeePaid", envelope["key"], {
-            "application_id": envelope["key"], "voucher_number": "7711000000000013", "transaction_id": "T"},
-            source="payments"))
-        assert deps.cases.get(envelope["key"])["state"] == states.APPROVED
-        return envelope["key"]
-    return make
 
 
 def issued_at(deps, application_id):

@@ -4,8 +4,6 @@ request waits for a reviewer; a request outside the window, an unpaid renewal fe
 sends it back (to `expired` when the date has passed); repeats change nothing."""
 import datetime as dt
 
-import pytest
-
 from eventkit.envelope import new_event
 from verification.domain import case as states
 from verification.service_layer import reviewing
@@ -13,17 +11,6 @@ from verification.service_layer.expiry import sweep
 from verification.service_layer.handlers import handle_application_event
 
 DAY = dt.timedelta(days=1)
-
-
-@pytest.fixture
-def registered(deps, application_event):
-    """registered() -> the id of a clean case whose fee was paid: registered now, valid 365 days."""
-    def make():
-        envelope = application_event()
-        handle_application_event(deps, envelope)
-        handle_application_event(deps, fee_event("FeePaid", envelope["key"], "registration"))
-        return envelope["key"]
-    return make
 
 
 def fee_event(event_type, application_id, fee_cycle, **payload):

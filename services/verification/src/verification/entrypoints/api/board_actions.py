@@ -25,6 +25,16 @@ def _kind(action: str) -> str:
     return ACTIONS[action]
 
 
+def _step(step):
+    """One step of a board action, its refusals as HTTP answers: 404 for no registration, 409 otherwise."""
+    try:
+        return step()
+    except CaseNotFound:
+        raise NotFound(NOT_FOUND) from None
+    except rules.ActionRefused as exc:
+        raise Conflict(str(exc)) from None
+
+
 @blp.route("/registrations/<application_id>/<action>", methods=["POST"])
 @requires_role("admin")
 @json_body()
@@ -33,13 +43,9 @@ def _kind(action: str) -> str:
 @blp.alt_response(409, description="The registration is not in a state the action applies to, or a request waits")
 def request_action(body, application_id, action):
     """Ask for a revocation or reinstatement (`action`); it waits for a second admin's confirmation."""
-    try:
-        return board_actions.request_action(verification(), application_id, _kind(action), g.reviewer["username"],
-                                            body["reason"].strip()).as_dict()
-    except CaseNotFound:
-        raise NotFound(NOT_FOUND) from None
-    except rules.ActionRefused as exc:
-        raise Conflict(str(exc)) from None
+    kind = _kind(action)
+    return _step(lambda: board_actions.request_action(verification(), application_id, kind, g.reviewer["username"],
+                                                      body["reason"].strip()).as_dict())
 
 
 @blp.route("/registrations/<application_id>/<action>/confirmation", methods=["POST"])
@@ -48,12 +54,8 @@ def request_action(body, application_id, action):
 @blp.alt_response(409, description="Nothing to confirm, the same admin who asked, or the case changed")
 def confirm_action(application_id, action):
     """Confirm another admin's request: the registration is revoked (or reinstated) and everyone is told."""
-    try:
-        board_actions.confirm_action(verification(), application_id, _kind(action), g.reviewer["username"])
-    except CaseNotFound:
-        raise NotFound(NOT_FOUND) from None
-    except rules.ActionRefused as exc:
-        raise Conflict(str(exc)) from None
+    kind = _kind(action)
+    _step(lambda: board_actions.confirm_action(verification(), application_id, kind, g.reviewer["username"]))
     return views.case_view(verification(), application_id, g.reviewer["username"], audited=False)
 
 
@@ -63,12 +65,8 @@ def confirm_action(application_id, action):
 @blp.alt_response(409, description="No such request waits on the case")
 def cancel_action(application_id, action):
     """Cancel a request waiting for confirmation (the admin who asked, or another)."""
-    try:
-        board_actions.cancel_action(verification(), application_id, _kind(action), g.reviewer["username"])
-    except CaseNotFound:
-        raise NotFound(NOT_FOUND) from None
-    except rules.ActionRefused as exc:
-        raise Conflict(str(exc)) from None
+    kind = _kind(action)
+    _step(lambda: board_actions.cancel_action(verification(), application_id, kind, g.reviewer["username"]))
 
 
 @blp.route("/registrations/awaiting-confirmation")

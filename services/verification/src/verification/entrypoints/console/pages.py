@@ -104,15 +104,11 @@ def _board_action(action: str) -> str:
     return BOARD_ACTIONS[action]
 
 
-@bp.post("/cases/<application_id>/<action>")
-@console_login_required("admin")
-def request_board_action(application_id, action):
-    """An admin asks for a revocation or reinstatement; it waits for a second admin."""
-    kind = _board_action(action)
+def _board_step(application_id: str, step):
+    """Run one step of a revocation or reinstatement for the signed-in admin, then show the case again:
+    with the refusal (409) or the form's complaint (422) when there was one."""
     try:
-        body = BoardActionRequestSchema().load({"reason": request.form.get("reason", "")})
-        board_actions.request_action(verification(), application_id, kind, g.reviewer["username"],
-                                     body["reason"].strip())
+        step(g.reviewer["username"])
     except ValidationError as exc:
         return case(application_id, errors={"board_action": exc.messages.get("reason", [])}, status=422)
     except decisions.CaseNotFound:
@@ -122,29 +118,34 @@ def request_board_action(application_id, action):
     return redirect(url_for("console.case", application_id=application_id))
 
 
+@bp.post("/cases/<application_id>/<action>")
+@console_login_required("admin")
+def request_board_action(application_id, action):
+    """An admin asks for a revocation or reinstatement; it waits for a second admin."""
+    kind = _board_action(action)
+
+    def ask(admin):
+        body = BoardActionRequestSchema().load({"reason": request.form.get("reason", "")})
+        board_actions.request_action(verification(), application_id, kind, admin, body["reason"].strip())
+    return _board_step(application_id, ask)
+
+
 @bp.post("/cases/<application_id>/<action>/confirm")
 @console_login_required("admin")
 def confirm_board_action(application_id, action):
     """A second admin confirms: the registration is revoked or reinstated."""
-    try:
-        board_actions.confirm_action(verification(), application_id, _board_action(action), g.reviewer["username"])
-    except decisions.CaseNotFound:
-        abort(404, "No registration for that application.")
-    except rules.ActionRefused as exc:
-        return case(application_id, errors={"board_action": [str(exc)]}, status=409)
-    return redirect(url_for("console.case", application_id=application_id))
+    kind = _board_action(action)
+    return _board_step(application_id, lambda admin: board_actions.confirm_action(verification(), application_id,
+                                                                                  kind, admin))
 
 
 @bp.post("/cases/<application_id>/<action>/cancel")
 @console_login_required("admin")
 def cancel_board_action(application_id, action):
-    try:
-        board_actions.cancel_action(verification(), application_id, _board_action(action), g.reviewer["username"])
-    except decisions.CaseNotFound:
-        abort(404, "No registration for that application.")
-    except rules.ActionRefused as exc:
-        return case(application_id, errors={"board_action": [str(exc)]}, status=409)
-    return redirect(url_for("console.case", application_id=application_id))
+    """Any admin drops the request."""
+    kind = _board_action(action)
+    return _board_step(application_id, lambda admin: board_actions.cancel_action(verification(), application_id,
+                                                                                 kind, admin))
 
 
 @bp.get("/second-admin")
