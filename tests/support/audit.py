@@ -14,9 +14,14 @@ from support.kafka import read_to_end
 from support.mail import emails_by_recipient, sms_by_recipient
 from support.traffic import Submission
 
+# Every event of verification's that moves an application (docs/lifecycle.md): an audited application has
+# exactly the ones its kind expects, so a stray one (a second outcome, an expiry, a renewal, a revocation) fails.
 DECISIONS = {"ApplicationApprovedInPrinciple", "RegistrationIssued", "ApplicationLapsed", "ApplicationRejected",
-             "ApplicationFlagged", "ApplicationApproved"}
+             "ApplicationFlagged", "ApplicationApproved", "RegistrationExpired", "RenewalApprovedInPrinciple",
+             "RegistrationRenewed", "RenewalRejected", "RegistrationRevoked", "RegistrationReinstated"}
 FEE_EVENTS = {"VoucherIssued": 1, "FeePaid": 1}  # a clean application's, once each
+# payments' events no audited application may have: its voucher is paid, never expired nor cancelled
+NO_FEE_EVENTS = {"VoucherExpired", "VoucherCancelled"}
 
 
 def wait_until_settled(stack, submissions: list[Submission], timeout: float = 240) -> None:
@@ -53,7 +58,7 @@ def audit(stack, submissions: list[Submission], settle_timeout: float = 240) -> 
     # decisions follow acceptance; a minute's margin covers clock steps between client and broker
     since_ms = min(s.accepted_at_ms for s in submissions) - 60_000
     decisions = _distinct_events(stack, VERIFICATION_EVENTS, since_ms, by_id, DECISIONS)
-    fees = _distinct_events(stack, PAYMENTS_EVENTS, since_ms, by_id, set(FEE_EVENTS))
+    fees = _distinct_events(stack, PAYMENTS_EVENTS, since_ms, by_id, set(FEE_EVENTS) | NO_FEE_EVENTS)
 
     uncertain = _uncertain(stack)
     emails = emails_by_recipient(s.email for s in submissions)
