@@ -46,8 +46,9 @@ def test_intake_refuses_to_start_without_its_keys():
         importlib.import_module("intake.entrypoints.app").create_app({"TESTING": True, "SETTINGS": {"pii_key": ""}})
 
 
-@pytest.mark.parametrize("service, stylesheet", [("intake", "/static/style.css"), ("directory", "/static/directory.css"),
-                                                 ("verification", "/console/static/console.css")])
+@pytest.mark.parametrize("service, stylesheet", [
+    ("intake", "/static/style.css"), ("directory", "/static/directory.css"),
+    ("verification", "/console/static/console.css")])
 def test_each_pages_stylesheet_is_served(service, stylesheet):
     """No app-wide /static route shadows the pages' own (it did: every page went out unstyled)."""
     with build(service).test_client().get(stylesheet) as response:

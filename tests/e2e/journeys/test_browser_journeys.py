@@ -234,7 +234,8 @@ def test_registrant_is_reminded_then_renews_with_a_prc_and_keeps_the_number(page
     page.eval_on_selector("#renewal-form", "form => form.noValidate = true")
     page.click("#renewal-form button")
     page.wait_for_load_state()
-    assert page.locator("#renewal-error-prc").count() == 1 and page.locator("#renewal-error-confirm_profile").count() == 1
+    assert page.locator("#renewal-error-prc").count() == 1
+    assert page.locator("#renewal-error-confirm_profile").count() == 1
     page.set_input_files("#prc", files=[{"name": "prc.pdf", "mimeType": "application/pdf", "buffer": PRC_PDF}])
     page.check("#confirm_profile")
     page.click("#renewal-form button")

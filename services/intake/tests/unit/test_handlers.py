@@ -196,7 +196,8 @@ def test_a_reinstatement_naming_another_status_is_an_invalid_message(deps, appli
         handle_event(deps, decision("RegistrationReinstated", application_id, status="in_review"))
 
 
-def test_with_revoked_cnics_unblocked_a_revocation_frees_the_cnic_and_a_reinstatement_claims_it_again(deps, application):
+def test_with_revoked_cnics_unblocked_a_revocation_frees_the_cnic_and_a_reinstatement_claims_it_again(
+        deps, application):
     import dataclasses
     deps = dataclasses.replace(deps, revoked_cnic_blocks=False)
     application_id = submissions.submit(deps, application()).application_id

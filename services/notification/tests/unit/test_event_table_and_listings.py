@@ -78,4 +78,5 @@ def test_a_renewal_voucher_says_renewal_and_a_renewal_brings_a_new_certificate()
     registration = {"event_type": "VoucherIssued", "payload": {"fee_cycle": "registration"}}
     renewal = {"event_type": "VoucherIssued", "payload": {"fee_cycle": "renewal:e1"}}
     assert message_for(registration).template == "fee_due" and message_for(renewal).template == "renewal_fee_due"
-    assert message_for(renewal).voucher and message_for({"event_type": "RegistrationRenewed", "payload": {}}).certificate
+    assert message_for(renewal).voucher
+    assert message_for({"event_type": "RegistrationRenewed", "payload": {}}).certificate

@@ -55,7 +55,8 @@ def test_a_clean_renewal_is_approved_in_principle_then_renewed_from_the_old_expi
     assert case["state"] == states.APPROVED and case["expires_at"] == old_expiry + 365 * DAY
     assert case["decision"]["registration_number"] == number
     [renewed] = outbox(deps, application_id, "RegistrationRenewed")
-    assert renewed["payload"]["valid_until"] == (old_expiry + 365 * DAY - dt.timedelta(microseconds=1)).date().isoformat()
+    last_day = (old_expiry + 365 * DAY - dt.timedelta(microseconds=1)).date()
+    assert renewed["payload"]["valid_until"] == last_day.isoformat()
     assert renewed["payload"]["registration_number"] == number and renewed["payload"]["profile"]["full_name"]
     assert [r["days_before"] for r in case["reminders"]] == [30, 7]
 

@@ -1,11 +1,12 @@
 """Projecting verification's decisions into the public listings (idempotent and order-safe).
 
 Approvals (ApplicationApproved of the one-stage approval, RegistrationIssued once the fee is paid,
-RegistrationRenewed once a renewal's fee is paid) create or refresh a listing; `RegistrationRevoked` {registration_number, revoked_on} marks one revoked
-(out of search; verify says so, with the date), `RegistrationExpired` one expired (search leaves it out
-unless asked), `RegistrationReinstated` {registration_number, status} undoes a revocation, and
-`RenewalRejected` {registration_number, status} says whether the registration is still in force. Other
-decisions (flagged, rejected) concern no registration and change nothing.
+RegistrationRenewed once a renewal's fee is paid) create or refresh a listing; `RegistrationRevoked`
+{registration_number, revoked_on} marks one revoked (out of search; verify says so, with the date),
+`RegistrationExpired` one expired (search leaves it out unless asked), `RegistrationReinstated`
+{registration_number, status} undoes a revocation, and `RenewalRejected` {registration_number, status}
+says whether the registration is still in force. Other decisions (flagged, rejected) concern no
+registration and change nothing.
 Each write stores the topic position of its event with the listing (see ListingRepository).
 """
 from directory.domain.listing import (LISTING_EVENTS, STANDING_EVENTS, NotADecision, listing_from_approval,

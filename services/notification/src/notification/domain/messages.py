@@ -39,7 +39,8 @@ TEMPLATES = tuple(dict.fromkeys([*(m.template for m in BY_EVENT.values()), RENEW
 
 def message_for(envelope: dict) -> Message:
     """What the event tells the applicant (KeyError for an event that tells nothing)."""
-    if envelope["event_type"] == "VoucherIssued" and str(envelope["payload"].get("fee_cycle", "")).startswith("renewal:"):
+    fee_cycle = str(envelope["payload"].get("fee_cycle", ""))
+    if envelope["event_type"] == "VoucherIssued" and fee_cycle.startswith("renewal:"):
         return RENEWAL_FEE_DUE
     return BY_EVENT[envelope["event_type"]]
 

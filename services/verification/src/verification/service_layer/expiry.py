@@ -1,12 +1,12 @@
 """The scheduler's use case: the reminders before a registration expires, and its expiry, each once.
 
 A registration carries its expiry and reminder times from the day it was issued (domain.registration).
-Each run takes the registrations with something due: a reminder is one conditional write of the
-case with RegistrationExpiring (notification tells the registrant); the expiry is a state change like
-every decision (the case's state and version as read) with RegistrationExpired, on which intake, the
-directory and notification act; the end of an expired registration's renewal grace period
-(RENEWAL_GRACE_DAYS) is one conditional write with RenewalGraceEnded, on which intake frees the CNIC. Two schedulers, or a run repeated after a crash, send and expire each
-once: the second write finds the case moved on.
+Each run takes the registrations with something due: a reminder is one conditional write of the case with
+RegistrationExpiring (notification tells the registrant); the expiry is a state change like every decision
+(the case's state and version as read) with RegistrationExpired, on which intake, the directory and
+notification act; the end of an expired registration's renewal grace period (RENEWAL_GRACE_DAYS) is one
+conditional write with RenewalGraceEnded, on which intake frees the CNIC. Two schedulers, or a run
+repeated after a crash, send and expire each once: the second write finds the case moved on.
 """
 import dataclasses
 import datetime as dt

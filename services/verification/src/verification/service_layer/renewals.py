@@ -18,6 +18,8 @@ conditional write of the case with its event, like every decision, so redeliveri
 import datetime as dt
 import logging
 
+from domainkit.documents import KINDS
+from domainkit.lifecycle import expires_at_of
 from eventkit.envelope import InvalidMessage
 from verification.domain import case as states
 from verification.domain import checks as rules
@@ -47,10 +49,13 @@ def receive_request(deps: Dependencies, envelope: dict) -> str | None:
     if case["state"] not in RENEWABLE or (case.get("renewal") or {}).get("event_id") == envelope["event_id"]:
         log.info("RenewalRequested for %s changed nothing: the case is %s", application_id, case["state"])
         return None
-    documents = tuple(d.get("kind") for d in envelope["payload"].get("documents", []) if isinstance(d, dict))
-    for document in envelope["payload"].get("documents", []):
-        deps.cases.record_document(application_id, {**document, "uploaded_at": envelope["occurred_at"]})
-    request = RenewalRequest(envelope["event_id"], _occurred_at(envelope), documents,
+    sent = envelope["payload"].get("documents", [])
+    documents = [d for d in sent if isinstance(d, dict) and d.get("kind") in KINDS]
+    for document in documents:
+        deps.cases.record_document(application_id, {
+            "kind": document["kind"], "content_type": document.get("content_type"), "size": document.get("size"),
+            "uploaded_at": envelope["occurred_at"]})
+    request = RenewalRequest(envelope["event_id"], _occurred_at(envelope), tuple(d["kind"] for d in documents),
                              envelope["payload"].get("profile_confirmed") is True, _expires_at(case),
                              deps.renewal_opens_days_before, deps.renewal_grace_days)
     facts = decisions.facts_of(deps, case)
@@ -71,10 +76,10 @@ def receive_request(deps: Dependencies, envelope: dict) -> str | None:
 
 
 def _expires_at(case: dict) -> dt.datetime:
+    """When the case's registration expires (for one issued before expiry was kept, the end of its last day)."""
     if case.get("expires_at") is not None:
         return case["expires_at"]
-    return dt.datetime.combine(dt.date.fromisoformat(case["decision"]["valid_until"]) + dt.timedelta(days=1),
-                               dt.time(), dt.timezone.utc)
+    return expires_at_of(dt.date.fromisoformat(case["decision"]["valid_until"]))
 
 
 def _approve_in_principle(deps: Dependencies, case: dict, facts, renewal: dict, actor: str, note: str,
@@ -93,9 +98,9 @@ def _refusal(deps: Dependencies, case: dict, facts, reasons: list[str], actor: s
     ended = validity_ended(case, at)
     to_state = states.EXPIRED if ended else states.APPROVED
     event = events.decision_event(events.RENEWAL_REJECTED, case, reasons, decisions.contact_of(deps, facts),
-                                  caused_by, status=to_state, registration_number=case["decision"]["registration_number"],
-                                  valid_until=case["decision"]["valid_until"],
-                                  expires_at=_expires_at(case).isoformat())
+                                  caused_by, status=to_state,
+                                  registration_number=case["decision"]["registration_number"],
+                                  valid_until=case["decision"]["valid_until"], expires_at=_expires_at(case).isoformat())
     expiry = expired(case["expires_at"], deps.renewal_grace_days) if ended and case.get("expires_at") else None
     return Transition(case, to_state, reasons, audit_entry(actor, "renewal_rejected", "; ".join(reasons), at),
                       [event], expiry=expiry, renewal=renewal)

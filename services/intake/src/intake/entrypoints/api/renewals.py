@@ -12,15 +12,17 @@ from intake.service_layer import renewals, views
 blp = Blueprint("renewals", __name__, url_prefix="/api/v1/applications",
                 description="Renew a registration with proof of IT export remittances")
 CONFIRMED = ("true", "yes", "on", "1")
+RENEWAL_FORM = {  # the request's body, for the OpenAPI document
+    "type": "object", "required": ["prc", "confirm_profile"], "properties": {
+        "prc": {"type": "string", "format": "binary", "description": "the bank's proceeds realisation certificate"},
+        "confirm_profile": {"type": "string", "enum": ["true"], "description": "the public profile is still correct"}}}
 
 
 @blp.route("/<application_id>/renewal", methods=["POST"])
 @blp.response(202, ApplicantViewSchema)
 @blp.alt_response(409, description="Not a registration that may be renewed, or outside the renewal window")
 @blp.alt_response(422, description="The PRC is missing or not a PNG, JPEG or PDF, or the profile is not confirmed")
-@blp.doc(requestBody={"content": {"multipart/form-data": {"schema": {"type": "object", "required": ["prc", "confirm_profile"], "properties": {
-    "prc": {"type": "string", "format": "binary", "description": "the bank's proceeds realisation certificate"},
-    "confirm_profile": {"type": "string", "enum": ["true"], "description": "the public profile is still correct"}}}}}})
+@blp.doc(requestBody={"content": {"multipart/form-data": {"schema": RENEWAL_FORM}}})
 def request_renewal(application_id):
     """Ask to renew the registration; verification checks it, then the renewal fee's voucher is issued."""
     doc = authorised_application(application_id)
