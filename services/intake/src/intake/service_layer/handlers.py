@@ -8,8 +8,8 @@ the application's fee voucher as the applicant sees it (service_layer/vouchers.p
 import datetime as dt
 import logging
 
-from eventkit.envelope import InvalidMessage
 from domainkit import lifecycle as registration
+from eventkit.envelope import InvalidMessage
 from intake.domain import application as lifecycle
 from intake.service_layer import vouchers
 from intake.service_layer.dependencies import Dependencies

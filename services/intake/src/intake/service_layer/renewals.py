@@ -46,11 +46,6 @@ def window_of(deps: Dependencies, doc: dict) -> tuple[dt.datetime, dt.datetime] 
     return renewal_window(expires_at, deps.renewal_opens_days_before, deps.renewal_grace_days)
 
 
-def can_renew_now(deps: Dependencies, doc: dict) -> bool:
-    window = window_of(deps, doc)
-    return window is not None and window[0] <= deps.now() < window[1]
-
-
 def request_renewal(deps: Dependencies, doc: dict, content_type: str, content: bytes) -> dict:
     """Ask for renewal with the PRC (`content`, already read and typed); the application after it.
     NotRenewable, or RenewalClosed outside the window."""
