@@ -53,8 +53,7 @@ def expired(expiry_at: dt.datetime, grace_days: float) -> Expiry:
 def expiry_of_earlier(issued_at: dt.datetime, valid_until: dt.date, reminder_days: tuple[float, ...]) -> Expiry:
     """The expiry of a registration issued before expiry was scheduled, known only by its last valid day:
     it ends when that day does (UTC), as the directory has always read it."""
-    expires_at = dt.datetime.combine(valid_until + dt.timedelta(days=1), dt.time(), dt.timezone.utc)
-    return _with_reminders(issued_at, expires_at, reminder_days)
+    return _with_reminders(issued_at, lifecycle.expires_at_of(valid_until), reminder_days)
 
 
 def _with_reminders(issued_at: dt.datetime, expires_at: dt.datetime, reminder_days: tuple[float, ...]) -> Expiry:
