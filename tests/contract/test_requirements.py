@@ -18,6 +18,7 @@ DISTRIBUTION = {
     "flask": "flask",
     "flask_babel": "flask-babel",
     "flask_smorest": "flask-smorest",
+    "govuk_frontend_jinja": "govuk-frontend-jinja",
     "httpx": "httpx",
     "jinja2": "jinja2",
     "kafka": "kafka-python",
