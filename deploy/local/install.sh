@@ -4,7 +4,9 @@
 #      local stack's and the tests' tools) and the project's own packages
 #   2. Apache Kafka's broker jars from Maven Central (deploy/local/kafka/pom.xml)
 #   3. DocumentDB: PostgreSQL 15 from Debian with the DocumentDB extension and gateway built from source
-#   4. Chromium and wrk from Debian's packages (the browser journeys, the benchmark's load generator)
+#   4. Debian packages: Chromium and wrk (the browser journeys, the benchmark's load generator), the Noto
+#      fonts (Urdu pages and certificates), Pango (WeasyPrint's text layout) and poppler-utils (PDF tests)
+#   5. the pages' stylesheets and fonts (GOV.UK Frontend from npm, built by libs/designkit/assets)
 # Java 17+, Maven and Rust's cargo must be on the machine (they are on ours; see README).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -32,10 +34,8 @@ if [ ! -f "$py_stamp" ]; then
   rm -f "$LOCAL"/stamps/python-* && touch "$py_stamp"
 fi
 
-# Translations: compile any .po catalogue (e.g. Urdu) next to its .mo.
-for po in "$ROOT"/services/*/src/*/translations/*/LC_MESSAGES/messages.po; do
-  [ -f "$po" ] && "$VENV/bin/pybabel" compile -q -i "$po" -o "${po%.po}.mo"
-done
+# Translations: compile every package's catalogues (Urdu) into the .mo files the pages read.
+"$VENV/bin/python" -m designkit.catalogues compile
 
 # 2. Kafka: the broker and its runtime dependencies, plus a Log4j2 binding.
 kafka_stamp="$LOCAL/stamps/kafka-$(sha256sum "$ROOT/deploy/local/kafka/pom.xml" | cut -c1-16)"
@@ -59,6 +59,9 @@ fi
 missing=()
 [ -x "$CHROMIUM_PATH" ] || missing+=(chromium)
 command -v wrk >/dev/null || missing+=(wrk)
+[ -f /usr/share/fonts/truetype/noto/NotoNastaliqUrdu-Regular.ttf ] || missing+=(fonts-noto-core)
+command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+ldconfig -p | grep -q libpangoft2-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 if [ ${#missing[@]} -gt 0 ]; then
   step "Debian packages: ${missing[*]} (apt-get)"
   if [ "$(id -u)" -ne 0 ]; then
@@ -67,4 +70,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   "$CHROMIUM_PATH" --version
+fi
+
+# 5. The pages' stylesheets: GOV.UK Frontend, Sass and rtlcss from npm (pinned by package-lock.json), built
+#    into libs/designkit/src/designkit/static/ with the Noto fonts (libs/designkit/assets/build.mjs).
+ASSETS="$ROOT/libs/designkit/assets"
+assets_stamp="$LOCAL/stamps/assets-$(cat "$ASSETS/package-lock.json" "$ASSETS/build.mjs" "$ASSETS/registry.scss" | sha256sum | cut -c1-16)"
+if [ ! -f "$assets_stamp" ] || [ ! -f "$ROOT/libs/designkit/src/designkit/static/manifest.json" ]; then
+  command -v npm >/dev/null || { echo "install.sh: 'npm' is not on PATH (see README: prerequisites)" >&2; exit 1; }
+  step "Stylesheets: GOV.UK Frontend from npm, built into libs/designkit/src/designkit/static"
+  (cd "$ASSETS" && npm ci --no-audit --no-fund --loglevel=error && node build.mjs)
+  rm -f "$LOCAL"/stamps/assets-* && touch "$assets_stamp"
 fi

@@ -1,6 +1,7 @@
 """Each service's app factory builds without touching a server (clients are lazy, after fork)."""
 import base64
 import importlib
+import re
 
 import pytest
 
@@ -46,10 +47,17 @@ def test_intake_refuses_to_start_without_its_keys():
         importlib.import_module("intake.entrypoints.app").create_app({"TESTING": True, "SETTINGS": {"pii_key": ""}})
 
 
-@pytest.mark.parametrize("service, stylesheet", [
-    ("intake", "/static/style.css"), ("directory", "/static/directory.css"),
-    ("verification", "/console/static/console.css")])
-def test_each_pages_stylesheet_is_served(service, stylesheet):
-    """No app-wide /static route shadows the pages' own (it did: every page went out unstyled)."""
-    with build(service).test_client().get(stylesheet) as response:
+@pytest.mark.parametrize("service, front_page, assets", [
+    ("intake", "/", "/assets/"), ("directory", "/verify", "/assets/"), ("verification", "/console/login", "/console/assets/")])
+def test_each_service_serves_the_stylesheets_its_pages_link_to(service, front_page, assets):
+    """The page links the design system's stylesheet at a versioned URL of its own origin, and that URL
+    answers with the CSS and a year's caching (an unstyled page went out once: a /static route shadowed it)."""
+    client = build(service).test_client()
+    page = client.get(front_page).text
+    [href] = re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)
+    assert href.startswith(assets + "registry.css?v=")
+    with client.get(href) as response:
         assert response.status_code == 200 and response.mimetype == "text/css"
+        assert response.cache_control.max_age == 365 * 24 * 3600 and response.cache_control.immutable
+    urdu = client.get(front_page + "?lang=ur").text
+    assert '<html lang="ur" dir="rtl"' in urdu and "registry.rtl.css?v=" in urdu

@@ -4,7 +4,8 @@ import re
 from support.intake import JPEG, PNG, csrf_from, random_cnic
 
 FORM = {
-    "full_name": "Bilal Ahmed", "father_name": "", "cnic": "", "date_of_birth": "1990-01-15", "gender": "male",
+    "full_name": "Bilal Ahmed", "father_name": "", "cnic": "", "gender": "male",
+    "date_of_birth-day": "15", "date_of_birth-month": "1", "date_of_birth-year": "1990",
     "email": "bilal@example.pk", "mobile": "0321 7654321", "province": "Punjab", "city": "Lahore",
     "address": "12 Canal Road, Lahore", "education": "masters", "experience_years": "7",
     "platform_1": "fiverr", "profile_url_1": "https://www.fiverr.com/bilal", "platform_2": "", "profile_url_2": "",
@@ -31,11 +32,11 @@ def test_form_submission_confirmation_and_status(client, intake_db):
 
     status = client.get("/status", params={"application_id": application_id})
     # verification decides clean applications within moments, so any of these is right
-    assert re.search(r'id="status">(submitted|in review|awaiting payment)<', status.text)
+    assert re.search(r'data-status="(submitted|in_review|awaiting_payment)"', status.text)
     details = client.post("/status", data={"application_id": application_id, "access_token": token,
                                            "csrf_token": csrf_from(status.text)})
     assert details.status_code == 200
-    assert "Application received" in details.text and "cnic front" in details.text
+    assert "Application received" in details.text and "CNIC — front" in details.text
 
 
 def test_form_errors_are_shown_inline_and_nothing_is_stored(client, intake_db):
@@ -46,7 +47,8 @@ def test_form_errors_are_shown_inline_and_nothing_is_stored(client, intake_db):
     assert response.status_code == 422
     html = response.text
     assert 'id="cnic-error"' in html and 'id="mobile-error"' in html and 'id="consent-error"' in html
-    assert 'id="cnic_front-error">Only PNG, JPEG or PDF' in html and 'id="cnic_back-error"' in html
+    assert re.search(r'id="cnic_front-error">.*Only PNG, JPEG or PDF', html, re.S) and 'id="cnic_back-error"' in html
+    assert 'class="govuk-error-summary' in html and 'href="#cnic"' in html  # the summary links to each field
     assert 'id="skills-error"' in html
     assert 'value="Bilal Ahmed"' in html  # what was typed is kept
     assert intake_db["applications"].count_documents({}) == before

@@ -4,6 +4,7 @@ from playwright.sync_api import sync_playwright
 
 from eventkit.mongo import get_database
 from support.browser import CHROMIUM_ARGS, CHROMIUM_PATH
+from support.pages import PageAudit
 
 
 @pytest.fixture(scope="session")
@@ -15,12 +16,24 @@ def browser(stack):
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="en-GB", viewport={"width": 1100, "height": 900})
+def language():
+    """The language the browser asks for (Accept-Language); a test may parametrize it."""
+    return "en"
+
+
+@pytest.fixture
+def page(browser, language):
+    context = browser.new_context(locale="ur-PK" if language == "ur" else "en-GB", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15000)
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def audit(request):
+    """Runs axe-core on a page at both widths and keeps its screenshots (support/pages.py)."""
+    return PageAudit(request.node.name)
 
 
 @pytest.fixture(autouse=True)

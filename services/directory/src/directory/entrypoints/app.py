@@ -1,8 +1,9 @@
 """Directory's web app: `create_app()` is what gunicorn serves (deploy/gunicorn.conf.py)."""
 import os
+from pathlib import Path
 
-from flask_babel import Babel
-
+from designkit import install_design
+from directory import vocabulary
 from directory.bootstrap import decision_log_for, directory_for
 from directory.config import Config
 from directory.entrypoints.api import public, search
@@ -38,7 +39,8 @@ def create_app(test_config: dict | None = None):
     api.register_blueprint(public.blp)
     api.register_blueprint(search.blp)
     app.register_blueprint(pages.bp)
-    Babel(app)  # English now; strings are marked for an Urdu catalogue
+    install_design(app, translations=Path(__file__).resolve().parents[1] / "translations",
+                   home_endpoint="pages.search_page", service_name=vocabulary.SERVICE_NAME)
     install_rate_limits(app, lambda: get_database(config.mongodb_uri, config.mongodb_database),
                         {"verify": Limit(config.verify_limit_per_minute, 60, first_hit_deferred=True)})
     return app

@@ -1,10 +1,11 @@
 """Intake's web app: `create_app()` is what gunicorn serves (deploy/gunicorn.conf.py)."""
 from pathlib import Path
 
-from flask import jsonify, request
-from flask_babel import Babel, get_locale
+from flask import jsonify
 
+from designkit import install_design
 from eventkit.mongo import get_database
+from intake import vocabulary
 from intake.bootstrap import intake_for, load_keys
 from intake.config import Config
 from intake.entrypoints.api import applications, documents, renewals, skills
@@ -15,8 +16,6 @@ from servicekit.rate_limit import Limit, install_rate_limits
 from servicekit.web import create_service_app
 
 TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
-# English, plus every language whose catalogue has been compiled into translations/ (Urdu is prepared: messages.pot).
-LANGUAGES = ("en", *sorted(p.parts[-3] for p in TRANSLATIONS.glob("*/LC_MESSAGES/messages.mo")))
 
 
 def create_app(test_config: dict | None = None):
@@ -40,10 +39,8 @@ def create_app(test_config: dict | None = None):
     for blueprint in (applications.blp, documents.blp, renewals.blp, skills.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(pages.bp)
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
-    Babel(app, locale_selector=lambda: request.args.get("lang") if request.args.get("lang") in LANGUAGES
-          else request.accept_languages.best_match(LANGUAGES, "en"))
-    app.jinja_env.globals["get_locale"] = get_locale
+    install_design(app, translations=TRANSLATIONS, home_endpoint="pages.application_form",
+                   service_name=vocabulary.SERVICE_NAME)
     install_csrf(app)
 
     @app.errorhandler(CnicIndexRecipeOutdated)

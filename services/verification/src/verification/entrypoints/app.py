@@ -1,8 +1,12 @@
 """Verification's web app: `create_app()` is what gunicorn serves (deploy/gunicorn.conf.py)."""
+from pathlib import Path
+
+from designkit import install_design
 from eventkit.mongo import get_database
 from servicekit.csrf import install_csrf
 from servicekit.rate_limit import Limit, install_rate_limits
 from servicekit.web import create_service_app
+from verification import vocabulary
 from verification.bootstrap import check_settings
 from verification.config import Config
 from verification.entrypoints.api import board_actions, reviewers, reviews
@@ -23,6 +27,9 @@ def create_app(test_config: dict | None = None):
     api.register_blueprint(reviewers.blp)
     api.register_blueprint(board_actions.blp)
     app.register_blueprint(pages.bp)
+    # the console's pages (and their stylesheets, at /console/assets) stay under /console, the staff-only path
+    install_design(app, translations=Path(__file__).resolve().parents[1] / "translations", assets_prefix="/console/assets",
+                   home_endpoint="console.queue", service_name=vocabulary.SERVICE_NAME)
     install_csrf(app)
     # exact (not first_hit_deferred): every password guess is counted before it is checked
     install_rate_limits(app, lambda: get_database(config.mongodb_uri, config.mongodb_database),

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from directory.entrypoints.api import public
+from directory.entrypoints.web import labels
 from directory.entrypoints.api.search import SearchQuerySchema, run_search, run_stats
 from directory.service_layer import queries
 from domainkit.geography import PROVINCES
@@ -12,7 +13,7 @@ from domainkit.platforms import PLATFORM_NAMES
 from domainkit.skills import SKILLS, SKILLS_BY_SLUG
 from servicekit.rate_limit import rate_limited
 
-bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
+bp = Blueprint("pages", __name__, template_folder="templates")
 
 
 def search_url(query: dict, **changes) -> str:
@@ -21,15 +22,31 @@ def search_url(query: dict, **changes) -> str:
     return url_for("pages.search_page", **{k: v for k, v in merged.items() if v})
 
 
+def term(kind: str, value: str) -> str:
+    """A listing's machine value (a skill's slug, a province, a platform) as the page's language names it."""
+    if kind == "skill":
+        return _(SKILLS_BY_SLUG[value].name) if value in SKILLS_BY_SLUG else value
+    if kind == "platform":
+        return _(PLATFORM_NAMES[value]) if value == "other" else PLATFORM_NAMES.get(value, value)
+    if kind == "province":
+        return _(value) if value in PROVINCES else value
+    return value
+
+
 @bp.app_context_processor
 def vocabulary():
-    return {"provinces": PROVINCES, "skills": SKILLS, "skill_names": {s.slug: s.name for s in SKILLS},
-            "platform_names": PLATFORM_NAMES, "search_url": search_url}
+    return {"skill_choices": [(s.slug, _(s.name)) for s in SKILLS],
+            "province_choices": [(p, _(p)) for p in PROVINCES],
+            "platform_choices": [(value, term("platform", value)) for value in PLATFORM_NAMES],
+            "facet_titles": {"skill": _("Skill"), "province": _("Province or territory"), "platform": _("Platform"),
+                             "city": _("City")},
+            "term": lambda kind, value: term(labels.FACET_KINDS.get(kind, kind), value),
+            "standing_label": labels.standing_label, "search_url": search_url}
 
 
 @bp.get("/")
 def search_page():
-    raw = {k: v for k, v in request.args.items() if v.strip()}
+    raw = {k: v for k, v in request.args.items() if v.strip() and k != "lang"}  # lang: the page's language
     try:
         query = SearchQuerySchema().load(raw)
     except ValidationError as exc:
@@ -64,9 +81,9 @@ def verify_page(registration_number):
 @bp.get("/stats")
 def stats_page():
     stats = run_stats()
-    charts = [(_("By province"), stats["by_province"]), (_("By skill"), {SKILLS_BY_SLUG[k].name if k in SKILLS_BY_SLUG
-                                                                         else k: v for k, v in stats["by_skill"].items()}),
-              (_("By platform"), {PLATFORM_NAMES.get(k, k): v for k, v in stats["by_platform"].items()}),
+    charts = [(_("By province"), {term("province", k): v for k, v in stats["by_province"].items()}),
+              (_("By skill"), {term("skill", k): v for k, v in stats["by_skill"].items()}),
+              (_("By platform"), {term("platform", k): v for k, v in stats["by_platform"].items()}),
               (_("By city"), stats["by_city"]), (_("Registrations per month"), stats["registrations_per_month"])]
     return render_template("stats.html", stats=stats, charts=[(t, sorted(d.items(), key=lambda kv: -kv[1])[:15]
                                                                 if "month" not in t.lower() else sorted(d.items()))

@@ -12,13 +12,12 @@ from intake.bootstrap import intake_for
 from intake.domain.documents import APPLICATION_KINDS, REQUIRED_KINDS
 from intake.entrypoints.schemas import EDUCATION_LEVELS, ApplicationSchema
 from intake.entrypoints.uploads import UploadRefused, read_upload
+from intake.entrypoints.web import labels
 from intake.entrypoints.web.form import PLATFORM_ROWS, application_from_form, messages_by_field
 from intake.service_layer import renewals, submissions, views
 from servicekit.rate_limit import rate_limited
 
-bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
-EDUCATION_LABELS = {"none": "No formal education", "matric": "Matric", "intermediate": "Intermediate",
-                    "diploma": "Diploma", "bachelors": "Bachelor's", "masters": "Master's", "mphil": "MPhil", "phd": "PhD"}
+bp = Blueprint("pages", __name__, template_folder="templates")
 # The form's file fields: every document kind (domainkit.documents), and whether the form requires it.
 UPLOADS = {kind: kind in REQUIRED_KINDS for kind in APPLICATION_KINDS}
 
@@ -27,14 +26,22 @@ def _intake():
     return intake_for(current_app.config["SERVICE_CONFIG"])
 
 
+@bp.app_context_processor
+def page_labels():
+    """The labels every intake page may show, in the page's language."""
+    return {"status_label": labels.status_label, "tag_colour": labels.tag_colour,
+            "fee_status_label": labels.fee_status_label, "document_label": labels.document_label}
+
+
 def _form_page(values=None, errors=None, status=200):
     skills_by_category = {}
     for skill in SKILLS:
-        skills_by_category.setdefault(skill.category, []).append(skill)
+        skills_by_category.setdefault(_(skill.category), []).append((skill.slug, _(skill.name)))
+    platforms = {value: (_(name) if value == "other" else name) for value, name in PLATFORM_NAMES.items()}
     return render_template("apply.html", values=values or MultiDict(), errors=errors or {},
-                           province_choices=[(p, p) for p in PROVINCES],
-                           education_choices=[(e, EDUCATION_LABELS[e]) for e in EDUCATION_LEVELS], platforms=PLATFORM_NAMES,
-                           platform_rows=PLATFORM_ROWS, skills_by_category=skills_by_category,
+                           province_choices=[(p, _(p)) for p in PROVINCES],
+                           education_choices=[(e, _(labels.EDUCATION_LABELS[e])) for e in EDUCATION_LEVELS],
+                           platforms=platforms, platform_rows=PLATFORM_ROWS, skills_by_category=skills_by_category,
                            uploads=UPLOADS), status
 
 
@@ -51,7 +58,7 @@ def submit_form():
     try:
         data = ApplicationSchema().load(application_from_form(values))
     except ValidationError as exc:
-        errors = messages_by_field(exc.messages)
+        errors = messages_by_field(exc.messages, values, labels.translated_message)
         data = None
     files = {}
     for kind, required in UPLOADS.items():
@@ -63,7 +70,7 @@ def submit_form():
         try:
             files[kind] = read_upload(storage, current_app.config["SERVICE_CONFIG"].document_max_bytes)
         except UploadRefused as refused:
-            errors[kind] = [str(refused)]
+            errors[kind] = [_(str(refused))]
     if errors:
         return _form_page(values, errors, 422)
     try:

@@ -3,16 +3,18 @@
 Server-rendered; works without JavaScript; every action goes through the same service
 layer (and audit log) as the API."""
 from flask import Blueprint, Response, abort, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from servicekit.rate_limit import rate_limited
-from verification.entrypoints.auth import console_login_required, verification
 from verification.domain import board_actions as rules
+from verification.entrypoints.auth import console_login_required, verification
+from verification.entrypoints.console import labels
 from verification.entrypoints.schemas import BoardActionRequestSchema, DecisionSchema
 from verification.service_layer import board_actions, decisions, reviewers, reviewing, views
 
-bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates", static_folder="static",
-               static_url_path="/static")
+bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
+bp.app_context_processor(labels.page_labels)
 DECIDERS = reviewers.DECIDERS
 QUEUE_PAGE = 100  # cases per page of the console's queue
 BOARD_ACTIONS = {"revocation": rules.REVOKE, "reinstatement": rules.REINSTATE}  # the path's name of each action
@@ -28,7 +30,7 @@ def login():
 def login_submit():
     account = reviewers.authenticate(verification(), request.form.get("username", ""), request.form.get("password", ""))
     if account is None:
-        return render_template("login.html", error="Wrong username or password.", next=request.form.get("next")), 401
+        return render_template("login.html", error=_("Wrong username or password."), next=request.form.get("next")), 401
     session.clear()
     session["reviewer"] = reviewers.session_of(account)
     target = request.form.get("next", "")
@@ -80,7 +82,7 @@ def decide(application_id):
     except decisions.CaseNotFound:
         abort(404, "No case for that application.")
     except decisions.CaseClosed:
-        return case(application_id, errors={"decision": ["This case is no longer waiting for a reviewer."]},
+        return case(application_id, errors={"decision": [_("This case is no longer waiting for a reviewer.")]},
                     status=409)
     return redirect(url_for("console.case", application_id=application_id))
 

@@ -1,0 +1,56 @@
+"""What the console calls the machine's values: case states, check names and outcomes, roles, documents.
+
+English msgids translated on the page (`gettext` at render time); vocabulary.py hands the same lists to
+the catalogue tool, so a new state or check without its Urdu fails the catalogue check."""
+from flask_babel import gettext
+
+STATE_LABELS = {
+    "checking": "Being checked", "in_review": "In review", "awaiting_payment": "Awaiting payment",
+    "approved": "Registered", "rejected": "Rejected", "withdrawn": "Withdrawn", "lapsed": "Lapsed",
+    "expired": "Expired", "revoked": "Revoked", "renewal_in_review": "Renewal in review",
+    "renewal_awaiting_payment": "Renewal awaiting payment",
+}
+STATE_COLOURS = {
+    "in_review": "govuk-tag--yellow", "renewal_in_review": "govuk-tag--yellow", "awaiting_payment": "govuk-tag--orange",
+    "renewal_awaiting_payment": "govuk-tag--orange", "approved": "govuk-tag--green", "rejected": "govuk-tag--red",
+    "revoked": "govuk-tag--red",
+}
+QUEUE_TITLES = {"pending": "Waiting for a decision", "decided": "Decided", "all": "All cases"}
+CHECK_LABELS = {
+    "cnic_format": "CNIC format", "cnic_province": "CNIC province", "cnic_gender": "CNIC gender", "age": "Age",
+    "duplicate_identity": "Duplicate identity", "shared_contact": "Shared contact details",
+    "platform_profiles": "Platform profiles", "disposable_email": "Disposable email", "blocklist": "Blocklist",
+    "renewal_window": "Renewal window", "renewal_evidence": "Renewal evidence",
+}
+OUTCOME_LABELS = {"pass": "Pass", "flag": "Flag", "fail": "Fail"}
+OUTCOME_COLOURS = {"pass": "govuk-tag--green", "flag": "govuk-tag--yellow", "fail": "govuk-tag--red"}
+ROLE_LABELS = {"reviewer": "reviewer", "admin": "admin", "auditor": "auditor"}
+ACTION_LABELS = {"revoke": "Revocation", "reinstate": "Reinstatement"}
+DOCUMENT_LABELS = {"cnic_front": "CNIC — front", "cnic_back": "CNIC — back", "ntn_certificate": "NTN certificate",
+                   "prc": "Proceeds realisation certificate"}
+APPLICANT_FIELDS = {
+    "cnic": "CNIC", "date_of_birth": "Date of birth", "gender": "Gender", "father_name": "Father's name",
+    "email": "Email", "mobile": "Mobile", "province": "Province", "city": "City", "address": "Address",
+    "education": "Education", "experience_years": "Years of experience", "headline": "Headline",
+    "portfolio_url": "Portfolio",
+}
+
+
+def _label(table: dict, value: str) -> str:
+    return gettext(table[value]) if value in table else str(value).replace("_", " ")
+
+
+def page_labels() -> dict:
+    """The label functions the console's templates call, for its context processor."""
+    return {
+        "state_label": lambda value: _label(STATE_LABELS, value),
+        "state_colour": lambda value: STATE_COLOURS.get(value, "govuk-tag--grey"),
+        "queue_title": lambda value: _label(QUEUE_TITLES, value),
+        "check_label": lambda value: _label(CHECK_LABELS, value),
+        "outcome_label": lambda value: _label(OUTCOME_LABELS, value),
+        "outcome_colour": lambda value: OUTCOME_COLOURS.get(value, "govuk-tag--grey"),
+        "role_label": lambda value: _label(ROLE_LABELS, value),
+        "action_label": lambda value: _label(ACTION_LABELS, value),
+        "document_label": lambda value: _label(DOCUMENT_LABELS, value),
+        "applicant_fields": [(key, gettext(label)) for key, label in APPLICANT_FIELDS.items()],
+    }
