@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .local/venv
 PYTEST := $(VENV)/bin/pytest
 
-.PHONY: help install up down restart ps logs test test-unit test-integration test-e2e test-drills bench bench-directory i18n-extract clean
+.PHONY: help install up down restart ps logs test test-unit test-integration test-e2e test-drills bench bench-directory i18n clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -46,9 +46,10 @@ bench: up  ## measure the running stack: intake, latency, pipeline, search (writ
 bench-directory: install  ## time the directory's search index at 10k and 100k listings (writes reports/)
 	@$(VENV)/bin/python bench/directory_search.py --listings 10000 100000
 
-i18n-extract:  ## refresh intake's message catalogue template (translations/messages.pot) from the code
-	@cd services/intake && ../../$(VENV)/bin/pybabel extract -F babel.cfg -k _ --no-location \
-	  --project "Freelancer Registry intake" -o src/intake/translations/messages.pot .
+i18n:  ## refresh every page's message catalogues from the code (messages.pot, ur .po), compile them, list gaps
+	@$(VENV)/bin/python -m designkit.catalogues update
+	@$(VENV)/bin/python -m designkit.catalogues compile
+	@$(VENV)/bin/python -m designkit.catalogues check || echo "translate the messages listed above, then run make i18n again"
 
 clean: down  ## stop the stack and delete its data, logs and mail (keeps installed tools)
 	rm -rf .local/data .local/logs .local/mail .local/run

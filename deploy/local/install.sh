@@ -62,6 +62,7 @@ command -v wrk >/dev/null || missing+=(wrk)
 [ -f /usr/share/fonts/truetype/noto/NotoNastaliqUrdu-Regular.ttf ] || missing+=(fonts-noto-core)
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 ldconfig -p | grep -q libpangoft2-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+ldconfig -p | grep -q libharfbuzz-subset || missing+=(libharfbuzz-subset0)
 if [ ${#missing[@]} -gt 0 ]; then
   step "Debian packages: ${missing[*]} (apt-get)"
   if [ "$(id -u)" -ne 0 ]; then

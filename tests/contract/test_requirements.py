@@ -28,14 +28,15 @@ DISTRIBUTION = {
     "prometheus_client": "prometheus-client",
     "pymongo": "pymongo",
     "pythonjsonlogger": "python-json-logger",
-    "reportlab": "reportlab",
+    "weasyprint": "weasyprint",
     "zxingcpp": "zxing-cpp",
     "werkzeug": "werkzeug",
     "gunicorn": "gunicorn",
 }
-# Test, bench and local-stack tools: never in the image.
+# Test, bench and local-stack tools: never in the image. (Pillow is not one any more: WeasyPrint, which renders
+# notification's PDFs, needs it at run time, so the image has it through weasyprint's pin in constraints.txt.)
 DEV_TOOLS = {"pytest", "playwright", "schemathesis", "testcontainers", "hypothesis", "matplotlib", "supervisor",
-             "aiosmtpd", "pyyaml", "pypdf", "pypdfium2", "pillow", "docker", "coverage", "ruff",
+             "aiosmtpd", "pyyaml", "pypdf", "pypdfium2", "docker", "coverage", "ruff",
              "mypy", "locust", "numpy"}
 
 

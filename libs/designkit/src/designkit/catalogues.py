@@ -69,7 +69,7 @@ def _vocabulary(package: Package) -> list[str]:
     try:
         module = importlib.import_module(f"{package.name}.vocabulary")
     except ModuleNotFoundError as missing:
-        if missing.name != f"{package.name}.vocabulary":
+        if missing.name not in (package.name, f"{package.name}.vocabulary"):
             raise
         return []
     return [str(term) for term in module.terms()]
