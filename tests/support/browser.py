@@ -81,6 +81,11 @@ def apply_in_browser(page, stack, applicant: Applicant, audit=None) -> Applicant
     page.check("input[name=listed]")
     page.check("input[name=consent]")
     page.click("#submit-application")
+    page.wait_for_selector("#confirm-application")  # check your answers, then send
+    assert applicant.cnic in page.inner_text("main")
+    if audit:
+        audit.check(page, "check-answers")
+    page.click("#confirm-application")
     page.wait_for_selector("#application-id")
     if page.get_attribute("html", "lang") == "en":
         assert page.title().startswith("Application received"), page.content()

@@ -21,8 +21,20 @@ def test_form_submission_confirmation_and_status(client, intake_db):
     fields = {**FORM, "cnic": random_cnic(gender="male"), "csrf_token": csrf_from(page.text)}
     data = {**fields, "skills": ["php-laravel", "shopify"]}
     files = {"cnic_front": ("front.jpg", JPEG, "image/jpeg"), "cnic_back": ("back.png", PNG, "image/png")}
-    confirmation = client.post("/apply", data=data, files=files)
+    before = intake_db["applications"].count_documents({})
+    check = client.post("/apply", data=data, files=files)  # check your answers: nothing is sent yet
+    assert check.status_code == 200, check.text
+    assert intake_db["applications"].count_documents({}) == before
+    assert data["cnic"] in check.text and "front.jpg" not in check.text and "image/jpeg" in check.text
+    draft = re.search(r'name="draft" value="([^"]+)"', check.text).group(1)
+    stored = intake_db["drafts"].find_one({"_id": draft})
+    assert stored and data["cnic"] not in str(stored) and "Bilal" not in str(stored)  # sealed at rest
+    # "Change" opens the form prefilled from the draft, its files kept
+    change = client.get("/", params={"draft": draft})
+    assert 'value="Laravel developer for e-commerce"' in change.text and "Attached already" in change.text
+    confirmation = client.post("/apply/confirm", data={"draft": draft, "csrf_token": csrf_from(check.text)})
     assert confirmation.status_code == 201, confirmation.text
+    assert client.post("/apply/confirm", data={"draft": draft, "csrf_token": csrf_from(check.text)}).status_code == 410
     application_id = re.search(r'id="application-id">([a-z2-7]+)<', confirmation.text).group(1)
     token = re.search(r'id="access-token">([^<]+)<', confirmation.text).group(1)
 
@@ -47,7 +59,7 @@ def test_form_errors_are_shown_inline_and_nothing_is_stored(client, intake_db):
     assert response.status_code == 422
     html = response.text
     assert 'id="cnic-error"' in html and 'id="mobile-error"' in html and 'id="consent-error"' in html
-    assert re.search(r'id="cnic_front-error">.*Only PNG, JPEG or PDF', html, re.S) and 'id="cnic_back-error"' in html
+    assert re.search(r'id="cnic_front-error"[^>]*>.*Only PNG, JPEG or PDF', html, re.S) and 'id="cnic_back-error"' in html
     assert 'class="govuk-error-summary' in html and 'href="#cnic"' in html  # the summary links to each field
     assert 'id="skills-error"' in html
     assert 'value="Bilal Ahmed"' in html  # what was typed is kept

@@ -1,6 +1,6 @@
 """An applicant who cannot use a mouse completes the application with the keyboard alone: Tab moves
 from control to control in reading order, letters pick options, Space ticks boxes and opens the file
-chooser, Enter submits. No click, no `fill`: if a control is unreachable by Tab, the journey fails."""
+chooser, Enter sends the form and, after checking the answers, the application. No click, no `fill`: if a control is unreachable by Tab, the journey fails."""
 import uuid
 
 from support.browser import cnic_image
@@ -67,6 +67,9 @@ def test_the_application_can_be_completed_with_the_keyboard_alone(page, stack, a
     tab_to(page, "input[name=consent]")
     page.keyboard.press("Space")
     tab_to(page, "#submit-application")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#confirm-application")  # check your answers
+    tab_to(page, "#confirm-application")
     page.keyboard.press("Enter")
     page.wait_for_selector("#application-id")
     assert page.inner_text("#application-id").strip()

@@ -6,6 +6,7 @@ from flask_babel import Babel, get_locale
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from designkit import assets, formatting, forms, languages
+from domainkit import reasons
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 TIMEZONE = "Asia/Karachi"
@@ -31,7 +32,8 @@ def install_design(app: Flask, *, translations: Path, assets_prefix: str = "/ass
     app.after_request(lambda response: languages.remember_choice(request, response))
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(day=formatting.day, moment=formatting.moment, number=formatting.number,
-                                  ltr=formatting.isolated_ltr)
+                                  ltr=formatting.isolated_ltr,
+                                  reason=lambda sentence: reasons.localise(str(sentence), str(get_locale())))
     app.jinja_env.globals.update(
         get_locale=get_locale,
         page_direction=lambda: languages.direction_of(str(get_locale())),

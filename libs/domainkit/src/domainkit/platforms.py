@@ -1,6 +1,8 @@
 """Freelancing platforms and where their public profiles live."""
 from urllib.parse import urlsplit
 
+from domainkit.reasons import reason
+
 PLATFORM_DOMAINS = {
     "upwork": ("upwork.com",),
     "fiverr": ("fiverr.com",),
@@ -25,12 +27,12 @@ def profile_url_problem(platform: str, url: str) -> str | None:
         host = (parts.hostname or "").lower()
         port = parts.port
     except ValueError:
-        return "Not a valid URL."
+        return reason("url_invalid")
     if parts.scheme != "https":
-        return "Must be an https:// address."
+        return reason("url_not_https")
     if not host or "." not in host or parts.username or parts.password or port not in (None, 443):
-        return "Not a valid URL."
+        return reason("url_invalid")
     domains = PLATFORM_DOMAINS[platform]
     if domains and not any(host == d or host.endswith("." + d) for d in domains):
-        return f"Must be an address on {' or '.join(domains)}."
+        return reason("url_wrong_site", domains=" or ".join(domains))
     return None

@@ -8,6 +8,7 @@ from eventkit.indexes import ensure_indexes
 from eventkit.mongo import get_database
 from intake.adapters.applications import ApplicationRepository
 from intake.adapters.documents import DocumentStore
+from intake.adapters.drafts import DraftStore
 from intake.adapters.indexes import INDEXES
 from intake.config import Config
 from intake.service_layer.dependencies import Dependencies, Keys
@@ -33,7 +34,7 @@ def intake_for(config: Config) -> Dependencies:
         db = get_database(config.mongodb_uri, config.mongodb_database)
         ensure_indexes(db, INDEXES)
         _built[key] = Dependencies(keys=keys, applications=ApplicationRepository(db),
-                                   documents=DocumentStore(db, keys.at_rest),
+                                   documents=DocumentStore(db, keys.at_rest), drafts=DraftStore(db, keys.at_rest),
                                    renewal_opens_days_before=config.renewal_opens_days_before,
                                    renewal_grace_days=config.renewal_grace_days,
                                    revoked_cnic_blocks=config.revoked_cnic_blocks)

@@ -190,10 +190,26 @@ class FakeDocuments:
         return self.stored.get((application_id, kind))
 
 
+class FakeDrafts:
+    def __init__(self):
+        self.kept = {}
+
+    def keep(self, draft_id, answers, files, at):
+        self.kept[draft_id] = (answers, dict(files), at)
+
+    def find(self, draft_id, not_before):
+        draft = self.kept.get(draft_id)
+        return (draft[0], draft[1]) if draft and draft[2] >= not_before else None
+
+    def discard(self, draft_id):
+        self.kept.pop(draft_id, None)
+
+
 @pytest.fixture
 def deps():
     keys = Keys(at_rest=Sealer(bytes(32)), in_events=Sealer(bytes(reversed(range(32)))), cnic_index=INDEX_KEY)
-    return Dependencies(keys=keys, applications=FakeApplications(), documents=FakeDocuments(), clock=lambda: NOW)
+    return Dependencies(keys=keys, applications=FakeApplications(), documents=FakeDocuments(), drafts=FakeDrafts(),
+                        clock=lambda: NOW)
 
 
 def application_data(cnic="3520212345671", **overrides):

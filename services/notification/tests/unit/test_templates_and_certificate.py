@@ -63,3 +63,20 @@ def test_the_voucher_is_one_page_with_the_number_grouped_and_as_a_barcode():
     assert all(part in text for part in ("7711 0000 0000 0013", "Ayesha Khan", "Rs 1,000", "2026-12-15"))
     [barcode] = zxingcpp.read_barcodes(pypdfium2.PdfDocument(pdf)[0].render(scale=2).to_pil())
     assert barcode.format == zxingcpp.BarcodeFormat.Code128 and barcode.text == "7711000000000013"
+
+
+def test_an_urdu_message_says_verifications_reasons_and_the_skills_in_urdu():
+    """The reasons arrive as English sentences (domainkit.reasons) and skills as slugs: the context says
+    both in the reader's language, so an Urdu email has no English inside its Urdu text."""
+    from domainkit.reasons import reason
+    from notification.service_layer.notify import message_context
+
+    class Deps:
+        intake_public_url, directory_public_url = "http://intake", "http://directory"
+    envelope = {"key": "abc", "payload": {"reasons": [reason("cnic_province")], "profile": {"skills": ["python"]}}}
+    urdu = message_context(Deps, envelope, {"full_name": "عائشہ", "language": "ur"})
+    assert urdu["reasons"] == ["آپ کا شناختی کارڈ اس صوبے کے بجائے کسی اور صوبے سے جاری ہوا جو آپ نے لکھا؛ "
+                               "جانچ کنندہ آپ کی تفصیلات کی تصدیق کرے گا۔"]
+    assert urdu["skills"] == ["پائتھن"]
+    english = message_context(Deps, envelope, {"full_name": "Aisha", "language": "en"})
+    assert english["reasons"] == [reason("cnic_province")] and english["skills"] == ["Python"]

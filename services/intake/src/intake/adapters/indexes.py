@@ -8,6 +8,7 @@ the recipe stamp and rate-limit counters are all found by id; a decision's inbox
 from pymongo import ASCENDING, IndexModel
 
 from eventkit.outbox import OUTBOX_INDEXES
+from intake.adapters import drafts
 from intake.adapters.applications import CLAIM_INDEX, COLLECTION as APPLICATIONS
 from servicekit import rate_limit
 
@@ -18,5 +19,7 @@ INDEXES = {
         # Sparse: withdrawn and rejected applications carry no claim.
         IndexModel([("cnic_claim", ASCENDING)], name=CLAIM_INDEX, unique=True, sparse=True),
     ],
+    # A draft's answers and files expire an hour after they were kept; its files are found by draft id.
+    drafts.COLLECTION: drafts.INDEXES,
     **rate_limit.INDEXES,  # the counters' TTL: windows past their end are deleted by the server
 }

@@ -62,6 +62,16 @@ class Documents(Protocol):
     def get(self, application_id: str, kind: str) -> tuple[dict, bytes] | None: ...
 
 
+class Drafts(Protocol):
+    """Applications their applicant is checking before sending them (adapters.drafts.DraftStore)."""
+
+    def keep(self, draft_id: str, answers: dict, files: dict[str, tuple[str, bytes]], at: dt.datetime) -> None: ...
+
+    def find(self, draft_id: str, not_before: dt.datetime) -> tuple[dict, dict[str, tuple[str, bytes]]] | None: ...
+
+    def discard(self, draft_id: str) -> None: ...
+
+
 class Sealer(Protocol):
     def seal(self, data: dict) -> str: ...
 
@@ -80,6 +90,7 @@ class Dependencies:
     keys: Keys
     applications: Applications
     documents: Documents
+    drafts: Drafts | None = None  # only the web pages use drafts
     clock: Callable[[], dt.datetime] = utc_now
     renewal_opens_days_before: float = 60  # a registration may ask for renewal this long before its expiry
     renewal_grace_days: float = 30  # and until this long after it

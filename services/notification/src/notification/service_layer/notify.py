@@ -30,6 +30,8 @@ import random
 from urllib.parse import quote
 
 from cryptography.exceptions import InvalidTag
+from designkit.vocabulary import translated_term
+from domainkit.reasons import localise
 from domainkit.skills import SKILLS_BY_SLUG
 from prometheus_client import Counter
 
@@ -84,10 +86,12 @@ def message_context(deps: Dependencies, envelope: dict, contact: dict) -> dict:
     return {
         "full_name": contact["full_name"], "application_id": application_id,
         "status_url": f"{deps.intake_public_url}/status?application_id={quote(application_id)}",
-        "apply_url": f"{deps.intake_public_url}/", "reasons": payload.get("reasons", []),
+        "apply_url": f"{deps.intake_public_url}/",
+        # verification's reasons are English sentences of domainkit.reasons: said again in the reader's language
+        "reasons": [localise(str(r), contact.get("language", "en")) for r in payload.get("reasons", [])],
         "registration_number": number, "valid_until": payload.get("valid_until"),
         "verify_url": f"{deps.directory_public_url}/verify/{number}" if number else None,
-        "skills": [SKILLS_BY_SLUG[s].name if s in SKILLS_BY_SLUG else s
+        "skills": [translated_term(SKILLS_BY_SLUG[s].name, contact.get("language", "en")) if s in SKILLS_BY_SLUG else s
                    for s in payload.get("profile", {}).get("skills", [])],
         "voucher_number": payload.get("voucher_number"), "amount": payload.get("amount"),
         "due_date": payload.get("due_date"), "revoked_on": payload.get("revoked_on"),

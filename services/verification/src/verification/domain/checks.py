@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from domainkit.identity import cnic_gender, cnic_province, normalise_cnic
 from domainkit.people import ADULT_AGE, age_on
 from domainkit.platforms import profile_url_problem
+from domainkit.reasons import reason
 from verification.domain.facts import ApplicationFacts
 
 PASS, FLAG, FAIL = "pass", "flag", "fail"
@@ -68,7 +69,7 @@ CHECKS: list[Check] = []
 @check("cnic_format")
 def cnic_format(facts, context):
     if normalise_cnic(facts.cnic) != facts.cnic:
-        return CheckResult("cnic_format", FAIL, "The CNIC number is not a valid 13-digit CNIC.")
+        return CheckResult("cnic_format", FAIL, reason("cnic_invalid"))
     return CheckResult("cnic_format", PASS)
 
 
@@ -78,8 +79,7 @@ def cnic_matches_province(facts, context):
         return CheckResult("cnic_province", PASS, detail="not applicable: CNIC invalid")
     issued_in = cnic_province(facts.cnic)
     if issued_in != facts.province:
-        return CheckResult("cnic_province", FLAG, "Your CNIC was issued in a different province from the one you "
-                           "gave; a reviewer will confirm your details.",
+        return CheckResult("cnic_province", FLAG, reason("cnic_province"),
                            f"CNIC issued in {issued_in}; applicant states {facts.province}")
     return CheckResult("cnic_province", PASS)
 
@@ -89,8 +89,7 @@ def cnic_matches_gender(facts, context):
     if facts.gender == "other" or normalise_cnic(facts.cnic) is None:
         return CheckResult("cnic_gender", PASS, detail="not applicable")
     if cnic_gender(facts.cnic) != facts.gender:
-        return CheckResult("cnic_gender", FLAG, "The gender on the form does not match your CNIC; a reviewer will "
-                           "confirm your details.", f"CNIC digit says {cnic_gender(facts.cnic)}; form says {facts.gender}")
+        return CheckResult("cnic_gender", FLAG, reason("cnic_gender"), f"CNIC digit says {cnic_gender(facts.cnic)}; form says {facts.gender}")
     return CheckResult("cnic_gender", PASS)
 
 
@@ -98,14 +97,14 @@ def cnic_matches_gender(facts, context):
 def adult(facts, context):
     age = age_on(facts.date_of_birth, context.today)
     if age < ADULT_AGE:
-        return CheckResult("age", FAIL, f"Applicants must be at least {ADULT_AGE} years old.", f"age {age}")
+        return CheckResult("age", FAIL, reason("underage", age=ADULT_AGE), f"age {age}")
     return CheckResult("age", PASS)
 
 
 @check("duplicate_identity")
 def unique_identity(facts, context):
     if context.lookups.cnic_held_elsewhere(facts.application_id):
-        return CheckResult("duplicate_identity", FAIL, "This CNIC already has an active application or registration.",
+        return CheckResult("duplicate_identity", FAIL, reason("duplicate_identity"),
                            "another case with the same CNIC is open or approved")
     return CheckResult("duplicate_identity", PASS)
 
@@ -114,8 +113,7 @@ def unique_identity(facts, context):
 def contact_not_shared(facts, context):
     shared = context.lookups.contact_shared_with_other_identity(facts.application_id)
     if shared:
-        return CheckResult("shared_contact", FLAG, "Your email or mobile number is also used by another applicant; "
-                           "a reviewer will confirm it is yours.", "shared with another CNIC: " + ", ".join(shared))
+        return CheckResult("shared_contact", FLAG, reason("shared_contact"), "shared with another CNIC: " + ", ".join(shared))
     return CheckResult("shared_contact", PASS)
 
 
@@ -124,11 +122,10 @@ def plausible_profiles(facts, context):
     for platform, url in facts.platforms:
         problem = profile_url_problem(platform, url)
         if problem:
-            return CheckResult("platform_profiles", FAIL, f"Your {platform} profile address is not valid: {problem}",
+            return CheckResult("platform_profiles", FAIL, reason("profile_invalid", platform=platform, problem=problem),
                                url)
         if platform != "other" and urlsplit(url).path.strip("/") == "":
-            return CheckResult("platform_profiles", FLAG, f"Your {platform} address is the site's home page, "
-                               "not your profile; a reviewer will check it.", url)
+            return CheckResult("platform_profiles", FLAG, reason("profile_home_page", platform=platform), url)
     return CheckResult("platform_profiles", PASS)
 
 
@@ -136,8 +133,7 @@ def plausible_profiles(facts, context):
 def permanent_email(facts, context):
     domain = facts.email.rsplit("@", 1)[-1].lower()
     if domain in context.disposable_domains:
-        return CheckResult("disposable_email", FAIL, "Use a permanent email address, not a disposable one, and "
-                           "apply again.", domain)
+        return CheckResult("disposable_email", FAIL, reason("disposable_email"), domain)
     return CheckResult("disposable_email", PASS)
 
 
@@ -147,7 +143,7 @@ def not_blocked(facts, context):
             f"domain:{facts.email.rsplit('@', 1)[-1].lower()}"}
     hits = sorted(keys & context.blocklist)
     if hits:
-        return CheckResult("blocklist", FLAG, "Your application needs an additional review.",
+        return CheckResult("blocklist", FLAG, reason("blocklist"),
                            "blocklist: " + ", ".join(h.split(":", 1)[0] for h in hits))
     return CheckResult("blocklist", PASS)
 

@@ -11,6 +11,7 @@ import datetime as dt
 
 from domainkit.documents import PRC
 from domainkit.lifecycle import renewal_window
+from domainkit.reasons import reason
 from verification.domain.checks import FAIL, FLAG, PASS, CheckResult, Context, not_blocked, outcome_of
 from verification.domain.facts import ApplicationFacts
 
@@ -39,7 +40,7 @@ def within_window(request: RenewalRequest) -> CheckResult:
     if opens_at <= request.requested_at < closes_at:
         return CheckResult("renewal_window", PASS)
     return CheckResult("renewal_window", FAIL,
-                       f"Renewal is possible from {opens_at:%Y-%m-%d} until {closes_at:%Y-%m-%d} only.",
+                       reason("renewal_window", opens=f"{opens_at:%Y-%m-%d}", closes=f"{closes_at:%Y-%m-%d}"),
                        f"asked at {request.requested_at:%Y-%m-%d %H:%M}, window {opens_at:%Y-%m-%d %H:%M} – "
                        f"{closes_at:%Y-%m-%d %H:%M}")
 
@@ -48,8 +49,9 @@ def evidence_attached(request: RenewalRequest) -> CheckResult:
     missing = ([] if PRC in request.documents else ["the proceeds realisation certificate"]) + (
         [] if request.profile_confirmed else ["the confirmation of your profile"])
     if missing:
-        return CheckResult("renewal_evidence", FLAG, "A reviewer needs " + " and ".join(missing) + ".",
-                           "missing: " + ", ".join(missing))
+        code = {2: "renewal_needs_prc_and_confirmation"}.get(len(missing)) or (
+            "renewal_needs_prc" if PRC not in request.documents else "renewal_needs_confirmation")
+        return CheckResult("renewal_evidence", FLAG, reason(code), "missing: " + ", ".join(missing))
     return CheckResult("renewal_evidence", PASS, "", "PRC attached; profile confirmed")
 
 

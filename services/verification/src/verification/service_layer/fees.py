@@ -9,6 +9,7 @@ at most one of payment and expiry per voucher, so the two never both apply.
 """
 import logging
 
+from domainkit.reasons import reason
 from eventkit.envelope import InvalidMessage
 from verification.domain import case as states
 from verification.domain import events
@@ -70,7 +71,7 @@ def issue_registration(deps: Dependencies, envelope: dict) -> bool:
 def lapse(deps: Dependencies, envelope: dict) -> bool:
     """VoucherExpired: the case approved in principle lapses (its CNIC is free again), with
     ApplicationLapsed; False when it changed nothing."""
-    reasons = [f"The registration fee was not paid by its due date ({envelope['payload'].get('due_date')})."]
+    reasons = [reason("fee_unpaid", due_date=envelope["payload"].get("due_date"))]
 
     def lapsed(case: dict, facts) -> Transition:
         at = deps.now()

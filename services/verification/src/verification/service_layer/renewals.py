@@ -20,6 +20,7 @@ import logging
 
 from domainkit.documents import KINDS
 from domainkit.lifecycle import expires_at_of
+from domainkit.reasons import reason
 from eventkit.envelope import InvalidMessage
 from verification.domain import case as states
 from verification.domain import checks as rules
@@ -153,5 +154,5 @@ def lapse(deps: Dependencies, envelope: dict, case: dict) -> bool:
     """VoucherExpired for the renewal: refused for want of the fee; False when it changed nothing."""
     if not _renewing_for(deps, envelope, case):
         return False
-    reasons = [f"The renewal fee was not paid by its due date ({envelope['payload'].get('due_date')})."]
+    reasons = [reason("renewal_fee_unpaid", due_date=envelope["payload"].get("due_date"))]
     return deps.cases.transition(_refusal(deps, case, decisions.facts_of(deps, case), reasons, SYSTEM, envelope))
