@@ -27,8 +27,8 @@ def violations(page) -> list[dict]:
     the page through the DevTools protocol, which the pages' strict Content-Security-Policy allows)."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text())
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-                           RULE_TAGS)
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", RULE_TAGS)
     return [v for v in result["violations"] if v["impact"] in BLOCKING]
 
 

@@ -48,7 +48,8 @@ def test_intake_refuses_to_start_without_its_keys():
 
 
 @pytest.mark.parametrize("service, front_page, assets", [
-    ("intake", "/", "/assets/"), ("directory", "/verify", "/assets/"), ("verification", "/console/login", "/console/assets/")])
+    ("intake", "/", "/assets/"), ("directory", "/verify", "/assets/"),
+    ("verification", "/console/login", "/console/assets/")])
 def test_each_service_serves_the_stylesheets_its_pages_link_to(service, front_page, assets):
     """The page links the design system's stylesheet at a versioned URL of its own origin, and that URL
     answers with the CSS and a year's caching (an unstyled page went out once: a /static route shadowed it)."""

@@ -23,7 +23,8 @@ def language():
 
 @pytest.fixture
 def page(browser, language):
-    context = browser.new_context(locale="ur-PK" if language == "ur" else "en-GB", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(locale="ur-PK" if language == "ur" else "en-GB",
+                                  viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15000)
     page = context.new_page()
     yield page

@@ -1,6 +1,7 @@
 """An applicant who cannot use a mouse completes the application with the keyboard alone: Tab moves
 from control to control in reading order, letters pick options, Space ticks boxes and opens the file
-chooser, Enter sends the form and, after checking the answers, the application. No click, no `fill`: if a control is unreachable by Tab, the journey fails."""
+chooser, Enter sends the form and, after checking the answers, the application. No click, no `fill`:
+if a control is unreachable by Tab, the journey fails."""
 import uuid
 
 from support.browser import cnic_image

@@ -36,7 +36,8 @@ TEMPLATES = (
              "اس شناختی کارڈ پر پہلے سے ایک فعال درخواست یا رجسٹریشن موجود ہے۔"),
     Template("shared_contact", "Your email or mobile number is also used by another applicant; a reviewer will "
              "confirm it is yours.",
-             "آپ کا ای میل یا موبائل نمبر کسی اور درخواست دہندہ نے بھی دیا ہے؛ جانچ کنندہ تصدیق کرے گا کہ یہ آپ کا ہے۔"),
+             "آپ کا ای میل یا موبائل نمبر کسی اور درخواست دہندہ نے بھی دیا ہے؛ "
+             "جانچ کنندہ تصدیق کرے گا کہ یہ آپ کا ہے۔"),
     Template("profile_invalid", "Your {platform} profile address is not valid: {problem}",
              "آپ کے {platform} پروفائل کا پتا درست نہیں: {problem}"),
     Template("profile_home_page", "Your {platform} address is the site's home page, not your profile; a reviewer "

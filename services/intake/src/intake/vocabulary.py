@@ -22,7 +22,8 @@ SERVICE_NAME = "Register as an IT freelancer"  # the service navigation's name (
 
 
 def terms() -> list[str]:
-    return [SERVICE_NAME, *labels.STATUS_LABELS.values(), *labels.FEE_STATUS_LABELS.values(), *labels.DOCUMENT_LABELS.values(),
+    return [SERVICE_NAME,
+            *labels.STATUS_LABELS.values(), *labels.FEE_STATUS_LABELS.values(), *labels.DOCUMENT_LABELS.values(),
             *labels.EDUCATION_LABELS.values(), *lifecycle.DECISION_NOTES.values(), *lifecycle.EVENT_NOTES.values(),
             lifecycle.WITHDRAWAL_ASKED, lifecycle.WITHDRAWN_WITH_VOUCHER, "Application received",
             "Application amended", "Withdrawn by the applicant", "The renewal period ended: you may apply again",

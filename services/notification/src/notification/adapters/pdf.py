@@ -8,8 +8,8 @@ Fonts are the local Noto files (Debian's fonts-noto-core), named by path: Noto S
 Arabic for Urdu. Not Noto Nastaliq Urdu, though it is the customary Urdu style: it draws a letter as a dotless
 skeleton glyph shared by several letters plus separate dot glyphs, and a PDF maps each glyph to one piece of
 text, so a name could not be copied or searched back out of the PDF (pdftotext read "محمد علی خان" as
-"حمد لی ف ا ن"); Naskh has a glyph per letter and form, and its names map back exactly. Nothing is fetched over the network: the URL fetcher allows file: and data: URLs
-only (the fonts, and the barcodes' images).
+"حمد لی ف ا ن"); Naskh has a glyph per letter and form, and its names map back exactly. Nothing is fetched
+over the network: the URL fetcher allows file: and data: URLs only (the fonts, and the barcodes' images).
 
 Building a FontConfiguration loads fontconfig's whole font set, and parsing the @font-face rules copies
 the font files; both are done once per thread (WeasyPrint's objects are not shared across threads) and

@@ -89,7 +89,8 @@ def cnic_matches_gender(facts, context):
     if facts.gender == "other" or normalise_cnic(facts.cnic) is None:
         return CheckResult("cnic_gender", PASS, detail="not applicable")
     if cnic_gender(facts.cnic) != facts.gender:
-        return CheckResult("cnic_gender", FLAG, reason("cnic_gender"), f"CNIC digit says {cnic_gender(facts.cnic)}; form says {facts.gender}")
+        return CheckResult("cnic_gender", FLAG, reason("cnic_gender"),
+                           f"CNIC digit says {cnic_gender(facts.cnic)}; form says {facts.gender}")
     return CheckResult("cnic_gender", PASS)
 
 
@@ -113,7 +114,8 @@ def unique_identity(facts, context):
 def contact_not_shared(facts, context):
     shared = context.lookups.contact_shared_with_other_identity(facts.application_id)
     if shared:
-        return CheckResult("shared_contact", FLAG, reason("shared_contact"), "shared with another CNIC: " + ", ".join(shared))
+        return CheckResult("shared_contact", FLAG, reason("shared_contact"),
+                           "shared with another CNIC: " + ", ".join(shared))
     return CheckResult("shared_contact", PASS)
 
 

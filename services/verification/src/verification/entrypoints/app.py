@@ -28,7 +28,8 @@ def create_app(test_config: dict | None = None):
     api.register_blueprint(board_actions.blp)
     app.register_blueprint(pages.bp)
     # the console's pages (and their stylesheets, at /console/assets) stay under /console, the staff-only path
-    install_design(app, translations=Path(__file__).resolve().parents[1] / "translations", assets_prefix="/console/assets",
+    install_design(app, translations=Path(__file__).resolve().parents[1] / "translations",
+                   assets_prefix="/console/assets",
                    home_endpoint="console.queue", service_name=vocabulary.SERVICE_NAME)
     install_csrf(app)
     # exact (not first_hit_deferred): every password guess is counted before it is checked
