@@ -89,8 +89,11 @@ def restart_directory(stack, wait_for) -> None:
     supervisorctl("restart", "directory:*")
 
     def ready() -> bool:
+        """Ready in a row as often as there can be web workers: one answer comes from one worker, and
+        each worker catches up with the topic on its own after the fork."""
         try:  # the web's master loads the index before it listens (WEB_PRELOAD): refused meanwhile
-            return httpx.get(stack.url("directory", "/readyz"), timeout=5).status_code == 200
+            return all(httpx.get(stack.url("directory", "/readyz"), timeout=5).status_code == 200
+                       for _ in range(8))
         except httpx.TransportError:
             return False
     wait_for(ready, timeout=120, message="the directory ready again")

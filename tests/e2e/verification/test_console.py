@@ -35,7 +35,7 @@ def test_reviewer_decides_through_the_console(console, apply, settled):
     queue = console.get("/console", params={"q": application_id})  # the stack may hold hundreds pending
     assert application_id in queue.text
     page = console.get(f"/console/cases/{application_id}")
-    assert 'id="state">in review<' in page.text and "cnic province" in page.text
+    assert 'data-state="in_review"' in page.text and "CNIC province" in page.text
     refused = console.post(f"/console/cases/{application_id}/decision",
                            data={"decision": "reject", "reason": "", "csrf_token": csrf_from(page.text)})
     assert refused.status_code == 422 and "Say why" in refused.text
@@ -43,7 +43,7 @@ def test_reviewer_decides_through_the_console(console, apply, settled):
                         data={"decision": "approve", "reason": "Moved to Quetta", "csrf_token": csrf_from(page.text)})
     assert done.status_code == 302
     after = console.get(f"/console/cases/{application_id}")
-    assert 'id="state">awaiting payment<' in after.text  # approved in principle: the fee comes next
+    assert 'data-state="awaiting_payment"' in after.text  # approved in principle: the fee comes next
     assert "approved in principle: Moved to Quetta" in after.text  # the audit log on the page
 
 
