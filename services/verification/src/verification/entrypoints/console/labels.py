@@ -4,6 +4,8 @@ English msgids translated on the page (`gettext` at render time); vocabulary.py 
 the catalogue tool, so a new state or check without its Urdu fails the catalogue check."""
 from flask_babel import gettext
 
+from verification.domain import board_actions
+
 STATE_LABELS = {
     "checking": "Being checked", "in_review": "In review", "awaiting_payment": "Awaiting payment",
     "approved": "Registered", "rejected": "Rejected", "withdrawn": "Withdrawn", "lapsed": "Lapsed",
@@ -34,6 +36,26 @@ APPLICANT_FIELDS = {
     "education": "Education", "experience_years": "Years of experience", "headline": "Headline",
     "portfolio_url": "Portfolio",
 }
+
+
+# Why the board action an admin tried cannot be done (domain.board_actions' refusals say it in English, with
+# details, for the API), and what the console's forms may be told (entrypoints/schemas.py).
+REFUSALS = {
+    board_actions.SameAdmin: "You asked for this: a second admin must confirm it.",
+    board_actions.AlreadyRequested: "A request already waits for a second admin: confirm or cancel it first.",
+    board_actions.NothingToConfirm: "Nothing waits for confirmation on this case.",
+    board_actions.NotApplicable: "The registration's state does not allow this now.",
+}
+FORM_MESSAGES = ("Say why, in words the applicant can act on.", "Say why, in words the registrant can understand.",
+                 "Missing data for required field.", "Longer than maximum length 500.",
+                 "Must be one of: approve, reject.")
+
+
+def refusal_message(refusal: Exception) -> str:
+    for kind, message in REFUSALS.items():
+        if isinstance(refusal, kind):
+            return gettext(message)
+    return str(refusal)
 
 
 def _label(table: dict, value: str) -> str:

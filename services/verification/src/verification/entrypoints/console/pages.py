@@ -78,7 +78,7 @@ def decide(application_id):
         reviewing.decide(verification(), application_id, g.reviewer["username"], decision["decision"],
                                      decision["reason"].strip())
     except ValidationError as exc:
-        return case(application_id, errors=exc.messages, status=422)
+        return case(application_id, errors=_in_page_language(exc.messages), status=422)
     except decisions.CaseNotFound:
         abort(404, "No case for that application.")
     except decisions.CaseClosed:
@@ -100,6 +100,12 @@ def document(application_id, kind):
                                                                  "Content-Disposition": f'inline; filename="{kind}"'})
 
 
+def _in_page_language(messages: dict) -> dict:
+    """A schema's messages ({field: [message]}) in the page's language (console/labels.py lists them)."""
+    return {field: [_(str(m)) for m in (found if isinstance(found, list) else [found])]
+            for field, found in messages.items()}
+
+
 def _board_action(action: str) -> str:
     if action not in BOARD_ACTIONS:
         abort(404)
@@ -112,11 +118,12 @@ def _board_step(application_id: str, step):
     try:
         step(g.reviewer["username"])
     except ValidationError as exc:
-        return case(application_id, errors={"board_action": exc.messages.get("reason", [])}, status=422)
+        return case(application_id, errors={"board_action": _in_page_language(exc.messages).get("reason", [])},
+                    status=422)
     except decisions.CaseNotFound:
         abort(404, "No registration for that application.")
     except rules.ActionRefused as exc:
-        return case(application_id, errors={"board_action": [str(exc)]}, status=409)
+        return case(application_id, errors={"board_action": [labels.refusal_message(exc)]}, status=409)
     return redirect(url_for("console.case", application_id=application_id))
 
 
