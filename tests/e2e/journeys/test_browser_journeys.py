@@ -178,6 +178,12 @@ def test_flagged_applicant_is_approved_by_a_reviewer_in_the_console(page, stack,
     assert page.get_attribute("#state", "data-state") == "in_review"
     assert "CNIC province" in page.inner_text("#checks")
     audit.check(page, "console-case")
+    case_url = page.url
+    for path in (case_url, stack.url("verification", "/console")):  # the console in Urdu too, then back
+        page.goto(f"{path}?lang=ur")
+        assert page.get_attribute("html", "dir") == "rtl"
+        audit.check(page, "console-case" if path == case_url else "console-queue")
+    page.goto(f"{case_url}?lang=en")
     page.fill("#reason", "Works in Karachi; CNIC from Lahore is expected")
     page.click("button:has-text('Approve')")
     page.wait_for_load_state()
