@@ -163,13 +163,15 @@ def sign_in_to_console(page, stack, username: str, audit=None) -> None:
         return
 
 
-def test_flagged_applicant_is_approved_by_a_reviewer_in_the_console(page, stack, wait_for, audit):
+def test_flagged_applicant_is_approved_by_a_reviewer_in_the_console(page, browser, stack, wait_for, audit):
+    """Two reviewers work the queue at once: the one who claims the case decides it; the other sees who holds
+    it, no decision form, and cannot decide it through the API either."""
     # lives in Sindh, CNIC issued in Punjab: the automated checks ask a reviewer
     applicant = apply_in_browser(page, stack, new_applicant(province="Sindh", city="Karachi"))
     status_in_browser(page, stack, applicant, "in review", wait_for)
     mail_with(applicant.email, "reviewer", wait_for)
 
-    reviewer = create_reviewer("reviewer")
+    reviewer, colleague = create_reviewer("reviewer"), create_reviewer("reviewer")
     sign_in_to_console(page, stack, reviewer, audit)
     audit.check(page, "console-queue")
     page.fill("#q", applicant.full_name)  # the queue may hold hundreds of cases: find this applicant's
@@ -184,10 +186,30 @@ def test_flagged_applicant_is_approved_by_a_reviewer_in_the_console(page, stack,
         assert page.get_attribute("html", "dir") == "rtl"
         audit.check(page, "console-case" if path == case_url else "console-queue")
     page.goto(f"{case_url}?lang=en")
+    page.click("#claim-case")
+    assert page.get_attribute("#claim", "data-claimed-by") == reviewer and page.locator("#release-case").count() == 1
+
+    other = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in_to_console(other, stack, colleague)
+    other.goto(stack.url("verification", f"/console?q={applicant.full_name}&assigned=unassigned"))
+    assert other.locator(f"#queue a:has-text('{applicant.full_name}')").count() == 0  # claimed: not offered
+    other.goto(case_url)
+    assert reviewer in other.inner_text("#claimed-by-other") and other.locator("#decision-form").count() == 0
+    token = httpx.post(stack.url("verification", "/api/v1/auth/token"),
+                       json={"username": colleague, "password": PASSWORD}, timeout=10).json()["access_token"]
+    refused = httpx.post(f"{case_url.replace('/console/cases/', '/api/v1/reviews/')}/decision",
+                         json={"decision": "reject", "reason": "Not convinced"},
+                         headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert refused.status_code == 409 and reviewer in refused.json()["message"]
+
     page.fill("#reason", "Works in Karachi; CNIC from Lahore is expected")
     page.click("button:has-text('Approve')")
     page.wait_for_load_state()
     assert page.get_attribute("#state", "data-state") == "awaiting_payment"
+    other.reload()
+    assert other.get_attribute("#state", "data-state") == "awaiting_payment"
+    assert other.locator("#decision-form, #claim").count() == 0
+    other.context.close()
 
     voucher_number = voucher_on_the_status_page(page, stack, applicant, wait_for)
     pay_at_the_bank(page, voucher_number)

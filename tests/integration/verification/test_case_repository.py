@@ -1,5 +1,5 @@
 """CaseRepository's writes on the real server: bulk opens that meet existing cases, bulk transitions
-that meet changed ones, and the unique registration number."""
+that meet changed ones, the unique registration number, and reviewers' leases."""
 import datetime as dt
 import uuid
 
@@ -9,7 +9,8 @@ from pymongo.errors import DuplicateKeyError
 from eventkit.indexes import ensure_indexes
 from verification.adapters.cases import CaseRepository
 from verification.adapters.indexes import INDEXES
-from verification.domain.case import Transition, audit_entry
+from verification.domain.case import REVIEWED, Transition, audit_entry
+from verification.domain.queue import QueueFilter
 
 AT = dt.datetime(2026, 11, 30, tzinfo=dt.timezone.utc)
 
@@ -65,3 +66,29 @@ def test_no_registration_number_on_two_cases(cases):
     assert cases.transition(approve[0])
     with pytest.raises(DuplicateKeyError):
         cases.transition(approve[1])
+
+
+def test_a_lease_keeps_other_reviewers_out_until_it_ends_then_the_case_returns_to_the_queue(cases):
+    """Claims on the real server, with explicit times: a live lease refuses another reviewer's claim and
+    decision, an ended one (nobody cleans it up) lets the case be claimed again and shows it as unclaimed."""
+    opened = cases.open_many([("l1", application(), note())], AT)["l1"]
+    review = Transition(opened, "in_review", ["why"], audit_entry("system", "sent_to_review", "", AT), [])
+    assert cases.transition(review)
+
+    def claim(reviewer, now):  # a 30-minute lease from `now`
+        return cases.claim("l1", REVIEWED, {"reviewer": reviewer, "until": now + dt.timedelta(minutes=30)}, now,
+                           audit_entry(f"reviewer:{reviewer}", "case_claimed", "", now))
+    unclaimed = lambda now: [c["_id"] for c in cases.queue(  # noqa: E731
+        QueueFilter(("in_review",), now, assigned="unassigned"), 10)]
+    assert claim("ayesha", AT)
+    during, after = AT + dt.timedelta(minutes=29), AT + dt.timedelta(minutes=31)
+    assert not claim("bilal", during) and unclaimed(during) == []
+    case = cases.get("l1")
+    decision = Transition(case, "rejected", ["no"], audit_entry("reviewer:bilal", "rejected", "", during), [],
+                          decided_by_reviewer="bilal")
+    assert not cases.transition(decision)  # bilal cannot decide ayesha's case while her lease holds
+    assert unclaimed(after) == ["l1"] and claim("bilal", after)
+    assert cases.get("l1")["lease"]["reviewer"] == "bilal"
+    late = Transition(case, "rejected", ["no"], audit_entry("reviewer:bilal", "rejected", "", after), [],
+                      decided_by_reviewer="bilal")
+    assert cases.transition(late) and "lease" not in cases.get("l1")

@@ -14,13 +14,14 @@ from pymongo import MongoClient, monitoring
 
 from eventkit import outbox
 from eventkit.indexes import ensure_indexes
-from support.explain import assert_uses_index, constrains_id, full_scans, stages
+from support.explain import assert_pipeline_uses_index, assert_uses_index, constrains_id, full_scans, stages
 from verification.adapters.cases import SEARCH_INDEX, CaseRepository, expiry_fields
 from verification.adapters.indexes import INDEXES
 from verification.adapters.numbers import RegistrationNumbers
 from verification.adapters.reviewers import ReviewerRepository
-from verification.domain.case import Transition, audit_entry
+from verification.domain.case import REVIEWED, Transition, audit_entry
 from verification.domain.name_search import stored_tokens
+from verification.domain.queue import QueueFilter
 from verification.domain.registration import expiry_of
 from verification.service_layer.views import PENDING_STATES
 
@@ -51,8 +52,8 @@ class FilterRecorder(monitoring.CommandListener):
             self.queries += [(command["update"], u["q"], None, u.get("hint")) for u in command["updates"]]
         elif name == "delete":
             self.queries += [(command["delete"], d["q"], None, d.get("hint")) for d in command["deletes"]]
-        elif name == "aggregate":
-            raise AssertionError(f"an aggregate to check with assert_pipeline_uses_index: {command}")
+        elif name == "aggregate":  # count_documents
+            self.queries.append((command["aggregate"], {"pipeline": command["pipeline"]}, None, command.get("hint")))
 
     def succeeded(self, event):
         pass
@@ -79,7 +80,10 @@ def _case(i: int) -> dict:
                        "platforms": [], "headline": "Developer", "listed": True},
             "sealed": "v1:" + "x" * 400, "language": "en", "search_tokens": stored_tokens(application_id, name),
             "indexes": {f: uuid.uuid4().hex * 2 for f in ("cnic", "email", "mobile")},
-            "updated_at": at, "received_at": at, "checks": [], "reasons": [], "decision": decision, "documents": {},
+            "updated_at": at, "received_at": at, "reasons": [], "decision": decision, "documents": {},
+            "checks": [{"check": "shared_contact", "outcome": "flag", "reason": "r", "detail": ""}]
+            * (state == "in_review"),
+            **({"lease": {"reviewer": f"reviewer{i % 7}", "until": at}} if state == "in_review" and i % 3 == 0 else {}),
             "application_events": [{"event_id": f"e{i}"}], "applied_events": [f"e{i}"],
             "audit": [audit_entry("system", "application_received", "", at)],
             **outbox.new_document_fields([]), "outbox_pending": i % 50 == 0, **registration,
@@ -134,6 +138,12 @@ def _note() -> dict:
 
 
 NOW = dt.datetime.now(dt.timezone.utc)
+
+
+def _wanted(state: str = "pending", **narrowed) -> QueueFilter:
+    return QueueFilter(tuple(PENDING_STATES[state]), NOW, **narrowed)
+
+
 SOME_DUE = T0 + dt.timedelta(days=335, hours=3)  # the 30-day reminders of about half the registrations
 # Each repository method, called the way the service calls it: (name, call(db)).
 CALLS = [
@@ -161,17 +171,34 @@ CALLS = [
     ("cases.sharing_any", lambda db: CaseRepository(db).sharing_any(
         [c["indexes"] for c in _unrecorded(db)["cases"].find({"state": "approved"}).limit(50)])),
     ("cases.fill_missing_search_tokens", lambda db: CaseRepository(db).fill_missing_search_tokens()),
-    *[(f"cases.queue {state}", lambda db, state=state: CaseRepository(db).queue(PENDING_STATES[state], 51))
+    *[(f"cases.queue {state}", lambda db, state=state: CaseRepository(db).queue(_wanted(state), 51))
       for state in PENDING_STATES],
     *[(f"cases.queue {state} after a cursor", lambda db, state=state: CaseRepository(db).queue(
-        PENDING_STATES[state], 51, _cursor_after(db, PENDING_STATES[state][0]))) for state in PENDING_STATES],
-    ("cases.queue q=part of a name", lambda db: CaseRepository(db).queue(PENDING_STATES["pending"], 51, None, "qur")),
-    ("cases.queue q=two words", lambda db: CaseRepository(db).queue(PENDING_STATES["all"], 51, None, "ayesha k")),
-    ("cases.queue q=Urdu", lambda db: CaseRepository(db).queue(PENDING_STATES["pending"], 51, None, "خان")),
+        _wanted(state), 51, _cursor_after(db, PENDING_STATES[state][0]))) for state in PENDING_STATES],
+    ("cases.queue q=part of a name", lambda db: CaseRepository(db).queue(_wanted(words="qur"), 51)),
+    ("cases.queue q=two words", lambda db: CaseRepository(db).queue(_wanted("all", words="ayesha k"), 51)),
+    ("cases.queue q=Urdu", lambda db: CaseRepository(db).queue(_wanted(words="خان"), 51)),
     ("cases.queue q=application id", lambda db: CaseRepository(db).queue(
-        PENDING_STATES["pending"], 51, None, _some(db, "in_review")["_id"])),
+        _wanted(words=_some(db, "in_review")["_id"]), 51)),
     ("cases.queue q and cursor", lambda db: CaseRepository(db).queue(
-        PENDING_STATES["pending"], 51, _cursor_after(db, "in_review"), "khan")),
+        _wanted(words="khan"), 51, _cursor_after(db, "in_review"))),
+    ("cases.queue q=CNIC", lambda db: CaseRepository(db).queue(
+        _wanted("all", cnic_index=_some(db, "approved")["indexes"]["cnic"]), 51)),
+    ("cases.queue q=registration number", lambda db: CaseRepository(db).queue(
+        _wanted("all", registration_number=_some(db, "approved")["decision"]["registration_number"]), 51)),
+    ("cases.queue filtered", lambda db: CaseRepository(db).queue(
+        _wanted(flag="shared_contact", province="Punjab", received_before=T0 + dt.timedelta(hours=3),
+                assigned="unassigned"), 51)),
+    ("cases.queue claimed by me", lambda db: CaseRepository(db).queue(_wanted(assigned="me", reviewer="r"), 51)),
+    ("cases.count", lambda db: CaseRepository(db).count(_wanted(assigned="unassigned"))),
+    ("cases.count_awaiting_second_admin", lambda db: CaseRepository(db).count_awaiting_second_admin()),
+    ("cases.claim", lambda db: CaseRepository(db).claim(
+        _some(db, "in_review")["_id"], REVIEWED, {"reviewer": "r", "until": NOW}, NOW, audit_entry("reviewer:r", "x"))),
+    ("cases.release", lambda db: CaseRepository(db).release(_some(db, "in_review")["_id"], "r",
+                                                            audit_entry("reviewer:r", "x"))),
+    ("cases.transition by a reviewer", lambda db: CaseRepository(db).transition(Transition(
+        _some(db, "in_review"), "rejected", ["x"], audit_entry("reviewer:r", "rejected"),
+        [{"event_id": uuid.uuid4().hex, "key": "k", "event_type": "ApplicationRejected"}], decided_by_reviewer="r"))),
     # the scheduler, at a time when some reminders of the stocked registrations are due
     ("cases.due_registrations", lambda db: CaseRepository(db).due_registrations(SOME_DUE, 200)),
     ("cases.record_reminder", lambda db: CaseRepository(db).record_reminder(
@@ -220,7 +247,10 @@ def test_each_repository_query_uses_an_index(stocked, call):
                if query[0] in ("cases", "reviewers", "reviewer_tokens", "registration_counters")]
     assert queries, "the call sent no query"
     for collection, filter_, sort, hint in queries:
-        assert_served(db[collection], filter_, sort, hint)
+        if "pipeline" in filter_:
+            assert_pipeline_uses_index(db[collection], filter_["pipeline"])
+        else:
+            assert_served(db[collection], filter_, sort, hint)
 
 
 def assert_served(collection, filter_: dict, sort: dict | None = None, hint: str | None = None) -> None:
@@ -251,8 +281,8 @@ def test_a_search_is_served_by_the_search_tokens_index(stocked, state, q):
     recorder.queries.clear()
     recorder.recording = True
     try:
-        found = CaseRepository(db).queue(PENDING_STATES[state], 500, None, q)
-        CaseRepository(db).queue(PENDING_STATES[state], 500, after, q)
+        found = CaseRepository(db).queue(_wanted(state, words=q), 500, None)
+        CaseRepository(db).queue(_wanted(state, words=q), 500, after)
     finally:
         recorder.recording = False
     assert [hint for *_, hint in recorder.queries] == [SEARCH_INDEX, SEARCH_INDEX]

@@ -70,6 +70,7 @@ def verification_for(config: Config) -> Dependencies:
             reminder_days=parse_reminder_days(config.reminder_days),
             token_ttl_hours=config.token_ttl_hours,
             renewal_opens_days_before=config.renewal_opens_days_before,
+            lease_minutes=config.review_lease_minutes,
             renewal_grace_days=config.renewal_grace_days,
         )
     return _built[key]

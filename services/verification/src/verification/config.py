@@ -26,6 +26,8 @@ class Config(BaseConfig):
                                                "renewal this many days before the registration expires")
     renewal_grace_days: float = setting("RENEWAL_GRACE_DAYS", 30.0, "and until this many days after; then the "
                                         "CNIC is free for a new application (RenewalGraceEnded)")
+    review_lease_minutes: float = setting("REVIEW_LEASE_MINUTES", 30.0, "how long a reviewer's claim on a case "
+                                          "lasts; it ends sooner when they decide or release it")
     token_ttl_hours: int = setting("REVIEWER_TOKEN_TTL_HOURS", 12, "lifetime of a reviewer's API token")
     disposable_email_domains: str = setting("DISPOSABLE_EMAIL_DOMAINS", "",
                                             "extra disposable email domains, comma-separated")

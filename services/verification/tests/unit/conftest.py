@@ -85,10 +85,15 @@ class FakeCaseRepository:
         stored = self.cases.get(change.case["_id"])
         if stored is None or (stored["state"], stored["version"]) != (change.case["state"], change.case["version"]):
             return False
+        if change.decided_by_reviewer is not None and not _free_for(stored, change.decided_by_reviewer,
+                                                                     change.audit["at"]):
+            return False
         if change.confirms is not None:
             if stored.get("pending_action") != change.confirms:
                 return False
             stored.pop("pending_action")
+        if change.decided_by_reviewer is not None:
+            stored.pop("lease", None)
         stored.update(state=change.to_state, reasons=change.reasons, updated_at=change.audit["at"])
         if change.checks is not None:
             stored["checks"] = change.checks
@@ -183,15 +188,34 @@ class FakeCaseRepository:
         return [{"_id": c["_id"], "indexes": dict(c["indexes"]), "state": c["state"]} for c in self.cases.values()
                 if any(c["indexes"][f] == wanted[f] for wanted in indexes for f in wanted)]
 
-    def queue(self, states_wanted, limit, after=None, name_or_id=None):
-        found = sorted((c for c in self.cases.values() if c["state"] in states_wanted),
+    def queue(self, wanted, limit, after=None):
+        found = sorted((c for c in self.cases.values() if _matches(c, wanted)),
                        key=lambda c: (c["received_at"], c["_id"]))
-        if name_or_id:
-            wanted = query_tokens(name_or_id)
-            found = [c for c in found if (set(wanted) <= set(c["search_tokens"]) if wanted else c["_id"] == name_or_id)]
         if after is not None:
             found = [c for c in found if (c["received_at"], c["_id"]) > after]
         return copy.deepcopy(found[:limit])
+
+    def count(self, wanted):
+        return sum(_matches(c, wanted) for c in self.cases.values())
+
+    def claim(self, application_id, reviewable, lease, now, audit):
+        stored = self.cases.get(application_id)
+        if stored is None or stored["state"] not in reviewable or not _free_for(stored, lease["reviewer"], now):
+            return False
+        stored["lease"] = dict(lease)
+        stored["audit"].append(audit)
+        return True
+
+    def release(self, application_id, reviewer, audit):
+        stored = self.cases.get(application_id)
+        if stored is None or (stored.get("lease") or {}).get("reviewer") != reviewer:
+            return False
+        stored.pop("lease")
+        stored["audit"].append(audit)
+        return True
+
+    def count_awaiting_second_admin(self):
+        return sum(1 for c in self.cases.values() if c.get("pending_action"))
 
     @staticmethod
     def _stored(application_id, application, at):
@@ -200,6 +224,29 @@ class FakeCaseRepository:
 
     def events(self, application_id):
         return [e["event_type"] for e in self.cases[application_id]["outbox"]]
+
+
+def _free_for(case, reviewer, now):
+    lease = case.get("lease")
+    return not lease or lease["until"] <= now or lease["reviewer"] == reviewer
+
+
+def _matches(case, wanted):
+    """Whether `case` is among the cases of the QueueFilter `wanted` (adapters.cases.queue_filter's meaning)."""
+    lease = case.get("lease") if case.get("lease") and case["lease"]["until"] > wanted.now else None
+    words = query_tokens(wanted.words) if wanted.words else []
+    return all([
+        case["state"] in wanted.states,
+        not wanted.cnic_index or case["indexes"]["cnic"] == wanted.cnic_index,
+        not wanted.registration_number
+        or (case.get("decision") or {}).get("registration_number") == wanted.registration_number,
+        not wanted.words or (set(words) <= set(case["search_tokens"]) if words else case["_id"] == wanted.words),
+        not wanted.flag or any(c["check"] == wanted.flag and c["outcome"] == "flag" for c in case.get("checks", [])),
+        not wanted.province or case["public"]["province"] == wanted.province,
+        wanted.received_before is None or case["received_at"] <= wanted.received_before,
+        wanted.assigned != "me" or (lease is not None and lease["reviewer"] == wanted.reviewer),
+        wanted.assigned != "unassigned" or lease is None,
+    ])
 
 
 class FakeNumbers:

@@ -1,5 +1,7 @@
 """What reviewers see, in the service layer against in-memory repositories: the queue's pages and
 search, a case with its personal data, and every look written to the case's audit log."""
+import datetime as dt
+
 import pytest
 
 from servicekit.cursors import decode_cursor
@@ -80,3 +82,33 @@ def test_unknown_cases_are_not_found(deps):
     for look in (lambda: views.case_view(deps, "nope", "ayesha"), lambda: views.audit_log(deps, "nope")):
         with pytest.raises(decisions.CaseNotFound):
             look()
+
+
+def found(deps, q=None, state="pending", **filters):
+    return [i["application_id"] for i in views.queue(deps, state, 50, None, q, reviewer="ayesha", **filters)["items"]]
+
+
+def test_a_cnic_is_found_through_its_blind_index_in_any_state_and_either_written_form(deps, flagged, registered):
+    cnic = "3520212345671"
+    bilal = flagged(cnic=cnic)
+    flagged()
+    assert found(deps, cnic) == [bilal] and found(deps, "35202-1234567-1") == [bilal]
+    assert found(deps, "35202-1234567-1", state="decided") == [bilal]  # an identity is looked up everywhere
+    assert "3520212345671" not in str(deps.cases.get(bilal))  # stored only sealed and as its blind index
+
+
+def test_a_registration_number_is_found_whatever_the_tab(deps, flagged, registered):
+    application_id = registered()
+    number = deps.cases.get(application_id)["decision"]["registration_number"]
+    flagged()
+    assert found(deps, number) == [application_id] and found(deps, number.lower().replace("-", " ")) == [application_id]
+
+
+def test_filters_narrow_the_queue_by_flag_province_and_waiting_time(deps, flagged):
+    lahore = flagged()
+    quetta = flagged(province="Balochistan", city="Quetta")
+    assert found(deps, province="Balochistan") == [quetta]
+    assert found(deps, flag="shared_contact") == [lahore, quetta] and found(deps, flag="age") == []
+    deps.clock.at += dt.timedelta(days=3)
+    recent = flagged()
+    assert found(deps, waiting_days=2) == [lahore, quetta] and recent in found(deps)

@@ -16,14 +16,17 @@ from eventkit import outbox
 from eventkit.inbox import apply_once
 from verification.domain import case as states
 from verification.domain.case import SYSTEM, Transition, audit_entry
+from verification.domain.checks import FLAG
 from verification.domain.name_search import query_tokens, stored_tokens
+from verification.domain.queue import ASSIGNED_TO_ME, UNASSIGNED, QueueFilter
 from verification.domain.registration import Reminder
 
 COLLECTION = "cases"
 DUPLICATE_KEY = 11000
 # What the worker needs of a case to check and decide it: not its logs, which only grow.
 WORKING_FIELDS = {"audit": 0, "outbox": 0, "application_events": 0, "applied_events": 0}
-QUEUE_FIELDS = {"public": 1, "state": 1, "reasons": 1, "received_at": 1, "updated_at": 1}
+QUEUE_FIELDS = {"public": 1, "state": 1, "reasons": 1, "received_at": 1, "updated_at": 1, "lease": 1,
+                "decision.registration_number": 1}
 SEARCH_INDEX = "search_tokens"  # declared in adapters/indexes.py
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -129,18 +132,38 @@ class CaseRepository:
                                                   for field in ("cnic", "email", "mobile")]},
                                          {"indexes": 1, "state": 1}))
 
-    def queue(self, states_wanted: list[str], limit: int, after: tuple | None = None,
-              name_or_id: str | None = None) -> list[dict]:
-        """Cases in these states, oldest first; `after` = (received_at, id) of the previous page's last;
-        `name_or_id` keeps the case with that application id and those whose applicant's name has words
-        starting with each of its words (domain.name_search: one multikey index serves both)."""
-        found = (self.collection.find(queue_filter(states_wanted, after, name_or_id), QUEUE_FIELDS)
+    def queue(self, wanted: QueueFilter, limit: int, after: tuple | None = None) -> list[dict]:
+        """Cases as `wanted` says, oldest first (the longest waiting); `after` = (received_at, id) of the previous
+        page's last. A search goes through its own index (words: `search_tokens`; a CNIC: its blind index;
+        a registration number: the number's), the rest through the (state, received_at, _id) index."""
+        found = (self.collection.find(queue_filter(wanted, after), QUEUE_FIELDS)
                  .sort([("received_at", ASCENDING), ("_id", ASCENDING)]).limit(limit))
-        if name_or_id and query_tokens(name_or_id):
-            # A search finds few cases through its tokens; left to itself, DocumentDB's planner walked the
-            # state index instead whenever a cursor or a single token was given (measured with `explain`).
-            found = found.hint(SEARCH_INDEX)
-        return list(found)
+        hint = _search_index(wanted)
+        # A search finds few cases through its own index; left to itself, DocumentDB's planner walked the
+        # state index instead whenever a cursor or a single token was given (measured with `explain`).
+        return list(found.hint(hint) if hint else found)
+
+    def count(self, wanted: QueueFilter) -> int:
+        """How many cases `wanted` holds (the console's workload figures)."""
+        hint = _search_index(wanted)
+        return self.collection.count_documents(queue_filter(wanted, None), **({"hint": hint} if hint else {}))
+
+    def claim(self, application_id: str, reviewable: tuple[str, ...], lease: dict, now: dt.datetime,
+              audit: dict) -> bool:
+        """Give `lease` to its reviewer, only while the case waits for a reviewer (`reviewable` states) and no
+        other reviewer holds a live lease on it (their own lease is renewed). False otherwise."""
+        return self.collection.update_one(
+            {"_id": application_id, "state": {"$in": list(reviewable)}, **_free_for(lease["reviewer"], now)},
+            {"$set": {"lease": lease}, "$push": {"audit": audit}}).matched_count == 1
+
+    def release(self, application_id: str, reviewer: str, audit: dict) -> bool:
+        """End `reviewer`'s lease on the case before its time; False when they held none."""
+        return self.collection.update_one({"_id": application_id, "lease.reviewer": reviewer},
+                                          {"$unset": {"lease": ""}, "$push": {"audit": audit}}).matched_count == 1
+
+    def count_awaiting_second_admin(self) -> int:
+        return self.collection.count_documents({"pending_action.requested_at": {"$gt": EPOCH}},
+                                               hint="pending_action")
 
     def due_registrations(self, now: dt.datetime, limit: int) -> list[dict]:
         """Registrations with a reminder, their expiry or the end of their renewal grace period due by `now`,
@@ -238,6 +261,9 @@ def _transition_update(change: Transition) -> tuple[dict, dict]:
         query.update({"pending_action.kind": change.confirms["kind"],
                       "pending_action.requested_at": change.confirms["requested_at"]})
         update["$unset"] = {"pending_action": ""}
+    if change.decided_by_reviewer is not None:
+        query.update(_free_for(change.decided_by_reviewer, change.audit["at"]))
+        update.setdefault("$unset", {})["lease"] = ""
     return query, outbox.with_events(update, change.events) if change.events else update
 
 
@@ -251,17 +277,47 @@ def expiry_fields(expires_at: dt.datetime, reminders: tuple[Reminder, ...], expi
             "due_at": grace_ends_at if expired else (reminders[0].at if reminders else expires_at)}
 
 
-def queue_filter(states_wanted: list[str], after: tuple | None, name_or_id: str | None) -> dict:
-    """The queue's filter: bounded by the (state, received_at, _id) index, or with a search by `search_tokens`."""
-    conditions: list[dict] = [{"state": {"$in": states_wanted}}]
-    if name_or_id:
-        tokens = query_tokens(name_or_id)
-        conditions.append({"search_tokens": {"$all": tokens}} if tokens else {"_id": name_or_id})
+def queue_filter(wanted: QueueFilter, after: tuple | None) -> dict:
+    """The queue's filter: the states and the search, the filters, and the page's start."""
+    conditions: list[dict] = [{"state": {"$in": list(wanted.states)}}]
+    if wanted.cnic_index:
+        conditions.append({"indexes.cnic": wanted.cnic_index})
+    elif wanted.registration_number:
+        conditions.append({"decision.registration_number": wanted.registration_number})
+    elif wanted.words:
+        tokens = query_tokens(wanted.words)
+        conditions.append({"search_tokens": {"$all": tokens}} if tokens else {"_id": wanted.words})
+    if wanted.flag:
+        conditions.append({"checks": {"$elemMatch": {"check": wanted.flag, "outcome": FLAG}}})
+    if wanted.province:
+        conditions.append({"public.province": wanted.province})
+    if wanted.received_before is not None:
+        conditions.append({"received_at": {"$lte": wanted.received_before}})
+    if wanted.assigned == ASSIGNED_TO_ME:
+        conditions.append({"lease.reviewer": wanted.reviewer, "lease.until": {"$gt": wanted.now}})
+    elif wanted.assigned == UNASSIGNED:
+        conditions.append({"$or": [{"lease": None}, {"lease.until": {"$lte": wanted.now}}]})
     if after is not None:
         received_at, case_id = after
         conditions.append({"$or": [{"received_at": {"$gt": received_at}},
                                    {"received_at": received_at, "_id": {"$gt": case_id}}]})
     return conditions[0] if len(conditions) == 1 else {"$and": conditions}
+
+
+def _search_index(wanted: QueueFilter) -> str | None:
+    """The index a search is served by (hinted), or None for the queue's own."""
+    if wanted.cnic_index:
+        return "identity_cnic"
+    if wanted.registration_number:
+        return "registration_number"
+    if wanted.words and query_tokens(wanted.words):
+        return SEARCH_INDEX
+    return None
+
+
+def _free_for(reviewer: str, now: dt.datetime) -> dict:
+    """The condition that no reviewer but `reviewer` holds a live lease on the case at `now`."""
+    return {"$or": [{"lease": None}, {"lease.until": {"$lte": now}}, {"lease.reviewer": reviewer}]}
 
 
 def _stored(application_id: str, application: dict, at: dt.datetime) -> dict:

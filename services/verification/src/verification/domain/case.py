@@ -45,6 +45,9 @@ class Transition:
     # waits on the case, and clears it
     confirms: dict | None = None
     renewal: dict | None = None  # for a renewal asked for: what the case keeps of it (service_layer.renewals)
+    # for a reviewer's decision: applied only while no other reviewer holds a live lease on the case
+    # (domain.queue), and ends the lease
+    decided_by_reviewer: str | None = None
 
 
 class OtherCases:

@@ -150,6 +150,9 @@ def not_blocked(facts, context):
     return CheckResult("blocklist", PASS)
 
 
+CHECK_NAMES = tuple(c.name for c in CHECKS)  # each check's name, as results and the queue's flag filter say it
+
+
 def run_checks(facts: ApplicationFacts, context: Context, checks: Iterable[Check] = None) -> list[CheckResult]:
     return [c(facts, context) for c in (CHECKS if checks is None else checks)]
 

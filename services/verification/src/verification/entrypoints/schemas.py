@@ -1,7 +1,10 @@
 """Verification's API shapes."""
 from marshmallow import RAISE, Schema, fields, validate, validates_schema, ValidationError
 
+from domainkit.geography import PROVINCES
 from servicekit.cursors import decode_cursor
+from verification.domain.checks import CHECK_NAMES
+from verification.domain.queue import ASSIGNMENTS
 from verification.service_layer.reviewers import ROLES
 
 
@@ -44,8 +47,30 @@ class QueueQuerySchema(StrictSchema):
     cursor = fields.String(load_default=None, validate=[validate.Length(min=1, max=200), lambda c: _is_cursor(c)],
                            metadata={"description": "next_cursor of the previous page"})
     q = fields.String(load_default=None, validate=validate.Length(min=1, max=120),
-                      metadata={"description": "an application id, or the start of words of the applicant's "
-                                                "name, in any order and case (\"ayesha kh\" finds Ayesha Khan)"})
+                      metadata={"description": "a CNIC or a registration number (found in every state), an "
+                                                "application id, or the start of words of the applicant's name, in "
+                                                "any order and case (\"ayesha kh\" finds Ayesha Khan)"})
+    flag = fields.String(load_default=None, validate=validate.OneOf(CHECK_NAMES),
+                         metadata={"description": "only cases this check flagged"})
+    province = fields.String(load_default=None, validate=validate.OneOf(PROVINCES))
+    waiting_days = fields.Integer(load_default=None, validate=validate.Range(min=1, max=3650),
+                                  metadata={"description": "only cases waiting at least this many days"})
+    assigned = fields.String(load_default=None, validate=validate.OneOf(ASSIGNMENTS),
+                             metadata={"description": "me: the cases I have claimed; unassigned: nobody has"})
+
+
+class LeaseSchema(Schema):
+    reviewer = fields.String(metadata={"description": "who claimed the case"})
+    until = fields.DateTime(metadata={"description": "when the claim ends unless renewed"})
+
+
+class WorkloadSchema(Schema):
+    pending = fields.Integer(metadata={"description": "cases waiting for a reviewer"})
+    unassigned = fields.Integer(metadata={"description": "of which nobody has claimed"})
+    mine = fields.Integer(metadata={"description": "of which I have claimed"})
+    claimed_by_others = fields.Integer()
+    awaiting_second_admin = fields.Integer(metadata={"description": "revocations and reinstatements to confirm"})
+    oldest_received_at = fields.DateTime(allow_none=True, metadata={"description": "the longest wait began"})
 
 
 class QueueItemSchema(Schema):
@@ -56,6 +81,8 @@ class QueueItemSchema(Schema):
     state = fields.String()
     reasons = fields.List(fields.String())
     received_at = fields.DateTime()
+    registration_number = fields.String(allow_none=True)
+    lease = fields.Nested(LeaseSchema, allow_none=True, metadata={"description": "who is working on it; null: nobody"})
 
 
 class QueueSchema(Schema):
@@ -100,6 +127,7 @@ class CaseSchema(Schema):
     documents = fields.List(fields.Dict())
     pending_action = fields.Nested(lambda: PendingActionSchema(), allow_none=True,
                                    metadata={"description": "a revocation or reinstatement waiting for a second admin"})
+    lease = fields.Nested(LeaseSchema, allow_none=True, metadata={"description": "who is working on it; null: nobody"})
 
 
 class BoardActionRequestSchema(StrictSchema):

@@ -96,7 +96,8 @@ def decide_automatically(deps: Dependencies, case: dict | None, caused_by: dict 
 
 def decide_by_reviewer(deps: Dependencies, application_id: str, reviewer: str, decision: str, reason: str) -> None:
     """A reviewer's approval or rejection of an application waiting for review; CaseNotFound, or CaseClosed
-    when it is not waiting (any more). (service_layer.reviewing decides renewals too.)"""
+    when it is not waiting (any more), or another reviewer claimed it meanwhile (service_layer.reviewing checks
+    the claim first, and decides renewals too)."""
     case = deps.cases.get(application_id)
     if case is None:
         raise CaseNotFound()
@@ -108,7 +109,7 @@ def decide_by_reviewer(deps: Dependencies, application_id: str, reviewer: str, d
         change = approve(deps, case, facts, actor, reason or "Approved by a reviewer")
     else:
         change = reject(deps, case, facts, actor, [reason])
-    if not deps.cases.transition(change):
+    if not deps.cases.transition(dataclasses.replace(change, decided_by_reviewer=reviewer)):
         raise CaseClosed("changed meanwhile")
 
 

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from domainkit.clock import utc_now
 from verification.domain.case import Transition
+from verification.domain.queue import QueueFilter
 
 
 class Cases(Protocol):
@@ -38,8 +39,7 @@ class Cases(Protocol):
 
     def sharing_any(self, indexes: list[dict]) -> list[dict]: ...
 
-    def queue(self, states: list[str], limit: int, after: tuple | None = None,
-              name_or_id: str | None = None) -> list[dict]: ...
+    def queue(self, wanted: QueueFilter, limit: int, after: tuple | None = None) -> list[dict]: ...
 
     def due_registrations(self, now: dt.datetime, limit: int) -> list[dict]: ...
 
@@ -56,6 +56,15 @@ class Cases(Protocol):
     def cancel_action_request(self, application_id: str, kind: str, audit: dict) -> bool: ...
 
     def awaiting_second_admin(self, limit: int) -> list[dict]: ...
+
+    def count_awaiting_second_admin(self) -> int: ...
+
+    def count(self, wanted: QueueFilter) -> int: ...
+
+    def claim(self, application_id: str, reviewable: tuple[str, ...], lease: dict, now: dt.datetime,
+              audit: dict) -> bool: ...
+
+    def release(self, application_id: str, reviewer: str, audit: dict) -> bool: ...
 
 
 class RegistrationNumbers(Protocol):
@@ -112,6 +121,7 @@ class Dependencies:
     token_ttl_hours: int = 12  # lifetime of a reviewer's API token
     renewal_opens_days_before: float = 60  # a registration may ask for renewal this long before its expiry
     renewal_grace_days: float = 30  # and until this long after it; then its CNIC is free
+    lease_minutes: float = 30  # how long a reviewer's claim on a case lasts (domain.queue)
     clock: Callable[[], dt.datetime] = utc_now
 
     def now(self) -> dt.datetime:

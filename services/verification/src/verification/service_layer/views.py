@@ -1,7 +1,13 @@
 """What reviewers see of a case; each look is written to the case's audit log."""
+import datetime as dt
+import functools
+
+from domainkit.people import cnic_index
 from servicekit.cursors import decode_cursor, encode_cursor
 from verification.adapters.intake_documents import DocumentUnavailable
 from verification.domain.case import audit_entry
+from verification.domain.queue import (ASSIGNED_TO_ME, CNIC, REGISTRATION_NUMBER, UNASSIGNED, QueueFilter, live_lease,
+                                       parse_search)
 from verification.service_layer.decisions import CaseNotFound
 from verification.service_layer.dependencies import Dependencies
 
@@ -12,17 +18,67 @@ PENDING_STATES = {"pending": ["in_review", "renewal_in_review"],
                           "expired", "revoked", "renewal_in_review", "renewal_awaiting_payment"]}
 
 
-def queue(deps: Dependencies, state: str, limit: int, cursor: str | None = None, q: str | None = None) -> dict:
-    """One page of the queue, oldest first, and the cursor of the next page (None at the end); `q`
-    finds an application id, or the names with words starting with each of its words (domain.name_search).
+def queue(deps: Dependencies, state: str, limit: int, cursor: str | None = None, q: str | None = None,
+          reviewer: str | None = None, **filters) -> dict:
+    """One page of the queue, the longest waiting first, and the cursor of the next page (None at the end).
+    `q` is read by domain.queue.parse_search (a CNIC, a registration number, an id or name words); `filters`
+    are QueueFilter's: flag, province, waiting_days, assigned (with `reviewer`: whose "me" is).
     ValueError for a cursor not handed out here."""
     after = decode_cursor(cursor) if cursor else None
-    cases = deps.cases.queue(PENDING_STATES[state], limit + 1, after, (q or "").strip() or None)
+    now = deps.now()
+    cases = deps.cases.queue(queue_filter(deps, state, q, reviewer, now, **filters), limit + 1, after)
     page = cases[:limit]
-    return {"items": [{"application_id": c["_id"], "full_name": c["public"]["full_name"],
-                       "province": c["public"]["province"], "city": c["public"]["city"], "state": c["state"],
-                       "reasons": c.get("reasons", []), "received_at": c["received_at"]} for c in page],
+    return {"items": [_queue_item(c, now) for c in page],
             "next_cursor": encode_cursor(page[-1]["received_at"], page[-1]["_id"]) if len(cases) > limit else None}
+
+
+def queue_filter(deps: Dependencies, state: str, q: str | None, reviewer: str | None, now: dt.datetime,
+                 flag: str | None = None, province: str | None = None, waiting_days: int | None = None,
+                 assigned: str | None = None) -> QueueFilter:
+    """What a page of the queue holds: a CNIC is looked up by its blind index (never compared in clear), and
+    a CNIC or registration-number search looks in every state."""
+    search = parse_search(q)
+    wanted = {}
+    if search is not None:
+        if search.kind == CNIC:
+            wanted["cnic_index"] = cnic_index(deps.index_key, search.value)
+        elif search.kind == REGISTRATION_NUMBER:
+            wanted["registration_number"] = search.value
+        else:
+            wanted["words"] = search.value
+    states = PENDING_STATES["all"] if search is not None and search.in_every_state else PENDING_STATES[state]
+    received_before = now - dt.timedelta(days=waiting_days) if waiting_days else None
+    return QueueFilter(tuple(states), now, flag=flag, province=province, received_before=received_before,
+                       assigned=assigned, reviewer=reviewer, **wanted)
+
+
+def _lease_of(case: dict, now: dt.datetime) -> dict | None:
+    """Who is working on the case and until when; None when nobody holds a live lease on it."""
+    lease = live_lease(case, now)
+    return lease.as_dict() if lease else None
+
+
+def _queue_item(case: dict, now: dt.datetime) -> dict:
+    return {"application_id": case["_id"], "full_name": case["public"]["full_name"],
+            "province": case["public"]["province"], "city": case["public"]["city"], "state": case["state"],
+            "reasons": case.get("reasons", []), "received_at": case["received_at"],
+            "registration_number": (case.get("decision") or {}).get("registration_number"),
+            "lease": _lease_of(case, now)}
+
+
+def workload(deps: Dependencies, reviewer: str) -> dict:
+    """The console's front-page figures: cases waiting for a reviewer, how many nobody has claimed, how many
+    `reviewer` holds, what waits for a second admin, and since when the longest-waiting case waits."""
+    now = deps.now()
+    waiting = functools.partial(QueueFilter, tuple(PENDING_STATES["pending"]), now, reviewer=reviewer)
+    pending = deps.cases.count(waiting())
+    unassigned = deps.cases.count(waiting(assigned=UNASSIGNED))
+    mine = deps.cases.count(waiting(assigned=ASSIGNED_TO_ME))
+    oldest = deps.cases.queue(waiting(), 1)
+    return {"pending": pending, "unassigned": unassigned, "mine": mine,
+            "claimed_by_others": max(pending - unassigned - mine, 0),
+            "awaiting_second_admin": deps.cases.count_awaiting_second_admin(),
+            "oldest_received_at": oldest[0]["received_at"] if oldest else None}
 
 
 def case_view(deps: Dependencies, application_id: str, reviewer: str, audited: bool = True) -> dict:
@@ -42,6 +98,7 @@ def case_view(deps: Dependencies, application_id: str, reviewer: str, audited: b
         "checks": case.get("checks", []), "reasons": case.get("reasons", []), "decision": case.get("decision"),
         "documents": sorted(case.get("documents", {}).values(), key=lambda d: d["kind"]),
         "audit": case.get("audit", []), "pending_action": case.get("pending_action"), "renewal": case.get("renewal"),
+        "lease": _lease_of(case, deps.now()),
     }
 
 
@@ -61,4 +118,4 @@ def audit_log(deps: Dependencies, application_id: str) -> list[dict]:
     return case.get("audit", [])
 
 
-__all__ = ["queue", "case_view", "document", "audit_log", "DocumentUnavailable"]
+__all__ = ["queue", "workload", "case_view", "document", "audit_log", "DocumentUnavailable"]

@@ -7,9 +7,10 @@ from werkzeug.exceptions import BadGateway, Conflict, NotFound, Unauthorized
 from servicekit.rate_limit import rate_limited
 from servicekit.requests import json_body
 from verification.entrypoints.auth import requires_role, verification
-from verification.entrypoints.schemas import (AuditSchema, CaseSchema, DecisionSchema, LoginSchema, QueueQuerySchema,
-                                              QueueSchema, TokenSchema)
-from verification.service_layer import decisions, reviewers, reviewing, views
+from verification.domain import queue as queue_rules
+from verification.entrypoints.schemas import (AuditSchema, CaseSchema, DecisionSchema, LeaseSchema, LoginSchema,
+                                              QueueQuerySchema, QueueSchema, TokenSchema, WorkloadSchema)
+from verification.service_layer import claims, decisions, reviewers, reviewing, views
 
 blp = Blueprint("reviews", __name__, url_prefix="/api/v1", description="Reviewers work the queue of flagged cases")
 READERS = ("reviewer", "admin", "auditor")
@@ -34,8 +35,53 @@ def token(credentials):
 @blp.arguments(QueueQuerySchema(), location="query", unknown=RAISE)
 @blp.response(200, QueueSchema)
 def queue(query):
-    """Cases by state, oldest first: `pending` (waiting for a reviewer), `decided`, or `all`; paged with `cursor`."""
-    return views.queue(verification(), query["state"], query["limit"], query["cursor"], query["q"])
+    """Cases by state, the longest waiting first: `pending` (waiting for a reviewer), `decided`, or `all`; paged
+    with `cursor`; searched with `q` and narrowed by the filters."""
+    return views.queue(verification(), query.pop("state"), query.pop("limit"), query.pop("cursor"), query.pop("q"),
+                       reviewer=g.reviewer["username"], **query)
+
+
+@blp.route("/reviews/workload")
+@requires_role(*READERS)
+@blp.response(200, WorkloadSchema)
+def workload():
+    """What waits for reviewers, how much of it nobody has claimed and how much I hold."""
+    return views.workload(verification(), g.reviewer["username"])
+
+
+@blp.route("/reviews/<application_id>/claim", methods=["POST"])
+@requires_role("reviewer", "admin")
+@blp.response(200, LeaseSchema)
+@blp.alt_response(409, description="Another reviewer holds the case, or it is not waiting for a reviewer")
+def claim(application_id):
+    """Claim a case waiting for a reviewer, or renew my claim: nobody else can claim or decide it until the
+    lease ends (REVIEW_LEASE_MINUTES) or I decide or release it."""
+    try:
+        return claims.claim(verification(), application_id, g.reviewer["username"]).as_dict()
+    except decisions.CaseNotFound:
+        raise NotFound("No case for that application.") from None
+    except (queue_rules.ClaimedByAnother, queue_rules.NotClaimable) as exc:
+        raise Conflict(_claim_refusal(exc)) from None
+
+
+@blp.route("/reviews/<application_id>/claim", methods=["DELETE"])
+@requires_role("reviewer", "admin")
+@blp.response(204)
+@blp.alt_response(409, description="I hold no claim on that case")
+def release(application_id):
+    """Let a case I claimed go before my lease ends, so another reviewer can take it."""
+    try:
+        released = claims.release(verification(), application_id, g.reviewer["username"])
+    except decisions.CaseNotFound:
+        raise NotFound("No case for that application.") from None
+    if not released:
+        raise Conflict("You hold no claim on this case.")
+
+
+def _claim_refusal(exc: Exception) -> str:
+    if isinstance(exc, queue_rules.ClaimedByAnother):
+        return f"{exc.lease.reviewer} is working on this case until {exc.lease.until.isoformat()}."
+    return "This case is not waiting for a reviewer."
 
 
 @blp.route("/reviews/<application_id>")
@@ -68,7 +114,8 @@ def document(application_id, kind):
 @json_body()
 @blp.arguments(DecisionSchema())
 @blp.response(200, CaseSchema)
-@blp.alt_response(409, description="The case is not waiting for a reviewer (decided, withdrawn, or changed)")
+@blp.alt_response(409, description="The case is not waiting for a reviewer (decided, withdrawn, or changed), or "
+                                    "another reviewer has claimed it")
 def decide(decision, application_id):
     """Approve or reject a case waiting for review (an application or a renewal); a rejection needs a reason the
     applicant can act on."""
@@ -79,6 +126,8 @@ def decide(decision, application_id):
         raise NotFound("No case for that application.") from None
     except decisions.CaseClosed as exc:
         raise Conflict(f"This case is not waiting for a reviewer ({exc}).") from None
+    except queue_rules.ClaimedByAnother as exc:
+        raise Conflict(_claim_refusal(exc)) from None
     return views.case_view(verification(), application_id, g.reviewer["username"], audited=False)
 
 

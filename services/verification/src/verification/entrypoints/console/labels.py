@@ -2,9 +2,11 @@
 
 English msgids translated on the page (`gettext` at render time); vocabulary.py hands the same lists to
 the catalogue tool, so a new state or check without its Urdu fails the catalogue check."""
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 
-from verification.domain import board_actions
+from designkit.formatting import moment
+
+from verification.domain import board_actions, queue
 
 STATE_LABELS = {
     "checking": "Being checked", "in_review": "In review", "awaiting_payment": "Awaiting payment",
@@ -26,6 +28,7 @@ CHECK_LABELS = {
 }
 OUTCOME_LABELS = {"pass": "Pass", "flag": "Flag", "fail": "Fail"}
 OUTCOME_COLOURS = {"pass": "govuk-tag--green", "flag": "govuk-tag--yellow", "fail": "govuk-tag--red"}
+ASSIGNMENT_LABELS = {"me": "Claimed by me", "unassigned": "Not claimed"}
 ROLE_LABELS = {"reviewer": "reviewer", "admin": "admin", "auditor": "auditor"}
 ACTION_LABELS = {"revoke": "Revocation", "reinstate": "Reinstatement"}
 DOCUMENT_LABELS = {"cnic_front": "CNIC — front", "cnic_back": "CNIC — back", "ntn_certificate": "NTN certificate",
@@ -49,6 +52,22 @@ REFUSALS = {
 FORM_MESSAGES = ("Say why, in words the applicant can act on.", "Say why, in words the registrant can understand.",
                  "Missing data for required field.", "Longer than maximum length 500.",
                  "Must be one of: approve, reject.")
+
+
+def claim_refusal(refusal: Exception) -> str:
+    """Why the case cannot be claimed or decided by this reviewer, in the page's language."""
+    if isinstance(refusal, queue.ClaimedByAnother):
+        return gettext("%(reviewer)s is working on this case until %(until)s.", reviewer=refusal.lease.reviewer,
+                       until=moment(refusal.lease.until))
+    return gettext("This case is no longer waiting for a reviewer.")
+
+
+def queue_filter_choices(check_names, provinces, waiting_days) -> dict:
+    """The (value, text) choices of each of the queue's filters, in the page's language."""
+    return {"flag": [(name, _label(CHECK_LABELS, name)) for name in check_names],
+            "province": [(province, gettext(province)) for province in provinces],
+            "waiting_days": [(days, ngettext("%(num)d day", "%(num)d days", days)) for days in waiting_days],
+            "assigned": [(value, _label(ASSIGNMENT_LABELS, value)) for value in ASSIGNMENT_LABELS]}
 
 
 def refusal_message(refusal: Exception) -> str:

@@ -7,16 +7,21 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from servicekit.rate_limit import rate_limited
+from domainkit.geography import PROVINCES
 from verification.domain import board_actions as rules
+from verification.domain import queue as queue_rules
+from verification.domain.checks import CHECK_NAMES
+from verification.domain.queue import ASSIGNMENTS
 from verification.entrypoints.auth import console_login_required, verification
 from verification.entrypoints.console import labels
 from verification.entrypoints.schemas import BoardActionRequestSchema, DecisionSchema
-from verification.service_layer import board_actions, decisions, reviewers, reviewing, views
+from verification.service_layer import board_actions, claims, decisions, reviewers, reviewing, views
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
 bp.app_context_processor(labels.page_labels)
 DECIDERS = reviewers.DECIDERS
 QUEUE_PAGE = 100  # cases per page of the console's queue
+WAITING_DAYS = (1, 3, 7, 14, 30)  # the choices of the queue's "waiting at least" filter, in days
 BOARD_ACTIONS = {"revocation": rules.REVOKE, "reinstatement": rules.REINSTATE}  # the path's name of each action
 
 
@@ -46,15 +51,55 @@ def logout():
 @bp.get("")
 @console_login_required()
 def queue():
+    """The queue: the workload's figures, a search, filters, and one page of cases, the longest waiting first."""
     state = request.args.get("state", "pending")
     if state not in views.PENDING_STATES:
         state = "pending"
     q = request.args.get("q", "").strip()[:120]
+    filters = queue_filters(request.args)
+    me = g.reviewer["username"]
     try:
-        page = views.queue(verification(), state, QUEUE_PAGE, request.args.get("after") or None, q)
+        page = views.queue(verification(), state, QUEUE_PAGE, request.args.get("after") or None, q, me, **filters)
     except ValueError:  # a cursor that is not ours: start from the first page
-        page = views.queue(verification(), state, QUEUE_PAGE, None, q)
-    return render_template("queue.html", items=page["items"], next_cursor=page["next_cursor"], state=state, q=q)
+        page = views.queue(verification(), state, QUEUE_PAGE, None, q, me, **filters)
+    return render_template("queue.html", items=page["items"], next_cursor=page["next_cursor"], state=state, q=q,
+                           filters=filters, workload=views.workload(verification(), me), me=me,
+                           choices=labels.queue_filter_choices(CHECK_NAMES, PROVINCES, WAITING_DAYS))
+
+
+def queue_filters(args) -> dict:
+    """The queue's filters from the query string, each dropped when empty or not one of its choices (a
+    hand-edited URL shows the whole queue rather than an error)."""
+    chosen = {"flag": args.get("flag") if args.get("flag") in CHECK_NAMES else None,
+              "province": args.get("province") if args.get("province") in PROVINCES else None,
+              "assigned": args.get("assigned") if args.get("assigned") in ASSIGNMENTS else None,
+              "waiting_days": int(args["waiting_days"]) if args.get("waiting_days", "").isdigit()
+              and int(args["waiting_days"]) in WAITING_DAYS else None}
+    return {name: value for name, value in chosen.items() if value is not None}
+
+
+@bp.post("/cases/<application_id>/claim")
+@console_login_required(*DECIDERS)
+def claim(application_id):
+    """Take the case: nobody else can claim or decide it until the lease ends or it is decided or released."""
+    try:
+        claims.claim(verification(), application_id, g.reviewer["username"])
+    except decisions.CaseNotFound:
+        abort(404, "No case for that application.")
+    except (queue_rules.ClaimedByAnother, queue_rules.NotClaimable) as exc:
+        return case(application_id, errors={"claim": [labels.claim_refusal(exc)]}, status=409)
+    return redirect(url_for("console.case", application_id=application_id))
+
+
+@bp.post("/cases/<application_id>/release")
+@console_login_required(*DECIDERS)
+def release(application_id):
+    """Let the case go, back to the queue for anyone."""
+    try:
+        claims.release(verification(), application_id, g.reviewer["username"])
+    except decisions.CaseNotFound:
+        abort(404, "No case for that application.")
+    return redirect(url_for("console.queue"))
 
 
 @bp.get("/cases/<application_id>")
@@ -84,6 +129,8 @@ def decide(application_id):
     except decisions.CaseClosed:
         return case(application_id, errors={"decision": [_("This case is no longer waiting for a reviewer.")]},
                     status=409)
+    except queue_rules.ClaimedByAnother as exc:
+        return case(application_id, errors={"decision": [labels.claim_refusal(exc)]}, status=409)
     return redirect(url_for("console.case", application_id=application_id))
 
 
