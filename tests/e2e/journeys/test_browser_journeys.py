@@ -179,6 +179,10 @@ def test_flagged_applicant_is_approved_by_a_reviewer_in_the_console(page, browse
     page.click(f"a:has-text('{applicant.full_name}')")
     assert page.get_attribute("#state", "data-state") == "in_review"
     assert "CNIC province" in page.inner_text("#checks")
+    scan = page.locator("#documents figure[data-kind='cnic_front'] img")
+    scan.scroll_into_view_if_needed()  # shown inline, fetched from intake when it comes into view
+    page.wait_for_function("image => image.complete && image.naturalWidth > 0", arg=scan.element_handle())
+    assert "No other application" in page.inner_text("#history")
     audit.check(page, "console-case")
     case_url = page.url
     for path in (case_url, stack.url("verification", "/console")):  # the console in Urdu too, then back

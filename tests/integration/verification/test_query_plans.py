@@ -191,6 +191,7 @@ CALLS = [
                 assigned="unassigned"), 51)),
     ("cases.queue claimed by me", lambda db: CaseRepository(db).queue(_wanted(assigned="me", reviewer="r"), 51)),
     ("cases.count", lambda db: CaseRepository(db).count(_wanted(assigned="unassigned"))),
+    ("cases.same_identity", lambda db: CaseRepository(db).same_identity(_some(db, "approved")["indexes"]["cnic"], 50)),
     ("cases.count_awaiting_second_admin", lambda db: CaseRepository(db).count_awaiting_second_admin()),
     ("cases.claim", lambda db: CaseRepository(db).claim(
         _some(db, "in_review")["_id"], REVIEWED, {"reviewer": "r", "until": NOW}, NOW, audit_entry("reviewer:r", "x"))),

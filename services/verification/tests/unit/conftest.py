@@ -214,6 +214,11 @@ class FakeCaseRepository:
         stored["audit"].append(audit)
         return True
 
+    def same_identity(self, cnic_index, limit):
+        found = sorted((c for c in self.cases.values() if c["indexes"]["cnic"] == cnic_index),
+                       key=lambda c: (c["received_at"], c["_id"]))
+        return copy.deepcopy(found[:limit])
+
     def count_awaiting_second_admin(self):
         return sum(1 for c in self.cases.values() if c.get("pending_action"))
 
@@ -267,7 +272,7 @@ class FakeDocuments:
 
     def fetch(self, application_id, kind):
         self.fetched.append((application_id, kind))
-        return "image/png", b"\x89PNG"
+        return "image/png", iter([b"\x89P", b"NG"])
 
 
 class Clock:

@@ -73,7 +73,8 @@ def test_a_document_look_is_fetched_from_intake_and_audited(deps, flagged):
     with pytest.raises(decisions.CaseNotFound):
         views.document(deps, application_id, "cnic_front", "ayesha")  # not uploaded
     deps.cases.record_document(application_id, {"kind": "cnic_front", "content_type": "image/png", "size": 4})
-    assert views.document(deps, application_id, "cnic_front", "ayesha") == ("image/png", b"\x89PNG")
+    content_type, chunks = views.document(deps, application_id, "cnic_front", "ayesha")
+    assert (content_type, b"".join(chunks)) == ("image/png", b"\x89PNG")
     assert deps.documents.fetched == [(application_id, "cnic_front")]
     assert views.audit_log(deps, application_id)[-1]["detail"] == "cnic_front"
 
@@ -112,3 +113,13 @@ def test_filters_narrow_the_queue_by_flag_province_and_waiting_time(deps, flagge
     deps.clock.at += dt.timedelta(days=3)
     recent = flagged()
     assert found(deps, waiting_days=2) == [lahore, quetta] and recent in found(deps)
+
+
+def test_a_case_lists_the_applicants_other_cases_under_the_same_cnic(deps, flagged, application_event):
+    first = flagged(cnic="3520212345671")
+    again = application_event(cnic="3520212345671")
+    handle_application_event(deps, again)
+    assert [h["application_id"] for h in views.case_view(deps, again["key"], "ayesha")["history"]] == [first]
+    assert views.case_view(deps, first, "ayesha")["history"] == [{
+        "application_id": again["key"], "state": deps.cases.get(again["key"])["state"],
+        "received_at": deps.cases.get(again["key"])["received_at"], "registration_number": None}]

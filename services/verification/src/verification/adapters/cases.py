@@ -27,6 +27,8 @@ DUPLICATE_KEY = 11000
 WORKING_FIELDS = {"audit": 0, "outbox": 0, "application_events": 0, "applied_events": 0}
 QUEUE_FIELDS = {"public": 1, "state": 1, "reasons": 1, "received_at": 1, "updated_at": 1, "lease": 1,
                 "decision.registration_number": 1}
+HISTORY_FIELDS = {"state": 1, "received_at": 1, "decision.registration_number": 1, "decision.valid_until": 1,
+                  "renewal.requested_at": 1}
 SEARCH_INDEX = "search_tokens"  # declared in adapters/indexes.py
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -216,6 +218,12 @@ class CaseRepository:
         return list(self.collection.find({"pending_action.requested_at": {"$gt": EPOCH}},
                                          {**QUEUE_FIELDS, "pending_action": 1, "decision.registration_number": 1})
                     .sort([("pending_action.requested_at", ASCENDING)]).limit(limit))
+
+    def same_identity(self, cnic_index: str, limit: int) -> list[dict]:
+        """Every case under this CNIC's blind index (the person's applications and registrations), oldest first,
+        with what a reviewer's history of them shows (`identity_cnic` index)."""
+        return list(self.collection.find({"indexes.cnic": cnic_index}, HISTORY_FIELDS)
+                    .sort([("received_at", ASCENDING), ("_id", ASCENDING)]).limit(limit))
 
     def fill_missing_search_tokens(self, batch: int = 500) -> int:
         """Give the cases stored before `search_tokens` existed their tokens, so the queue's search finds

@@ -128,6 +128,15 @@ class CaseSchema(Schema):
     pending_action = fields.Nested(lambda: PendingActionSchema(), allow_none=True,
                                    metadata={"description": "a revocation or reinstatement waiting for a second admin"})
     lease = fields.Nested(LeaseSchema, allow_none=True, metadata={"description": "who is working on it; null: nobody"})
+    history = fields.List(fields.Nested(lambda: HistoryItemSchema()),
+                          metadata={"description": "the applicant's other applications and registrations (same CNIC)"})
+
+
+class HistoryItemSchema(Schema):
+    application_id = fields.String()
+    state = fields.String()
+    received_at = fields.DateTime()
+    registration_number = fields.String(allow_none=True)
 
 
 class BoardActionRequestSchema(StrictSchema):

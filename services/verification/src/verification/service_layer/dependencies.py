@@ -2,7 +2,7 @@
 unit tests pass in-memory fakes): the repositories' contracts and the few settings the rules need."""
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from domainkit.clock import utc_now
@@ -57,6 +57,8 @@ class Cases(Protocol):
 
     def awaiting_second_admin(self, limit: int) -> list[dict]: ...
 
+    def same_identity(self, cnic_index: str, limit: int) -> list[dict]: ...
+
     def count_awaiting_second_admin(self) -> int: ...
 
     def count(self, wanted: QueueFilter) -> int: ...
@@ -97,7 +99,7 @@ class Reviewers(Protocol):
 
 
 class Documents(Protocol):
-    def fetch(self, application_id: str, kind: str) -> tuple[str, bytes]: ...
+    def fetch(self, application_id: str, kind: str) -> tuple[str, Iterable[bytes]]: ...
 
 
 class Sealer(Protocol):

@@ -1,6 +1,7 @@
 """What reviewers see of a case; each look is written to the case's audit log."""
 import datetime as dt
 import functools
+from collections.abc import Iterable
 
 from domainkit.people import cnic_index
 from servicekit.cursors import decode_cursor, encode_cursor
@@ -11,6 +12,7 @@ from verification.domain.queue import (ASSIGNED_TO_ME, CNIC, REGISTRATION_NUMBER
 from verification.service_layer.decisions import CaseNotFound
 from verification.service_layer.dependencies import Dependencies
 
+HISTORY_LIMIT = 50  # the applicant's other cases a case view lists
 PENDING_STATES = {"pending": ["in_review", "renewal_in_review"],
                   "decided": ["awaiting_payment", "approved", "rejected", "lapsed", "expired", "revoked",
                               "renewal_awaiting_payment"],
@@ -99,10 +101,16 @@ def case_view(deps: Dependencies, application_id: str, reviewer: str, audited: b
         "documents": sorted(case.get("documents", {}).values(), key=lambda d: d["kind"]),
         "audit": case.get("audit", []), "pending_action": case.get("pending_action"), "renewal": case.get("renewal"),
         "lease": _lease_of(case, deps.now()),
+        "history": [{"application_id": other["_id"], "state": other["state"], "received_at": other["received_at"],
+                     "registration_number": (other.get("decision") or {}).get("registration_number")}
+                    for other in deps.cases.same_identity(case["indexes"]["cnic"], HISTORY_LIMIT)
+                    if other["_id"] != case["_id"]],
     }
 
 
-def document(deps: Dependencies, application_id: str, kind: str, reviewer: str) -> tuple[str, bytes]:
+def document(deps: Dependencies, application_id: str, kind: str, reviewer: str) -> tuple[str, Iterable[bytes]]:
+    """(content type, content's chunks) of one of the case's documents, streamed from intake; the look is
+    audited. CaseNotFound when the case has no such document; DocumentUnavailable when intake fails."""
     case = deps.cases.get(application_id)
     if case is None or kind not in case.get("documents", {}):
         raise CaseNotFound()

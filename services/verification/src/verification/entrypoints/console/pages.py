@@ -22,6 +22,10 @@ bp.app_context_processor(labels.page_labels)
 DECIDERS = reviewers.DECIDERS
 QUEUE_PAGE = 100  # cases per page of the console's queue
 WAITING_DAYS = (1, 3, 7, 14, 30)  # the choices of the queue's "waiting at least" filter, in days
+# A document is shown inside the case page (an image, or a PDF in a frame of the console's own origin), and never
+# kept by the browser: the default headers forbid any framing, and nothing in it may load anything else.
+INLINE_DOCUMENT_HEADERS = {"Cache-Control": "no-store", "X-Frame-Options": "SAMEORIGIN",
+                           "Content-Security-Policy": "default-src 'none'; frame-ancestors 'self'"}
 BOARD_ACTIONS = {"revocation": rules.REVOKE, "reinstatement": rules.REINSTATE}  # the path's name of each action
 
 
@@ -143,8 +147,8 @@ def document(application_id, kind):
         abort(404, "No such document.")
     except views.DocumentUnavailable:
         abort(502, "The document could not be fetched from intake.")
-    return Response(content, content_type=content_type, headers={"Cache-Control": "no-store",
-                                                                 "Content-Disposition": f'inline; filename="{kind}"'})
+    return Response(content, content_type=content_type, headers=INLINE_DOCUMENT_HEADERS | {
+        "Content-Disposition": f'inline; filename="{kind}"'})
 
 
 def _in_page_language(messages: dict) -> dict:
