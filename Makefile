@@ -40,7 +40,7 @@ test-e2e: up  ## only the tests of the running system over HTTP
 test-drills: up  ## only the failure drills (kill -9, servers stopped, poison messages), each audited
 	@$(PYTEST) -m drills
 
-bench: up  ## measure the running stack: intake, latency, pipeline, search (writes reports/bench.md)
+bench: up  ## measure the running stack: intake, latency, pipeline, search, reviewer queue (writes reports/bench.md)
 	@PYTHONPATH=.:tests $(VENV)/bin/python -m bench.run
 
 bench-directory: install  ## time the directory's search index at 10k and 100k listings (writes reports/)

@@ -135,6 +135,20 @@ def charts(results: dict, out: Path) -> list[str]:
         ax.set_ylabel("latency (ms)")
         ax.legend()
         made.append(_save(fig, out / "bench-directory-search.png"))
+    queue = [q for q in results.get("review_queue", {}).get("requests", []) if q.get("ok")]
+    if queue:
+        fig, ax = plt.subplots(figsize=(7, 3.8))
+        x = range(len(queue))
+        ax.bar([i - 0.2 for i in x], [q["p50_ms"] for q in queue], width=0.4, label="p50 ms")
+        ax.bar([i + 0.2 for i in x], [q["p99_ms"] for q in queue], width=0.4, label="p99 ms")
+        ax.axhline(results["review_queue"]["target_ms"], color="#c53030", linestyle="--",
+                   label=f"target {results['review_queue']['target_ms']} ms")
+        ax.set_xticks(list(x), [q["request"].split(" (")[0] for q in queue], rotation=15, ha="right", fontsize=8)
+        ax.set_yscale("log")  # a slow request and a fast one on one chart
+        ax.set_ylabel("latency (ms, log scale)")
+        ax.set_title(f"GET /api/v1/reviews, {results['review_queue']['pending_cases']:,} pending cases")
+        ax.legend(fontsize=8)
+        made.append(_save(fig, out / "bench-review-queue.png"))
     return made
 
 
@@ -153,6 +167,43 @@ def write(results: dict, out: Path) -> Path:
     (out / "bench.json").write_text(json.dumps(results, indent=2, default=str))
     (out / "bench.md").write_text(markdown(results, images))
     return out / "bench.md"
+
+
+def against(ms: float, target: float) -> str:
+    """A latency with its verdict against the target: "12.3 ✓" or "2,113.0 ✗"."""
+    return f"{ms:,.1f} {'✓' if ms < target else '✗'}"
+
+
+def review_queue_section(q: dict) -> list[str]:
+    """The reviewer queue's table: each request's rate and latencies, each latency against the target."""
+    target = q["target_ms"]
+    lines = [f"## Reviewer queue at {q['cases_seeded']:,} pending cases", "",
+             f"{q['cases_seeded']:,} cases waiting for a reviewer were seeded into the stack's verification database "
+             f"(bench/seed_review_queue.py; the queue held {q['pending_cases']:,} pending cases in all while measured, "
+             f"the stack's own among them) and removed afterwards. Each request was sent once on its own (urllib), "
+             f"then by wrk for {q['seconds']:g} s over {q['connections']} connections to the stack's verification web, "
+             f"as a reviewer. Target: under {target} ms (✓ below it, ✗ above).", "",
+             f"| request | requests/s | p50 ms (target < {target}) | p90 ms | p99 ms (target < {target}) "
+             "| alone ms | cases on the page | requests |",
+             "|---|---|---|---|---|---|---|---|"]
+    notes = []
+    for x in q["requests"]:
+        if "p50_ms" not in x:
+            why = "not available yet (HTTP 422)" if x["status"] == 422 else f"HTTP {x['status']}"
+            lines.append(f"| {x['request']} | {why} | | | | {x['single_ms']:,.1f} | | |")
+            continue
+        if not x["ok"]:  # wrk's percentiles are 0 when no answer came within the run: not a pass
+            lines.append(f"| {x['request']} | no 2xx answer within {q['seconds']:g} s | ✗ | | ✗ | "
+                         f"{x['single_ms']:,.1f} | {x['items']} | {x['requests']} |")
+            continue
+        found = f"{x['items']}" + (f" (expected {x['expected_items']})" if x["items"] != x["expected_items"] else "")
+        lines.append(f"| {x['request']} | {x['per_second']} | {against(x['p50_ms'], target)} | {x['p90_ms']:,.1f} | "
+                     f"{against(x['p99_ms'], target)} | {x['single_ms']:,.1f} | {found} | {x['requests']} |")
+        if x["non_2xx"] or x["timeouts"]:
+            notes.append(f"{x['request']}: {x['non_2xx']} answers were not 2xx, {x['timeouts']} timed out.")
+    lines += ["", "Each request is `GET " + q["requests"][0]["path"].split("?")[0] + "` with "
+              + "; ".join(f"`{x['path'].split('?', 1)[1]}`" for x in q["requests"]) + "."]
+    return lines + (["", *notes] if notes else []) + [""]
 
 
 def markdown(r: dict, images: list[str]) -> str:
@@ -215,6 +266,8 @@ def markdown(r: dict, images: list[str]) -> str:
                   "combinations (bench/directory_search.py). The web process loads its index from its "
                   "listings collection (built by `directory.cli rebuild` from the seeded topic) and then follows the topic "
                   "from the positions stored with the listings; 0 s of projecting means the collection was already built.", ""]
+    if r.get("review_queue"):
+        lines += review_queue_section(r["review_queue"])
     if r.get("profile"):
         p = r["profile"]
         lines += ["## Where the slowest stage spends its time", "",

@@ -1,23 +1,26 @@
 """`make bench`: measure the running stack and write reports/bench.{json,md} with PNG charts.
 
-    python -m bench.run [--quick] [--only intake,latency,pipeline,search] [--listings 10000 100000] [--reports DIR]
+    python -m bench.run [--quick] [--only intake,latency,pipeline,search,queue] [--listings 10000 100000]
+                        [--queue-cases 10000] [--reports DIR]
 
 Order: bare Flask baseline, intake throughput on its own (relays and workers stopped: bench/quiet.py)
 and with the pipeline running (then waits for the backlog it made to drain),
 submit-to-searchable latency at a steady offered load, pipeline throughput with one and with two
 verification workers (the first profiled), directory search over HTTP at each size (seeding a
-topic of its own with a progress bar). Progress goes to stderr; figures to stdout and the report.
+topic of its own with a progress bar), and verification's reviewer queue over HTTP with 10,000 pending
+cases seeded into the stack's database and removed afterwards (bench/review_queue.py). Progress goes to
+stderr; figures to stdout and the report.
 """
 import argparse
 import sys
 from pathlib import Path
 
-from bench import quiet, report, scenarios, wrk
+from bench import quiet, report, review_queue, scenarios, wrk
 from bench.idle import wait_until_idle
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "reports"
-STEPS = ("intake", "latency", "pipeline", "search")
+STEPS = ("intake", "latency", "pipeline", "search", "queue")
 
 
 def say(message: str) -> None:
@@ -35,6 +38,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="short runs (a smoke test of the benchmark itself)")
     parser.add_argument("--only", default=",".join(STEPS), help="comma-separated steps (default: all)")
     parser.add_argument("--listings", type=int, nargs="+", default=[10_000, 100_000], help="directory sizes")
+    parser.add_argument("--queue-cases", type=int, default=None,
+                        help="pending cases seeded for the queue step (default 10000; 1000 with --quick)")
     parser.add_argument("--reports", type=Path, default=REPORTS, help="where the report goes (default %(default)s)")
     args = parser.parse_args()
     reports = args.reports
@@ -71,6 +76,15 @@ def main() -> None:
         for n, size in enumerate(args.listings):
             say(f"directory search over HTTP at {size:,} listings (wrk, 8 connections)")
             results["directory_search"].append(scenarios.directory_search(size, seconds, clients=8, port=8094 + n))
+    if "queue" in steps:
+        if not wrk.wrk_available():
+            sys.exit("bench: wrk is not installed (make install installs Debian's package)")
+        idle()
+        cases = args.queue_cases or (1_000 if args.quick else 10_000)
+        queue_seconds = 3 if args.quick else 10
+        say(f"reviewer queue over HTTP at {cases:,} seeded pending cases: each request once alone, then wrk "
+            f"({queue_seconds} s each, 4 connections)")
+        results["review_queue"] = review_queue.measure(scenarios.MONGODB, cases, seconds=queue_seconds, connections=4)
 
     path = report.write(results, reports)
     print(path.read_text())
