@@ -1,11 +1,9 @@
-"""What the directory's pages call a listing's standing, and which vocabulary each facet's values come from.
+"""What the directory's pages call a listing's standing, and what verify's answers say.
 
 Labels are English msgids translated on the page; vocabulary.py hands them to the catalogue tool."""
 from flask_babel import gettext
 
 STANDING_LABELS = {"valid": "Registered", "expired": "Expired", "revoked": "Revoked"}
-# The search's facets (domain.search_index.FACETS) -> the kind of term their values are.
-FACET_KINDS = {"skill": "skill", "province": "province", "platform": "platform", "city": "city"}
 # What verify says (service_layer.queries.MESSAGES is the API's English; the page translates it).
 VERDICTS = ("This registration is valid.", "This registration has expired.", "This registration was revoked.",
             "No registration has this number.",

@@ -40,7 +40,7 @@ def vocabulary():
             "platform_choices": [(value, term("platform", value)) for value in PLATFORM_NAMES],
             "facet_titles": {"skill": _("Skill"), "province": _("Province or territory"), "platform": _("Platform"),
                              "city": _("City")},
-            "term": lambda kind, value: term(labels.FACET_KINDS.get(kind, kind), value),
+            "term": term,  # a facet's name is the kind of term its values are
             "standing_label": labels.standing_label, "search_url": search_url}
 
 
