@@ -28,5 +28,7 @@ export AGGREGATOR_KEYS="${AGGREGATOR_KEYS:-sandbox:$SANDBOX_AGGREGATOR_KEY}"
 # The schedulers look for what is due every 5 s here (60 s by default), so a test's registration valid for a
 # minute or two, or its voucher payable for one, expires on time.
 export EXPIRY_SWEEP_SECONDS="${EXPIRY_SWEEP_SECONDS:-5}" VOUCHER_SWEEP_SECONDS="${VOUCHER_SWEEP_SECONDS:-5}"
+# The board's blocklist: a test domain the journeys apply from, to meet the four-eyes approval.
+export BLOCKLIST_FILE="${BLOCKLIST_FILE:-$ROOT/deploy/local/blocklist.txt}"
 # The services and tools reach DocumentDB's gateway with the generated password (SCRAM-SHA-256).
 export MONGODB_URI="${MONGODB_URI:-mongodb://$MONGODB_USERNAME:$MONGODB_PASSWORD@127.0.0.1:$MONGODB_PORT/?authSource=admin}"

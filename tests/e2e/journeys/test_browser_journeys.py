@@ -1,7 +1,8 @@
 """The journeys applicants and a reviewer take, in headless Chromium against the running stack: approved
 in principle automatically, the fee voucher paid at the bank sandbox's page and registered; the voucher
 left unpaid until it lapses, and the same person applying again; flagged and approved by a reviewer in
-the console, then paid; rejected with reasons; a registration revoked by two admins in the console, and
+the console, then paid (two reviewers working the queue at once); an approval over a blocklist finding
+confirmed by a second reviewer; rejected with reasons; a registration revoked by two admins in the console, and
 the public verify page saying so; a registrant reminded of the expiry who renews with a PRC on the status
 page, pays the renewal voucher at the bank and keeps the number, with a new certificate."""
 import dataclasses
@@ -221,6 +222,38 @@ def test_flagged_applicant_is_approved_by_a_reviewer_in_the_console(page, browse
     number = page.inner_text("#registration-number").strip()
     assert re.fullmatch(r"PSEB-\d{4}-\d{6}-[A-Z]", number)
     mail_with(applicant.email, number, wait_for)
+
+
+def test_an_approval_over_a_blocklist_finding_waits_for_a_second_reviewer(page, browser, stack, wait_for, audit):
+    """Four eyes: a reviewer's approval of an applicant whose email domain is on the board's blocklist
+    (deploy/local/blocklist.txt) only asks; the applicant stays in review until an admin confirms it."""
+    applicant = apply_in_browser(page, stack, new_applicant(email=f"amir.{uuid.uuid4().hex[:8]}@blocklisted.example"))
+    status_in_browser(page, stack, applicant, "in review", wait_for)
+    reviewer, admin = create_reviewer("reviewer"), create_reviewer("admin")
+    sign_in_to_console(page, stack, reviewer)
+    page.goto(stack.url("verification", f"/console?state=pending&q={applicant.application_id}"))
+    page.click(f"a:has-text('{applicant.full_name}')")
+    assert "Blocklist" in page.inner_text("#checks")
+    case_url = page.url
+    page.fill("#reason", "Listed by mistake: the board cleared this address")
+    page.click("button:has-text('Approve')")
+    page.wait_for_load_state()
+    assert page.get_attribute("#state", "data-state") == "in_review"
+    assert page.get_attribute("#second-reviewer", "data-requested-by") == reviewer
+    assert page.locator("button[value=approve]").count() == 0  # asked once; a rejection stays possible
+    audit.check(page, "console-case-approval-asked")
+
+    other = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in_to_console(other, stack, admin)
+    other.goto(stack.url("verification", "/console/second-admin"))
+    other.click(f"#second-admin a:has-text('{applicant.full_name}')")
+    assert other.url.split("?")[0] == case_url.split("?")[0]
+    other.click("#confirm-approval")
+    other.wait_for_load_state()
+    assert other.get_attribute("#state", "data-state") == "awaiting_payment"
+    assert f"reviewer:{admin} — approved in principle" in other.inner_text("#audit")
+    other.context.close()
+    voucher_on_the_status_page(page, stack, applicant, wait_for)
 
 
 def test_two_admins_revoke_a_registration_in_the_console_and_the_public_verify_page_says_so(

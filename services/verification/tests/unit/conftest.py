@@ -94,6 +94,7 @@ class FakeCaseRepository:
             stored.pop("pending_action")
         if change.decided_by_reviewer is not None:
             stored.pop("lease", None)
+            stored.pop("pending_action", None)
         stored.update(state=change.to_state, reasons=change.reasons, updated_at=change.audit["at"])
         if change.checks is not None:
             stored["checks"] = change.checks
@@ -152,6 +153,7 @@ class FakeCaseRepository:
         if stored is None or stored["state"] != case["state"] or stored.get("pending_action"):
             return False
         stored["pending_action"] = copy.deepcopy(pending)
+        stored.pop("lease", None)
         stored["audit"].append(audit)
         return True
 

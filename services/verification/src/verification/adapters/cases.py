@@ -201,9 +201,10 @@ class CaseRepository:
 
     def record_action_request(self, case: dict, pending: dict, audit: dict) -> bool:
         """Keep a board action's request (domain.board_actions) on the case for a second admin, only while the
-        case is still in the state read and no other request waits on it."""
+        case is still in the state read and no other request waits on it; whoever had claimed the case lets it go
+        (the second reviewer decides it)."""
         return self.collection.update_one({"_id": case["_id"], "state": case["state"], "pending_action": None},
-                                          {"$set": {"pending_action": pending},
+                                          {"$set": {"pending_action": pending}, "$unset": {"lease": ""},
                                            "$push": {"audit": audit}}).matched_count == 1
 
     def cancel_action_request(self, application_id: str, kind: str, audit: dict) -> bool:
@@ -269,9 +270,9 @@ def _transition_update(change: Transition) -> tuple[dict, dict]:
         query.update({"pending_action.kind": change.confirms["kind"],
                       "pending_action.requested_at": change.confirms["requested_at"]})
         update["$unset"] = {"pending_action": ""}
-    if change.decided_by_reviewer is not None:
+    if change.decided_by_reviewer is not None:  # the decision ends any claim and any request on the case
         query.update(_free_for(change.decided_by_reviewer, change.audit["at"]))
-        update.setdefault("$unset", {})["lease"] = ""
+        update.setdefault("$unset", {}).update(lease="", pending_action="")
     return query, outbox.with_events(update, change.events) if change.events else update
 
 

@@ -1,4 +1,5 @@
-"""The board's actions on a registration that need two admins (four eyes): revoking it, and reinstating it.
+"""The board's actions that need two people (four eyes): revoking a registration, reinstating it, and approving
+an application over a hard finding.
 
 One admin asks, with a reason; a second, different admin confirms; any admin may cancel the request
 instead. Nothing changes for the registrant or the public until the confirmation. The request waits on
@@ -11,12 +12,18 @@ import datetime as dt
 from verification.domain import case as states
 
 REVOKE, REINSTATE = "revoke", "reinstate"
-KINDS = (REVOKE, REINSTATE)
+# A reviewer's approval of an application over a hard finding (domain.checks.HARD_FINDINGS): it waits for a second
+# reviewer with the admin role, as a revocation does.
+APPROVE = "approve"
+KINDS = (REVOKE, REINSTATE, APPROVE)
 # The states each action applies to: a registration in force, expired, or being renewed is revoked (a renewal
-# under way ends with it: a renewal fee paid afterwards changes nothing); a revoked one is reinstated.
-APPLIES_TO = {REVOKE: (states.APPROVED, states.EXPIRED, *states.RENEWING), REINSTATE: (states.REVOKED,)}
-# The audit log's words for each step of each action.
-ACTIONS = {REVOKE: "revocation", REINSTATE: "reinstatement"}
+# under way ends with it: a renewal fee paid afterwards changes nothing); a revoked one is reinstated; an
+# application waiting for a reviewer is approved.
+APPLIES_TO = {REVOKE: (states.APPROVED, states.EXPIRED, *states.RENEWING), REINSTATE: (states.REVOKED,),
+              APPROVE: (states.IN_REVIEW,)}
+# The audit log's words for each step of each action, and what the action does to the case.
+ACTIONS = {REVOKE: "revocation", REINSTATE: "reinstatement", APPROVE: "approval"}
+DONE = {REVOKE: "revoked", REINSTATE: "reinstated", APPROVE: "approved"}
 
 
 class ActionRefused(Exception):
@@ -59,8 +66,7 @@ class PendingAction:
 def check_request(case: dict, kind: str) -> None:
     """Whether `kind` may be asked for on `case` now; raises NotApplicable or AlreadyRequested."""
     if case["state"] not in APPLIES_TO[kind]:
-        raise NotApplicable(f"A registration that is {case['state'].replace('_', ' ')} cannot be "
-                            f"{'revoked' if kind == REVOKE else 'reinstated'}.")
+        raise NotApplicable(f"A case that is {case['state'].replace('_', ' ')} cannot be {DONE[kind]}.")
     pending = PendingAction.from_case(case)
     if pending is not None:
         raise AlreadyRequested(f"A {ACTIONS[pending.kind]} asked for by {pending.requested_by} waits for a second "

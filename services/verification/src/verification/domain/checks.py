@@ -150,6 +150,18 @@ def not_blocked(facts, context):
     return CheckResult("blocklist", PASS)
 
 
+# Findings a reviewer may approve over only with a second reviewer's confirmation (four eyes). A failed check
+# rejects at once and nobody approves over it (a CNIC that cannot be one, an applicant under 18, a CNIC another
+# live application holds); of the flags, a hit on the board's own blocklist is the one hard finding a human may
+# still overrule, once two agree (domain.board_actions, APPROVE).
+HARD_FINDINGS = frozenset({"blocklist"})
+
+
+def needs_second_reviewer(checks: list[dict]) -> bool:
+    """Whether approving a case with these check results takes two reviewers."""
+    return any(c["check"] in HARD_FINDINGS and c["outcome"] != PASS for c in checks)
+
+
 CHECK_NAMES = tuple(c.name for c in CHECKS)  # each check's name, as results and the queue's flag filter say it
 
 

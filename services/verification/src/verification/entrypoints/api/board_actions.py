@@ -14,8 +14,8 @@ from verification.service_layer.decisions import CaseNotFound
 
 blp = Blueprint("board_actions", __name__, url_prefix="/api/v1",
                 description="Revocation and reinstatement of a registration, each by two admins")
-# the path's name of each action
-ACTIONS = {"revocation": rules.REVOKE, "reinstatement": rules.REINSTATE}
+# the path's name of each action; an approval over a hard finding is asked for through POST /reviews/{id}/decision
+ACTIONS = {"revocation": rules.REVOKE, "reinstatement": rules.REINSTATE, "approval": rules.APPROVE}
 NOT_FOUND = "No registration for that application."
 
 
@@ -44,6 +44,8 @@ def _step(step):
 def request_action(body, application_id, action):
     """Ask for a revocation or reinstatement (`action`); it waits for a second admin's confirmation."""
     kind = _kind(action)
+    if kind == rules.APPROVE:
+        raise NotFound("An approval is asked for through POST /api/v1/reviews/{id}/decision.")
     return _step(lambda: board_actions.request_action(verification(), application_id, kind, g.reviewer["username"],
                                                       body["reason"].strip()).as_dict())
 
@@ -53,7 +55,8 @@ def request_action(body, application_id, action):
 @blp.response(200, CaseSchema)
 @blp.alt_response(409, description="Nothing to confirm, the same admin who asked, or the case changed")
 def confirm_action(application_id, action):
-    """Confirm another admin's request: the registration is revoked (or reinstated) and everyone is told."""
+    """Confirm another's request: the registration is revoked (or reinstated), or the application over a hard
+    finding approved in principle, and everyone is told."""
     kind = _kind(action)
     _step(lambda: board_actions.confirm_action(verification(), application_id, kind, g.reviewer["username"]))
     return views.case_view(verification(), application_id, g.reviewer["username"], audited=False)
@@ -73,5 +76,6 @@ def cancel_action(application_id, action):
 @requires_role("admin", "auditor")
 @blp.response(200, AwaitingListSchema)
 def awaiting_confirmation():
-    """The revocations and reinstatements waiting for a second admin, the oldest first."""
+    """The revocations, reinstatements and approvals over a hard finding waiting for a second admin, the oldest
+    first."""
     return {"items": board_actions.awaiting_second_admin(verification())}

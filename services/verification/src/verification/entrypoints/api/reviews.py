@@ -7,6 +7,7 @@ from werkzeug.exceptions import BadGateway, Conflict, NotFound, Unauthorized
 from servicekit.rate_limit import rate_limited
 from servicekit.requests import json_body
 from verification.entrypoints.auth import requires_role, verification
+from verification.domain import board_actions as board_rules
 from verification.domain import queue as queue_rules
 from verification.entrypoints.schemas import (AuditSchema, CaseSchema, DecisionSchema, LeaseSchema, LoginSchema,
                                               QueueQuerySchema, QueueSchema, TokenSchema, WorkloadSchema)
@@ -114,21 +115,26 @@ def document(application_id, kind):
 @json_body()
 @blp.arguments(DecisionSchema())
 @blp.response(200, CaseSchema)
+@blp.alt_response(202, schema=CaseSchema, description="An approval over a hard finding (a blocklist hit): it waits "
+                  "for an admin other than me to confirm it (POST /registrations/{id}/approval/confirmation)")
 @blp.alt_response(409, description="The case is not waiting for a reviewer (decided, withdrawn, or changed), or "
                                     "another reviewer has claimed it")
 def decide(decision, application_id):
     """Approve or reject a case waiting for review (an application or a renewal); a rejection needs a reason the
     applicant can act on."""
     try:
-        reviewing.decide(verification(), application_id, g.reviewer["username"],
-                                     decision["decision"], decision["reason"].strip())
+        decided = reviewing.decide(verification(), application_id, g.reviewer["username"], decision["decision"],
+                                   decision["reason"].strip())
     except decisions.CaseNotFound:
         raise NotFound("No case for that application.") from None
     except decisions.CaseClosed as exc:
         raise Conflict(f"This case is not waiting for a reviewer ({exc}).") from None
     except queue_rules.ClaimedByAnother as exc:
         raise Conflict(_claim_refusal(exc)) from None
-    return views.case_view(verification(), application_id, g.reviewer["username"], audited=False)
+    except board_rules.ActionRefused as exc:
+        raise Conflict(str(exc)) from None
+    view = views.case_view(verification(), application_id, g.reviewer["username"], audited=False)
+    return view if decided else (view, 202)
 
 
 @blp.route("/reviews/<application_id>/audit")

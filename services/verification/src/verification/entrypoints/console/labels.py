@@ -30,7 +30,7 @@ OUTCOME_LABELS = {"pass": "Pass", "flag": "Flag", "fail": "Fail"}
 OUTCOME_COLOURS = {"pass": "govuk-tag--green", "flag": "govuk-tag--yellow", "fail": "govuk-tag--red"}
 ASSIGNMENT_LABELS = {"me": "Claimed by me", "unassigned": "Not claimed"}
 ROLE_LABELS = {"reviewer": "reviewer", "admin": "admin", "auditor": "auditor"}
-ACTION_LABELS = {"revoke": "Revocation", "reinstate": "Reinstatement"}
+ACTION_LABELS = {"revoke": "Revocation", "reinstate": "Reinstatement", "approve": "Approval over a blocklist finding"}
 DOCUMENT_LABELS = {"cnic_front": "CNIC — front", "cnic_back": "CNIC — back", "ntn_certificate": "NTN certificate",
                    "prc": "Proceeds realisation certificate"}
 APPLICANT_FIELDS = {

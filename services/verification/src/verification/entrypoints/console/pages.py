@@ -26,7 +26,8 @@ WAITING_DAYS = (1, 3, 7, 14, 30)  # the choices of the queue's "waiting at least
 # kept by the browser: the default headers forbid any framing, and nothing in it may load anything else.
 INLINE_DOCUMENT_HEADERS = {"Cache-Control": "no-store", "X-Frame-Options": "SAMEORIGIN",
                            "Content-Security-Policy": "default-src 'none'; frame-ancestors 'self'"}
-BOARD_ACTIONS = {"revocation": rules.REVOKE, "reinstatement": rules.REINSTATE}  # the path's name of each action
+# the path's name of each action (an approval is asked for through the decision form, then confirmed or cancelled)
+BOARD_ACTIONS = {"revocation": rules.REVOKE, "reinstatement": rules.REINSTATE, "approval": rules.APPROVE}
 
 
 @bp.get("/login")
@@ -135,6 +136,8 @@ def decide(application_id):
                     status=409)
     except queue_rules.ClaimedByAnother as exc:
         return case(application_id, errors={"decision": [labels.claim_refusal(exc)]}, status=409)
+    except rules.ActionRefused as exc:  # an approval over a hard finding already waits for a second reviewer
+        return case(application_id, errors={"decision": [labels.refusal_message(exc)]}, status=409)
     return redirect(url_for("console.case", application_id=application_id))
 
 
@@ -183,6 +186,8 @@ def _board_step(application_id: str, step):
 def request_board_action(application_id, action):
     """An admin asks for a revocation or reinstatement; it waits for a second admin."""
     kind = _board_action(action)
+    if kind == rules.APPROVE:
+        abort(404)  # asked for through the decision form
 
     def ask(admin):
         body = BoardActionRequestSchema().load({"reason": request.form.get("reason", "")})
