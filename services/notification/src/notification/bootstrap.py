@@ -8,8 +8,8 @@ import os
 
 from eventkit.indexes import ensure_indexes
 from eventkit.mongo import get_database
-from notification.adapters.certificate import render_certificate
-from notification.adapters.voucher import render_voucher
+from documentkit.certificate import render_certificate
+from documentkit.voucher import render_voucher
 from notification.adapters.email import SmtpSender
 from notification.adapters.indexes import INDEXES
 from notification.adapters.notifications import DeliveryLog

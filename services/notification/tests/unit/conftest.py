@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from notification.adapters.certificate import render_certificate
-from notification.adapters.voucher import render_voucher
+from documentkit.certificate import render_certificate
+from documentkit.voucher import render_voucher
 from notification.domain import deliveries as records
 from notification.service_layer.dependencies import Dependencies
 from servicekit.crypto import Sealer

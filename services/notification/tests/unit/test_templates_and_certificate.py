@@ -5,8 +5,8 @@ import pytest
 import zxingcpp
 from pypdf import PdfReader
 
-from notification.adapters.certificate import render_certificate
-from notification.adapters.voucher import render_voucher
+from documentkit.certificate import render_certificate
+from documentkit.voucher import render_voucher
 from notification.domain.messages import LANGUAGES, TEMPLATES
 from notification.service_layer.notify import mask
 from notification.service_layer.templates import SAMPLE, render

@@ -14,9 +14,9 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import ByteStringObject, ContentStream, TextStringObject
 
-from notification.adapters import pdf as renderer
-from notification.adapters.certificate import render_certificate
-from notification.adapters.voucher import render_voucher
+from documentkit import pdf as renderer
+from documentkit.certificate import render_certificate
+from documentkit.voucher import render_voucher
 
 pytestmark = pytest.mark.unit
 

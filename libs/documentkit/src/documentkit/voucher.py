@@ -3,13 +3,13 @@
 It shows the voucher number large, in groups of four as bank apps ask for it, with a Code 128
 barcode of it for a branch's scanner, the amount and the due date, and how to pay. The name on it
 is the applicant's, so a teller can confirm whose bill it is: pdf_templates/voucher.html and .css lay it
-out and adapters/pdf.py renders it with WeasyPrint, so a name in Urdu script is shaped, joined and right
+out and documentkit.pdf renders it with WeasyPrint, so a name in Urdu script is shaped, joined and right
 to left.
 """
 import zxingcpp
 
-from notification.adapters.barcode_image import png_data_uri
-from notification.adapters.pdf import render_pdf
+from documentkit.barcode_image import png_data_uri
+from documentkit.pdf import render_pdf
 
 HOW_TO_PAY = [
     "Pay in any bank app, internet banking, ATM or branch that offers 1Bill:",

@@ -1,13 +1,13 @@
 """The registration certificate: one A4 page, in English and Urdu, with the essentials and a QR code to its
 verification page.
 
-pdf_templates/certificate.html and .css lay it out; adapters/pdf.py renders it with WeasyPrint, so a name
+pdf_templates/certificate.html and .css lay it out; documentkit.pdf renders it with WeasyPrint, so a name
 in Urdu script is shaped, joined and right to left.
 """
 import zxingcpp
 
-from notification.adapters.barcode_image import png_data_uri
-from notification.adapters.pdf import render_pdf
+from documentkit.barcode_image import png_data_uri
+from documentkit.pdf import render_pdf
 
 MAX_SKILLS_CHARACTERS = 300  # a longer list is cut, so the page stays one page
 

@@ -1,4 +1,4 @@
-"""HTML + CSS → PDF with WeasyPrint, for the documents the notification service attaches (certificate, voucher).
+"""HTML + CSS → PDF with WeasyPrint, for the documents the registry hands out (certificate, voucher).
 
 WeasyPrint lays text out with Pango and shapes it with HarfBuzz, so a name in Urdu script comes out joined
 and right to left, which reportlab's Helvetica could not do. The templates and their stylesheets are in
