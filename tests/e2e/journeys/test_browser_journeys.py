@@ -91,6 +91,10 @@ def test_applicant_pays_the_voucher_is_registered_and_the_certificate_qr_opens_t
     number = page.inner_text("#registration-number").strip()
     assert re.fullmatch(r"PSEB-\d{4}-\d{6}-[A-Z]", number)
     assert "(image/png" in page.inner_text("#documents")
+    with page.expect_download() as download:  # the certificate as it stands now, from the status page
+        page.click("#download-certificate")
+    printed = pypdfium2.PdfDocument(download.value.path())
+    assert number in printed[0].get_textpage().get_text_range() and len(printed) == 1
 
     # the public directory: search by the surname, open the profile from the results
     page.goto(stack.url("directory", "/"))

@@ -4,6 +4,7 @@ The first build in a process also makes the database ready: every declared index
 (adapters/indexes.py, idempotent)."""
 import os
 
+from documentkit.certificate import render_certificate
 from eventkit.indexes import ensure_indexes
 from eventkit.mongo import get_database
 from intake.adapters.applications import ApplicationRepository
@@ -37,7 +38,9 @@ def intake_for(config: Config) -> Dependencies:
                                    documents=DocumentStore(db, keys.at_rest), drafts=DraftStore(db, keys.at_rest),
                                    renewal_opens_days_before=config.renewal_opens_days_before,
                                    renewal_grace_days=config.renewal_grace_days,
-                                   revoked_cnic_blocks=config.revoked_cnic_blocks)
+                                   revoked_cnic_blocks=config.revoked_cnic_blocks,
+                                   render_certificate=render_certificate,
+                                   directory_public_url=config.directory_public_url.rstrip("/"))
     return _built[key]
 
 

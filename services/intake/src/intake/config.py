@@ -18,6 +18,8 @@ class Config(BaseConfig):
                                  secret=True)
     submit_limit_per_hour: int = setting("SUBMIT_LIMIT_PER_HOUR", 30, "submissions per client address per hour")
     status_limit_per_minute: int = setting("STATUS_LIMIT_PER_MINUTE", 120, "status lookups per client address per minute")
+    directory_public_url: str = setting("DIRECTORY_PUBLIC_URL", "http://127.0.0.1:8004",
+                                        "the public directory, where certificates' QR codes point")
     document_max_bytes: int = setting("DOCUMENT_MAX_BYTES", 5 * 1024 * 1024, "largest accepted document upload")
     cookie_secure: bool = setting("COOKIE_SECURE", False, "send the session cookie over https only")
     renewal_opens_days_before: float = setting("RENEWAL_OPENS_DAYS_BEFORE", 60.0, "a registrant may ask for renewal "

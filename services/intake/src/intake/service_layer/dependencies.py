@@ -95,6 +95,9 @@ class Dependencies:
     renewal_opens_days_before: float = 60  # a registration may ask for renewal this long before its expiry
     renewal_grace_days: float = 30  # and until this long after it
     revoked_cnic_blocks: bool = True  # a revoked registration keeps its CNIC from new applications
+    # documentkit.certificate.render_certificate(full_name, number, skills, issued_on, valid_until, verify_url) -> PDF
+    render_certificate: Callable[..., bytes] | None = None
+    directory_public_url: str = "http://127.0.0.1:8004"  # where a certificate's QR code points
 
     def now(self) -> dt.datetime:
         return self.clock()

@@ -1,13 +1,14 @@
-"""The applicant's JSON API: submit, track, view, amend, withdraw."""
+"""The applicant's JSON API: submit, track, view, amend, withdraw, download the certificate."""
 from flask import current_app, url_for
 from flask_smorest import Blueprint
 from werkzeug.exceptions import Conflict, NotFound, Unauthorized
 
 from intake.bootstrap import intake_for
 from intake.domain import application as lifecycle
+from intake.entrypoints.downloads import certificate_response
 from intake.entrypoints.schemas import (AmendmentSchema, ApplicantViewSchema, ApplicationSchema, StatusSchema,
                                         SubmittedSchema)
-from intake.service_layer import submissions, views
+from intake.service_layer import certificates, submissions, views
 from servicekit.rate_limit import rate_limited
 from servicekit.requests import bearer_token, json_body
 
@@ -97,3 +98,19 @@ def withdraw(application_id):
         raise Conflict("This application is already registered, decided or withdrawn.") from None
     status = views.public_status(withdrawn)
     return (status, 202) if withdrawn["status"] == lifecycle.AWAITING_PAYMENT else status
+
+
+@blp.route("/<application_id>/certificate")
+@rate_limited("status")
+@blp.doc(responses={200: {"description": "The certificate of the registration as it stands now",
+                          "content": {"application/pdf": {}}}})
+@blp.alt_response(409, description="No registration in force: not yet approved, expired, revoked or closed")
+def certificate(application_id):
+    """The registrant's certificate, rendered from the registration as it stands now, with a QR code to the public
+    verify page (never cached)."""
+    doc = authorised_application(application_id)
+    try:
+        pdf = certificates.certificate_of(intake(), doc)
+    except certificates.NoCertificate:
+        raise Conflict("This application has no registration in force to certify.") from None
+    return certificate_response(pdf, doc["decision"]["registration_number"])

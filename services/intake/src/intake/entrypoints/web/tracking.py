@@ -1,11 +1,12 @@
-"""Tracking an application on the web: its status by tracking id, the details with the access code, and the
-registrant's renewal request."""
+"""Tracking an application on the web: its status by tracking id, the details with the access code, the
+registrant's renewal request, and their certificate."""
 from flask import current_app, render_template, request
 from flask_babel import gettext as _
 
+from intake.entrypoints.downloads import certificate_response
 from intake.entrypoints.uploads import UploadRefused, read_upload
 from intake.entrypoints.web.blueprint import bp, intake
-from intake.service_layer import renewals, submissions, views
+from intake.service_layer import certificates, renewals, submissions, views
 from servicekit.rate_limit import rate_limited
 
 
@@ -65,3 +66,23 @@ def renewal_request_page():
     return render_template("status.html", application_id=application_id, status=views.public_status(doc),
                            view=views.applicant_view(intake(), doc), access_token=access_token,
                            renewal_errors=errors, renewal_sent=status == 202), status
+
+
+@bp.post("/status/certificate")
+@rate_limited("status")
+def certificate_download():
+    """The registrant's certificate as it stands now (a PDF, never cached), for the tracking id and access code."""
+    application_id = request.form.get("application_id", "").strip()[:64]
+    access_token = request.form.get("access_token", "").strip()
+    try:
+        doc = submissions.authorise(intake(), application_id, access_token)
+    except submissions.NotFound:
+        return render_template("status.html", application_id=application_id, status=None, wrong_token=True), 404
+    try:
+        pdf = certificates.certificate_of(intake(), doc)
+    except certificates.NoCertificate:
+        return render_template("status.html", application_id=application_id, status=views.public_status(doc),
+                               view=views.applicant_view(intake(), doc), access_token=access_token,
+                               certificate_error=_("There is no registration in force to certify.")), 409
+    return certificate_response(pdf, doc["decision"]["registration_number"])
+
