@@ -228,6 +228,26 @@ def test_flagged_applicant_is_approved_by_a_reviewer_in_the_console(page, browse
     mail_with(applicant.email, number, wait_for)
 
 
+def test_an_applicant_adds_a_document_then_withdraws_from_the_status_page(page, stack, wait_for, audit):
+    """Self-service on the status page: a flagged applicant adds their NTN certificate (the reviewer's case gets
+    it), then withdraws after a confirmation page, and the CNIC is free again."""
+    applicant = apply_in_browser(page, stack, new_applicant(province="Sindh", city="Karachi"))
+    status_in_browser(page, stack, applicant, "in review", wait_for)
+    page.select_option("#kind", "ntn_certificate")
+    page.set_input_files("#document", files=[{"name": "ntn.pdf", "mimeType": "application/pdf",
+                                              "buffer": b"%PDF-1.4\n% NTN certificate\n%%EOF\n"}])
+    page.click("#upload-document")
+    assert page.locator("#document-uploaded").count() == 1 and "NTN certificate" in page.inner_text("#documents")
+    audit.check(page, "details-document-added")
+    page.click("#withdraw-application")
+    audit.check(page, "withdraw-confirm")
+    page.click("#confirm-withdrawal")
+    assert page.get_attribute("#status", "data-status") == "withdrawn" and page.locator("#withdrawn").count() == 1
+    assert page.locator("#upload-form, #withdraw-form").count() == 0
+    again = apply_in_browser(page, stack, dataclasses.replace(applicant, application_id="", access_code=""))
+    assert again.application_id != applicant.application_id  # the CNIC was freed
+
+
 def test_an_approval_over_a_blocklist_finding_waits_for_a_second_reviewer(page, browser, stack, wait_for, audit):
     """Four eyes: a reviewer's approval of an applicant whose email domain is on the board's blocklist
     (deploy/local/blocklist.txt) only asks; the applicant stays in review until an admin confirms it."""

@@ -1,6 +1,6 @@
-"""The pages applicants use (the blueprint the app registers): the routes live in applying.py and tracking.py,
-and importing them here registers them on the blueprint."""
-from intake.entrypoints.web import applying, tracking
+"""The pages applicants use (the blueprint the app registers): the routes live in applying.py, tracking.py and
+self_service.py, and importing them here registers them on the blueprint."""
+from intake.entrypoints.web import applying, self_service, tracking
 from intake.entrypoints.web.blueprint import bp
 
-__all__ = ["bp", "applying", "tracking"]
+__all__ = ["bp", "applying", "self_service", "tracking"]
