@@ -27,8 +27,7 @@ DUPLICATE_KEY = 11000
 WORKING_FIELDS = {"audit": 0, "outbox": 0, "application_events": 0, "applied_events": 0}
 QUEUE_FIELDS = {"public": 1, "state": 1, "reasons": 1, "received_at": 1, "updated_at": 1, "lease": 1,
                 "decision.registration_number": 1}
-HISTORY_FIELDS = {"state": 1, "received_at": 1, "decision.registration_number": 1, "decision.valid_until": 1,
-                  "renewal.requested_at": 1}
+HISTORY_FIELDS = {"state": 1, "received_at": 1, "decision.registration_number": 1}  # what the case view lists
 SEARCH_INDEX = "search_tokens"  # declared in adapters/indexes.py
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
