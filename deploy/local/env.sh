@@ -30,5 +30,7 @@ export AGGREGATOR_KEYS="${AGGREGATOR_KEYS:-sandbox:$SANDBOX_AGGREGATOR_KEY}"
 export EXPIRY_SWEEP_SECONDS="${EXPIRY_SWEEP_SECONDS:-5}" VOUCHER_SWEEP_SECONDS="${VOUCHER_SWEEP_SECONDS:-5}"
 # The board's blocklist: a test domain the journeys apply from, to meet the four-eyes approval.
 export BLOCKLIST_FILE="${BLOCKLIST_FILE:-$ROOT/deploy/local/blocklist.txt}"
+# Notification's SMS sink stands in for a gateway here, so intake offers sign-in codes by SMS as well as by email.
+export SIGN_IN_BY_SMS="${SIGN_IN_BY_SMS:-true}"
 # The services and tools reach DocumentDB's gateway with the generated password (SCRAM-SHA-256).
 export MONGODB_URI="${MONGODB_URI:-mongodb://$MONGODB_USERNAME:$MONGODB_PASSWORD@127.0.0.1:$MONGODB_PORT/?authSource=admin}"

@@ -12,12 +12,13 @@ import random
 import pytest
 from pymongo import MongoClient
 
-from domainkit.people import cnic_index
+from domainkit.people import cnic_index, email_index, mobile_index
 from eventkit.indexes import ensure_indexes
 from eventkit.outbox import PENDING_FILTER, new_document_fields
 from intake.adapters.applications import ApplicationRepository
 from intake.adapters.documents import DocumentStore
 from intake.adapters.indexes import INDEXES
+from intake.adapters.sign_in_challenges import SignInChallenges
 from intake.domain import application as lifecycle
 from intake.domain import events
 from intake.service_layer.cnic_index import CURRENT_RECIPE
@@ -47,6 +48,9 @@ def realistic_application(n: int) -> dict:
            "cnic_index": cnic_index(KEY, cnic), "language": "en", "public": public, "pii": SEALER.seal(private),
            "timeline": [lifecycle.timeline_entry(lifecycle.SUBMITTED, "Application received", NOW)],
            "decision": {}, "documents": {}, **new_document_fields([event])}
+    doc["contact_index"] = [email_index(KEY, private["email"]), mobile_index(KEY, private["mobile"])]
+    if n % 7 == 0:
+        del doc["contact_index"]  # stored before sign-in by code: the backfill's to index
     doc["outbox_pending"] = n % 50 == 0  # most were published long ago
     if status in lifecycle.HOLDS_CNIC:
         doc["cnic_claim"] = doc["cnic_index"]
@@ -68,6 +72,10 @@ def populated(servers):
                                   "kind": "cnic_front", "content": b"x" * 512} for n in range(0, APPLICATIONS, 3)])
     db["rate_limits"].insert_many([{"_id": f"submit:10.0.{n // 250}.{n % 250}:1700000000", "count": 1,
                                     "expires_at": NOW + dt.timedelta(days=3650)} for n in range(APPLICATIONS)])
+    db["sign_in_challenges"].insert_many([{"_id": f"c{n}", "address_index": email_index(KEY, f"x{n % 900}@example.pk"),
+                                           "channel": "email", "code_hash": "h", "created_at": NOW, "attempts": 0,
+                                           "expires_at": NOW, "purge_at": NOW + dt.timedelta(days=3650),
+                                           "used_at": None} for n in range(APPLICATIONS)])
     db["meta"].insert_one({"_id": "cnic_index_recipe", "version": CURRENT_RECIPE})
     recorder.queries.clear()
     yield db, recorder
@@ -121,6 +129,21 @@ def exercise_every_method(db) -> set[str]:
     call(applications, "stamp_cnic_index_recipe", CURRENT_RECIPE, "test")
     call(applications, "stamp_cnic_index_recipe_if_no_applications", CURRENT_RECIPE)
     call(applications, "drop_legacy_claims")
+    contact = email_index(KEY, "applicant8@example.pk")
+    call(applications, "latest_with_contact", contact)
+    call(applications, "list_with_contact", contact, 50)
+    call(applications, "get_with_contact", "app000008", contact)
+    call(applications, "note_sign_in_code", "app000008", NOW, {"event_id": "e6"})
+    call(applications, "without_contact_index_after", None, 500)
+    call(applications, "set_contact_index", "app000014", [contact])
+    challenges = SignInChallenges(db)
+    challenge = {"_id": f"c{next(_new_numbers)}", "address_index": contact, "channel": "email", "code_hash": "h",
+                 "created_at": NOW, "expires_at": NOW + dt.timedelta(minutes=10),
+                 "purge_at": NOW + dt.timedelta(days=3650)}
+    call(challenges, "open", challenge)
+    call(challenges, "count_opened_since", contact, NOW - dt.timedelta(hours=1))
+    call(challenges, "take_attempt", challenge["_id"], NOW, 5)
+    call(challenges, "mark_used", challenge["_id"], NOW)
     call(documents, "put", "app000003", "cnic_back", "image/png", b"png")
     call(documents, "get", "app000003", "cnic_back")
     limiter = RateLimiter(db[RATE_LIMITS], "submit", 30, 3600)
@@ -131,7 +154,8 @@ def exercise_every_method(db) -> set[str]:
 def test_every_repository_method_is_exercised(populated):
     db, _ = populated
     called = exercise_every_method(db)
-    assert public_methods(ApplicationRepository) | public_methods(DocumentStore) | {"RateLimiter.hit"} == called
+    assert public_methods(ApplicationRepository) | public_methods(DocumentStore) | public_methods(SignInChallenges) | {
+        "RateLimiter.hit"} == called
 
 
 def test_every_query_intake_sends_uses_an_index(populated):

@@ -2,6 +2,7 @@
 
 The first build in a process also makes the database ready: every declared index
 (adapters/indexes.py, idempotent)."""
+import hashlib
 import os
 
 from documentkit.certificate import render_certificate
@@ -11,6 +12,7 @@ from intake.adapters.applications import ApplicationRepository
 from intake.adapters.documents import DocumentStore
 from intake.adapters.drafts import DraftStore
 from intake.adapters.indexes import INDEXES
+from intake.adapters.sign_in_challenges import SignInChallenges
 from intake.config import Config
 from intake.service_layer.dependencies import Dependencies, Keys
 from intake.service_layer.handlers import handle_event
@@ -21,7 +23,8 @@ def load_keys(config: Config) -> Keys:
     """Fails fast, naming the variable, when a key is missing or malformed."""
     return Keys(at_rest=Sealer(decode_key(config.pii_key, "INTAKE_PII_KEY")),
                 in_events=Sealer(decode_key(config.event_pii_key, "EVENT_PII_KEY")),
-                cnic_index=decode_key(config.cnic_index_key, "CNIC_INDEX_KEY"))
+                cnic_index=decode_key(config.cnic_index_key, "CNIC_INDEX_KEY"),
+                sign_in=hashlib.sha256(b"intake sign-in codes:" + config.secret_key.encode()).digest())
 
 
 _built: dict[tuple[int, Config], Dependencies] = {}
@@ -40,7 +43,9 @@ def intake_for(config: Config) -> Dependencies:
                                    renewal_grace_days=config.renewal_grace_days,
                                    revoked_cnic_blocks=config.revoked_cnic_blocks,
                                    render_certificate=render_certificate,
-                                   directory_public_url=config.directory_public_url.rstrip("/"))
+                                   directory_public_url=config.directory_public_url.rstrip("/"),
+                                   sign_in_challenges=SignInChallenges(db), sign_in_by_sms=config.sign_in_by_sms,
+                                   sign_in_codes_per_hour=config.sign_in_codes_per_hour)
     return _built[key]
 
 

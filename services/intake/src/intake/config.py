@@ -28,3 +28,10 @@ class Config(BaseConfig):
                                         "new applications (false: the person may apply afresh)")
     renewal_grace_days: float = setting("RENEWAL_GRACE_DAYS", 30.0, "and until this many days after (then the CNIC "
                                         "is free for a new application)")
+    sign_in_by_sms: bool = setting("SIGN_IN_BY_SMS", False, "offer sign-in codes by SMS as well as by email (set it "
+                                   "where notification has an SMS gateway)")
+    sign_in_codes_per_hour: int = setting("SIGN_IN_CODES_PER_HOUR", 5, "one-time sign-in codes sent to one email "
+                                          "address or mobile number per hour")
+    sign_in_limit_per_hour: int = setting("SIGN_IN_LIMIT_PER_HOUR", 60, "sign-in requests (codes asked for and "
+                                          "codes typed) per client address per hour")
+    sign_in_minutes: int = setting("SIGN_IN_MINUTES", 30, "how long a sign-in by one-time code lasts")

@@ -139,6 +139,40 @@ class FakeApplications:
         kept.update(number=number, status=status)
         return kept != before
 
+    def _with_contact(self, contact_index):
+        return sorted((d for d in self.docs.values() if contact_index in d.get("contact_index", [])),
+                      key=lambda d: d["submitted_at"], reverse=True)
+
+    def latest_with_contact(self, contact_index):
+        found = self._with_contact(contact_index)
+        return copy.deepcopy(found[0]) if found else None
+
+    def list_with_contact(self, contact_index, limit):
+        return copy.deepcopy(self._with_contact(contact_index)[:limit])
+
+    def get_with_contact(self, application_id, contact_index):
+        doc = self.docs.get(application_id)
+        return copy.deepcopy(doc) if doc and contact_index in doc.get("contact_index", []) else None
+
+    def note_sign_in_code(self, application_id, at, event):
+        doc = self.docs.get(application_id)
+        if doc is None:
+            return False
+        doc["sign_in_code_sent_at"] = at
+        doc["outbox"].append(event)
+        return True
+
+    def without_contact_index_after(self, after_id, limit):
+        ids = sorted(i for i in self.docs if (after_id is None or i > after_id) and "contact_index" not in self.docs[i])
+        return [{k: self.docs[i][k] for k in ("_id", "pii") if k in self.docs[i]} for i in ids[:limit]]
+
+    def set_contact_index(self, application_id, contact_index):
+        doc = self.docs.get(application_id)
+        if doc is None or "contact_index" in doc:
+            return False
+        doc["contact_index"] = list(contact_index)
+        return True
+
     def count(self):
         return len(self.docs)
 
@@ -190,6 +224,33 @@ class FakeDocuments:
         return self.stored.get((application_id, kind))
 
 
+class FakeSignInChallenges:
+    """SignInChallenges in memory: `kept` by challenge id."""
+
+    def __init__(self):
+        self.kept = {}
+
+    def open(self, challenge):
+        self.kept[challenge["_id"]] = {**challenge, "attempts": 0, "used_at": None}
+
+    def count_opened_since(self, address_index, since):
+        return sum(1 for c in self.kept.values() if c["address_index"] == address_index and c["created_at"] >= since)
+
+    def take_attempt(self, challenge_id, now, max_attempts):
+        c = self.kept.get(challenge_id)
+        if c is None or c["used_at"] is not None or c["expires_at"] <= now or c["attempts"] >= max_attempts:
+            return None
+        c["attempts"] += 1
+        return dict(c)
+
+    def mark_used(self, challenge_id, now):
+        c = self.kept.get(challenge_id)
+        if c is None or c["used_at"] is not None:
+            return False
+        c["used_at"] = now
+        return True
+
+
 class FakeDrafts:
     def __init__(self):
         self.kept = {}
@@ -207,9 +268,10 @@ class FakeDrafts:
 
 @pytest.fixture
 def deps():
-    keys = Keys(at_rest=Sealer(bytes(32)), in_events=Sealer(bytes(reversed(range(32)))), cnic_index=INDEX_KEY)
+    keys = Keys(at_rest=Sealer(bytes(32)), in_events=Sealer(bytes(reversed(range(32)))), cnic_index=INDEX_KEY,
+                sign_in=b"s" * 32)
     return Dependencies(keys=keys, applications=FakeApplications(), documents=FakeDocuments(), drafts=FakeDrafts(),
-                        clock=lambda: NOW)
+                        sign_in_challenges=FakeSignInChallenges(), clock=lambda: NOW)
 
 
 def application_data(cnic="3520212345671", **overrides):

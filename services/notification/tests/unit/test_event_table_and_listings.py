@@ -3,13 +3,13 @@ listing of failed deliveries (time/id cursor) and an application's delivery log.
 import pytest
 
 from eventkit.envelope import new_event
-from notification.domain.messages import BY_EVENT, PermanentFailure
+from notification.domain.messages import EVENTS_WITH_MESSAGES, PermanentFailure
 from notification.service_layer import operations
 from notification.service_layer.handlers import HANDLERS, handle_event
 
 
 def test_every_event_with_a_message_has_a_handler_and_no_other():
-    assert set(HANDLERS) == set(BY_EVENT)
+    assert set(HANDLERS) == set(EVENTS_WITH_MESSAGES)
 
 
 def test_an_event_without_a_message_sends_nothing(n, email, sms):

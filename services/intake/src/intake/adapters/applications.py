@@ -17,7 +17,7 @@ import datetime as dt
 import logging
 
 from bson import MinKey
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
@@ -178,6 +178,47 @@ class ApplicationRepository:
         return self.applications.update_one(
             {"_id": application_id, "$or": [{"voucher.number": number}, {"voucher": {"$exists": False}}]},
             {"$set": {"voucher.number": number, "voucher.status": status}}).modified_count == 1
+
+    # Signing in by one-time code (service_layer/sign_in.py): applications are found by `contact_index`, the
+    # blind indexes of their email and mobile.
+
+    def latest_with_contact(self, contact_index: str) -> dict | None:
+        """The application last submitted with this email's or mobile's blind index: its id, language, name and
+        sealed personal data; None when no application has it."""
+        found = list(self.applications.find({"contact_index": contact_index},
+                                            {"language": 1, "public.full_name": 1, "pii": 1})
+                     .sort("submitted_at", DESCENDING).limit(1))
+        return found[0] if found else None
+
+    def list_with_contact(self, contact_index: str, limit: int) -> list[dict]:
+        """The applications filed with this email's or mobile's blind index, the latest first: what the applicant's
+        list shows (id, status, times, name, registration number), at most `limit`."""
+        return list(self.applications.find({"contact_index": contact_index},
+                                           {"status": 1, "submitted_at": 1, "updated_at": 1, "public.full_name": 1,
+                                            "decision.registration_number": 1, "decision.valid_until": 1})
+                    .sort("submitted_at", DESCENDING).limit(limit))
+
+    def get_with_contact(self, application_id: str, contact_index: str) -> dict | None:
+        """The application, if it was filed with this email's or mobile's blind index; None otherwise."""
+        return self.applications.find_one({"_id": application_id, "contact_index": contact_index})
+
+    def note_sign_in_code(self, application_id: str, at: dt.datetime, event: dict) -> bool:
+        """Store `event` (a sign-in code to send to the application's applicant) in the application's outbox."""
+        return outbox.update_with_events(self.applications, {"_id": application_id},
+                                         {"$set": {"sign_in_code_sent_at": at}}, [event])
+
+    def without_contact_index_after(self, after_id: str | None, limit: int) -> list[dict]:
+        """The next `limit` applications by id after `after_id` that have no `contact_index` yet (stored before
+        sign-in by code): their id and sealed personal data."""
+        after = MinKey() if after_id is None else after_id
+        return list(self.applications.find({"_id": {"$gt": after}, "contact_index": {"$exists": False}}, {"pii": 1})
+                    .sort("_id", ASCENDING).limit(limit))
+
+    def set_contact_index(self, application_id: str, contact_index: list[str]) -> bool:
+        """Give an application stored before sign-in by code its `contact_index`, unless it has one meanwhile
+        (an amendment set it)."""
+        return self.applications.update_one({"_id": application_id, "contact_index": {"$exists": False}},
+                                            {"$set": {"contact_index": contact_index}}).modified_count == 1
 
     # Re-keying the CNIC indexes and claims (service_layer/cnic_index.py), safe while intake serves.
 

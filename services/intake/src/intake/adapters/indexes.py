@@ -5,10 +5,10 @@ that each repository query is served by one of them.
 Not declared here: the `_id` indexes, which serve every other lookup (applications, documents,
 the recipe stamp and rate-limit counters are all found by id; a decision's inbox record too).
 """
-from pymongo import ASCENDING, IndexModel
+from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from eventkit.outbox import OUTBOX_INDEXES
-from intake.adapters import drafts
+from intake.adapters import drafts, sign_in_challenges
 from intake.adapters.applications import CLAIM_INDEX, COLLECTION as APPLICATIONS
 from servicekit import rate_limit
 
@@ -18,7 +18,12 @@ INDEXES = {
         # One application at a time holds a CNIC: `cnic_claim` is set only while it does (adapters/applications.py).
         # Sparse: withdrawn and rejected applications carry no claim.
         IndexModel([("cnic_claim", ASCENDING)], name=CLAIM_INDEX, unique=True, sparse=True),
+        # Sign-in by one-time code finds an applicant's applications, latest first, by their email's or mobile's
+        # blind index (`contact_index` holds both).
+        IndexModel([("contact_index", ASCENDING), ("submitted_at", DESCENDING)], name="contact_index_submitted_at"),
     ],
+    # A one-time code's challenge is deleted an hour after it was asked for; an address's codes are counted.
+    sign_in_challenges.COLLECTION: sign_in_challenges.INDEXES,
     # A draft's answers and files expire an hour after they were kept; its files are found by draft id.
     drafts.COLLECTION: drafts.INDEXES,
     **rate_limit.INDEXES,  # the counters' TTL: windows past their end are deleted by the server

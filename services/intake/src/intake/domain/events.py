@@ -12,6 +12,7 @@ APPLICATION_AMENDED = "ApplicationAmended"
 APPLICATION_WITHDRAWN = "ApplicationWithdrawn"
 DOCUMENT_UPLOADED = "DocumentUploaded"
 RENEWAL_REQUESTED = "RenewalRequested"
+SIGN_IN_CODE_REQUESTED = "SignInCodeRequested"
 
 
 def application_event(event_type: str, application_id: str, public: dict, sealed: str, language: str) -> dict:
@@ -41,4 +42,15 @@ def renewal_requested(application_id: str, registration_number: str, prc: dict, 
         "application_id": application_id, "registration_number": registration_number, "language": language,
         "documents": [{"kind": prc["kind"], "content_type": prc["content_type"], "size": prc["size"]}],
         "profile_confirmed": True,
+    }, source=SOURCE)
+
+
+def sign_in_code_requested(application_id: str, channel: str, contact: str, code: str, language: str,
+                           expires_at: str) -> dict:
+    """A one-time sign-in code for notification to send on `channel` (email or sms), keyed by the applicant's latest
+    application. The contact (name, email, mobile) and the code are sealed under EVENT_PII_KEY, each apart;
+    `expires_at` (ISO 8601) is when the code stops working, so a delivery is not tried after it."""
+    return new_event(SIGN_IN_CODE_REQUESTED, application_id, {
+        "application_id": application_id, "channel": channel, "contact": contact, "code": code,
+        "language": language, "expires_at": expires_at,
     }, source=SOURCE)

@@ -56,5 +56,6 @@ def create_app(test_config: dict | None = None):
     install_rate_limits(app, lambda: get_database(config.mongodb_uri, config.mongodb_database), {
         "submit": Limit(config.submit_limit_per_hour, 3600, first_hit_deferred=True),
         "status": Limit(config.status_limit_per_minute, 60, first_hit_deferred=True),
+        "sign_in": Limit(config.sign_in_limit_per_hour, 3600),  # exact: each hit is a guess at a code
     })
     return app

@@ -2,6 +2,8 @@
 
     rekey-cnic-index      re-key applications' cnic_index and CNIC claims to the current version
                           (service_layer/cnic_index.py)
+    index-contacts        give applications stored before sign-in by one-time code the blind indexes of their
+                          email and mobile (service_layer/sign_in.py)
     replay-dead-letters   re-run dead-lettered decision events
     settings              the settings in force
 """
@@ -9,6 +11,7 @@ from intake.bootstrap import event_handler, intake_for
 from intake.config import Config
 from intake.service_layer.cnic_index import CURRENT_RECIPE, rekey_cnic_indexes
 from intake.service_layer.handlers import GROUP
+from intake.service_layer.sign_in import index_contacts
 from servicekit.process import operator_cli
 
 
@@ -33,6 +36,19 @@ def run_rekey(args, config: Config) -> None:
               f"are: {', '.join(result['without_cnic'][:20])}")
 
 
+def add_index_contacts(commands) -> None:
+    commands.add_parser("index-contacts",
+                        help="give every application stored before sign-in by one-time code the blind indexes of "
+                             "its email and mobile, so its applicant can sign in; safe to run again and while intake "
+                             "runs (progress on stderr)")
+
+
+def run_index_contacts(args, config: Config) -> None:
+    result = index_contacts(intake_for(config))
+    print(f"{result['indexed']} applications indexed for sign-in; {result['without_contact']} without personal data")
+
+
 if __name__ == "__main__":
     operator_cli("intake", Config, GROUP, event_handler(Config.from_env()),
-                 extra={"rekey-cnic-index": (add_rekey, run_rekey)})
+                 extra={"rekey-cnic-index": (add_rekey, run_rekey),
+                        "index-contacts": (add_index_contacts, run_index_contacts)})

@@ -39,6 +39,18 @@ class Applications(Protocol):
 
     def settle_voucher(self, application_id: str, number: str, status: str) -> bool: ...
 
+    def latest_with_contact(self, contact_index: str) -> dict | None: ...
+
+    def list_with_contact(self, contact_index: str, limit: int) -> list[dict]: ...
+
+    def get_with_contact(self, application_id: str, contact_index: str) -> dict | None: ...
+
+    def note_sign_in_code(self, application_id: str, at: dt.datetime, event: dict) -> bool: ...
+
+    def without_contact_index_after(self, after_id: str | None, limit: int) -> list[dict]: ...
+
+    def set_contact_index(self, application_id: str, contact_index: list[str]) -> bool: ...
+
     def count(self) -> int: ...
 
     def cnic_indexes_after(self, after_id: str | None, limit: int) -> list[dict]: ...
@@ -72,6 +84,18 @@ class Drafts(Protocol):
     def discard(self, draft_id: str) -> None: ...
 
 
+class SignInChallenges(Protocol):
+    """One-time sign-in codes asked for (adapters.sign_in_challenges.SignInChallenges)."""
+
+    def open(self, challenge: dict) -> None: ...
+
+    def count_opened_since(self, address_index: str, since: dt.datetime) -> int: ...
+
+    def take_attempt(self, challenge_id: str, now: dt.datetime, max_attempts: int) -> dict | None: ...
+
+    def mark_used(self, challenge_id: str, now: dt.datetime) -> bool: ...
+
+
 class Sealer(Protocol):
     def seal(self, data: dict) -> str: ...
 
@@ -82,7 +106,8 @@ class Sealer(Protocol):
 class Keys:
     at_rest: Sealer  # personal data in intake's database
     in_events: Sealer  # personal data inside events (verification and notification hold this key)
-    cnic_index: bytes  # the blind indexes' key (domainkit.people)
+    cnic_index: bytes  # the blind indexes' key (domainkit.people): CNICs, and emails and mobiles for sign-in
+    sign_in: bytes = b""  # the key one-time sign-in codes are kept under (an HMAC; domain/sign_in.py)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -98,6 +123,9 @@ class Dependencies:
     # documentkit.certificate.render_certificate(full_name, number, skills, issued_on, valid_until, verify_url) -> PDF
     render_certificate: Callable[..., bytes] | None = None
     directory_public_url: str = "http://127.0.0.1:8004"  # where a certificate's QR code points
+    sign_in_challenges: SignInChallenges | None = None  # only the web pages sign applicants in
+    sign_in_by_sms: bool = False  # codes may go by SMS (notification has a gateway)
+    sign_in_codes_per_hour: int = 5  # codes sent to one address per hour
 
     def now(self) -> dt.datetime:
         return self.clock()

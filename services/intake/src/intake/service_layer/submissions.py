@@ -13,6 +13,7 @@ from domainkit.people import cnic_index
 from intake.domain import application as lifecycle
 from intake.domain import events
 from intake.domain.application import DuplicateCnic  # noqa: F401 - callers catch it as submissions.DuplicateCnic
+from intake.domain.sign_in import contact_indexes
 from intake.service_layer.cnic_index import require_current_recipe
 from intake.service_layer.dependencies import Dependencies
 from servicekit.crypto import new_token, token_hash, token_matches
@@ -65,6 +66,7 @@ def submit(deps: Dependencies, data: dict) -> Submitted:
         "updated_at": now,
         "token_hash": token_hash(token),
         "cnic_index": cnic_index(deps.keys.cnic_index, private["cnic"]),
+        "contact_index": contact_indexes(deps.keys.cnic_index, private["email"], private["mobile"]),
         "language": data["language"],
         "public": public,
         "pii": deps.keys.at_rest.seal(private),
@@ -101,6 +103,7 @@ def amend(deps: Dependencies, doc: dict, changes: dict) -> dict:
     amended = deps.applications.amend(
         doc["_id"], doc["revision"],
         {"public": public, "pii": deps.keys.at_rest.seal(private), "language": data["language"],
+         "contact_index": contact_indexes(deps.keys.cnic_index, private["email"], private["mobile"]),
          "status": lifecycle.SUBMITTED, "updated_at": now},
         lifecycle.timeline_entry(lifecycle.SUBMITTED, "Application amended", now), event)
     if amended is None:

@@ -32,13 +32,23 @@ BY_EVENT = {
     "RegistrationRenewed": Message("renewed", CHANNELS, certificate=True),  # valid a period more: a new certificate
     "RenewalRejected": Message("renewal_rejected", CHANNELS),  # why; still valid, or expired
 }
+# A one-time sign-in code (intake's SignInCodeRequested) goes only on the channel the applicant asked for.
+SIGN_IN_CODE = "sign_in_code"
+SIGN_IN_CODE_REQUESTED = "SignInCodeRequested"
+EVENTS_WITH_MESSAGES = (*BY_EVENT, SIGN_IN_CODE_REQUESTED)  # every event that tells the applicant something
 # A renewal's fee voucher (VoucherIssued of a "renewal:…" fee cycle) says renewal, not approval in principle.
 RENEWAL_FEE_DUE = Message("renewal_fee_due", CHANNELS, voucher=True)
-TEMPLATES = tuple(dict.fromkeys([*(m.template for m in BY_EVENT.values()), RENEWAL_FEE_DUE.template]))
+TEMPLATES = tuple(dict.fromkeys([*(m.template for m in BY_EVENT.values()), RENEWAL_FEE_DUE.template,
+                                  SIGN_IN_CODE]))
 
 
 def message_for(envelope: dict) -> Message:
     """What the event tells the applicant (KeyError for an event that tells nothing)."""
+    if envelope["event_type"] == SIGN_IN_CODE_REQUESTED:
+        channel = envelope["payload"]["channel"]
+        if channel not in CHANNELS:
+            raise KeyError(channel)
+        return Message(SIGN_IN_CODE, (channel,))
     fee_cycle = str(envelope["payload"].get("fee_cycle", ""))
     if envelope["event_type"] == "VoucherIssued" and fee_cycle.startswith("renewal:"):
         return RENEWAL_FEE_DUE

@@ -61,7 +61,13 @@ def retry_delay(failures: int, base_seconds: float, max_seconds: float, rand=ran
 
 
 def give_up_at(deps: Dependencies, record: dict) -> dt.datetime:
-    return record["created_at"] + dt.timedelta(hours=deps.give_up_hours)
+    """DELIVERY_GIVE_UP_HOURS after the record was made, or sooner when the message stops being of use (a sign-in
+    code's `expires_at`)."""
+    horizon = record["created_at"] + dt.timedelta(hours=deps.give_up_hours)
+    expires_at = ((record.get("envelope") or {}).get("payload") or {}).get("expires_at")
+    if expires_at:
+        horizon = min(horizon, dt.datetime.fromisoformat(expires_at))
+    return horizon
 
 
 def contact_of(deps: Dependencies, envelope: dict) -> dict:
@@ -96,7 +102,19 @@ def message_context(deps: Dependencies, envelope: dict, contact: dict) -> dict:
         "voucher_number": payload.get("voucher_number"), "amount": payload.get("amount"),
         "due_date": payload.get("due_date"), "revoked_on": payload.get("revoked_on"),
         "status": payload.get("status"),
+        "code": sealed_code(deps, envelope),
+        "sign_in_url": f"{deps.intake_public_url}/sign-in",
     }
+
+
+def sealed_code(deps: Dependencies, envelope: dict) -> str | None:
+    """A sign-in code's digits, unsealed (intake seals the code apart from the contact); None for other events."""
+    if "code" not in envelope["payload"]:
+        return None
+    try:
+        return deps.events_sealer.unseal(envelope["payload"]["code"])["code"]
+    except (KeyError, TypeError, ValueError, InvalidTag) as exc:
+        raise InvalidMessage(f"no readable code in {envelope['event_type']}: {type(exc).__name__}") from exc
 
 
 class Draft:

@@ -31,5 +31,6 @@ SAMPLE = {
     "registration_number": "PSEB-2026-000123-W", "valid_until": "2027-11-29",
     "verify_url": "http://127.0.0.1:8004/verify/PSEB-2026-000123-W",
     "voucher_number": "7711000000000013", "amount": 1000, "due_date": "2026-12-15",
-    "revoked_on": "2027-03-02", "status": "approved",
+    "revoked_on": "2027-03-02", "status": "approved", "code": "042917",
+    "sign_in_url": "http://127.0.0.1:8001/sign-in",
 }

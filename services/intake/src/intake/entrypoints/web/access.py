@@ -4,15 +4,19 @@ from flask import current_app, render_template, request
 
 from intake.entrypoints.uploads import UploadRefused, read_upload
 from intake.entrypoints.web.blueprint import intake
-from intake.service_layer import submissions, views
+from intake.entrypoints.web.session import signed_in_address
+from intake.service_layer import sign_in, submissions, views
 
 
 def authorised_form() -> tuple[str, str, dict | None]:
     """(tracking id, access code, the application) from the form; the application is None when they do not match
-    one (never saying which)."""
+    one (never saying which). Without an access code, an applicant signed in by one-time code may act on an
+    application filed with the address they signed in with (sign_in.py)."""
     application_id = request.form.get("application_id", "").strip()[:64]
     access_token = request.form.get("access_token", "").strip()
     try:
+        if not access_token and (address_index := signed_in_address()) is not None:
+            return application_id, "", sign_in.authorise_signed_in(intake(), application_id, address_index)
         return application_id, access_token, submissions.authorise(intake(), application_id, access_token)
     except submissions.NotFound:
         return application_id, access_token, None

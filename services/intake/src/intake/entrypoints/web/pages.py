@@ -1,6 +1,6 @@
-"""The pages applicants use (the blueprint the app registers): the routes live in applying.py, tracking.py and
-self_service.py, and importing them here registers them on the blueprint."""
-from intake.entrypoints.web import applying, self_service, tracking
+"""The pages applicants use (the blueprint the app registers): the routes live in applying.py, tracking.py,
+self_service.py and sign_in.py, and importing them here registers them on the blueprint."""
+from intake.entrypoints.web import applying, self_service, sign_in, tracking
 from intake.entrypoints.web.blueprint import bp
 
-__all__ = ["bp", "applying", "self_service", "tracking"]
+__all__ = ["bp", "applying", "self_service", "sign_in", "tracking"]
