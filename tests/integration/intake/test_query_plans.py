@@ -119,6 +119,11 @@ def exercise_every_method(db) -> set[str]:
     call(applications, "record_voucher_issued", "app000030", voucher)
     call(applications, "record_voucher_issued", "app000030", voucher)  # the second write: the voucher is kept
     call(applications, "settle_voucher", "app000030", voucher["number"], "paid")
+    request = {"event_id": "r1", "message": "m", "documents": ["cnic_front"], "fields": [], "respond_by": None,
+               "requested_at": NOW, "outstanding": ["cnic_front"], "answered_at": None}
+    call(applications, "record_information_request", new["_id"], "r1", request, entry)
+    call(applications, "record_requested_document", new["_id"], {"kind": "cnic_front", "uploaded_at": NOW}, "r1", [],
+         entry, [{"event_id": "e7"}])
     call(applications, "count")
     call(applications, "cnic_indexes_after", None, 500)
     call(applications, "cnic_indexes_after", "app001500", 500)

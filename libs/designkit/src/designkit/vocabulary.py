@@ -1,12 +1,15 @@
-"""Words that reach the pages from domainkit's data, not from code: skill names and groups, provinces."""
+"""Words that reach the pages and messages from domainkit's data, not from code: skill names and groups, provinces,
+document kinds."""
 from functools import cache
 
+from domainkit.documents import LABELS as DOCUMENT_LABELS
 from domainkit.geography import PROVINCES
 from domainkit.skills import SKILLS
 
 
 def terms() -> list[str]:
-    return [*(skill.name for skill in SKILLS), *sorted({skill.category for skill in SKILLS}), *PROVINCES, "Other"]
+    return [*(skill.name for skill in SKILLS), *sorted({skill.category for skill in SKILLS}), *PROVINCES, "Other",
+            *DOCUMENT_LABELS.values()]
 
 
 @cache

@@ -11,3 +11,6 @@ KINDS = (CNIC_FRONT, CNIC_BACK, NTN_CERTIFICATE, PRC)
 # the kinds an applicant uploads to an open application (the PRC comes with a renewal request instead)
 APPLICATION_KINDS = (CNIC_FRONT, CNIC_BACK, NTN_CERTIFICATE)
 REQUIRED_KINDS = (CNIC_FRONT, CNIC_BACK)
+# What each kind is called (English; the pages and messages translate it through their catalogues).
+LABELS = {CNIC_FRONT: "CNIC — front", CNIC_BACK: "CNIC — back", NTN_CERTIFICATE: "NTN certificate",
+          PRC: "Proceeds realisation certificate"}

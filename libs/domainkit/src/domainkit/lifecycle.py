@@ -9,6 +9,7 @@ draws it):
     submitted | in_review ──ApplicationApprovedInPrinciple──▶ awaiting_payment (a fee voucher is issued)
     awaiting_payment ──RegistrationIssued──▶ approved (registered, valid until a date)
     awaiting_payment ──ApplicationLapsed──▶ lapsed (the voucher's due date passed unpaid)
+    in_review ──ApplicationLapsed──▶ lapsed (what a reviewer asked the applicant for did not come by the deadline)
     approved | expired (within grace) ──RenewalRequested──▶ renewal_requested
     renewal_requested ──RegistrationRenewed──▶ approved (valid one period past the old expiry)
     renewal_requested ──RenewalRejected──▶ approved (or expired, when its date has passed meanwhile)
@@ -35,7 +36,7 @@ APPROVED = "approved"  # registered: a registration number, valid until a date
 RENEWAL_REQUESTED = "renewal_requested"
 REJECTED = "rejected"
 WITHDRAWN = "withdrawn"
-LAPSED = "lapsed"  # the fee was not paid by the voucher's due date
+LAPSED = "lapsed"  # the fee was not paid by the voucher's due date, or asked-for information not sent in time
 EXPIRED = "expired"
 REVOKED = "revoked"
 STATUSES = (SUBMITTED, IN_REVIEW, AWAITING_PAYMENT, APPROVED, RENEWAL_REQUESTED, REJECTED, WITHDRAWN, LAPSED,
@@ -80,7 +81,8 @@ MOVES: dict[str, Move] = {
     APPLICATION_APPROVED_IN_PRINCIPLE: Move(OPEN, AWAITING_PAYMENT),
     APPLICATION_REJECTED: Move(OPEN, REJECTED),
     APPLICATION_WITHDRAWN: Move((*OPEN, AWAITING_PAYMENT), WITHDRAWN),
-    APPLICATION_LAPSED: Move((AWAITING_PAYMENT,), LAPSED),
+    # the fee not paid by its due date, or the information a reviewer asked for not sent by the deadline
+    APPLICATION_LAPSED: Move((IN_REVIEW, AWAITING_PAYMENT), LAPSED),
     REGISTRATION_ISSUED: Move((AWAITING_PAYMENT,), APPROVED),
     RENEWAL_REQUESTED_EVENT: Move((APPROVED, EXPIRED), RENEWAL_REQUESTED),
     REGISTRATION_RENEWED: Move((RENEWAL_REQUESTED,), APPROVED),

@@ -54,6 +54,8 @@ TEMPLATES = (
     # fees and renewals (verification.service_layer.fees, .renewals; verification.domain.renewal)
     Template("fee_unpaid", "The registration fee was not paid by its due date ({due_date}).",
              "رجسٹریشن فیس آخری تاریخ ({due_date}) تک ادا نہیں کی گئی۔"),
+    Template("information_not_provided", "The information a reviewer asked for was not sent by {respond_by}.",
+             "جائزہ کار کی مانگی گئی معلومات {respond_by} تک نہیں بھیجی گئیں۔"),
     Template("renewal_fee_unpaid", "The renewal fee was not paid by its due date ({due_date}).",
              "تجدید فیس آخری تاریخ ({due_date}) تک ادا نہیں کی گئی۔"),
     Template("renewal_window", "Renewal is possible from {opens} until {closes} only.",

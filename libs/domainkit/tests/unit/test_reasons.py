@@ -8,7 +8,8 @@ from domainkit.platforms import profile_url_problem
 from domainkit.reasons import TEMPLATES, localise, reason
 
 SAMPLE_VALUES = {"age": "18", "platform": "Upwork", "problem": reason("url_not_https"), "domains": "upwork.com",
-                 "due_date": "2026-12-16", "opens": "2027-10-03", "closes": "2028-01-01"}
+                 "due_date": "2026-12-16", "opens": "2027-10-03", "closes": "2028-01-01",
+                 "respond_by": "2026-12-16"}
 
 
 @pytest.mark.parametrize("template", TEMPLATES, ids=[t.code for t in TEMPLATES])

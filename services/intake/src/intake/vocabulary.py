@@ -3,6 +3,7 @@ statuses, timeline notes, fee states, document and education labels, and the val
 application schema gives the form."""
 from intake.domain import application as lifecycle
 from intake.entrypoints.web import form, labels
+from intake.service_layer import information_requests
 
 # What the schema (intake.entrypoints.schemas, marshmallow) can say about the form's fields.
 VALIDATION_MESSAGES = (
@@ -23,8 +24,9 @@ SERVICE_NAME = "Register as an IT freelancer"  # the service navigation's name (
 
 def terms() -> list[str]:
     return [SERVICE_NAME,
-            *labels.STATUS_LABELS.values(), *labels.FEE_STATUS_LABELS.values(), *labels.DOCUMENT_LABELS.values(),
+            *labels.STATUS_LABELS.values(), *labels.FEE_STATUS_LABELS.values(), *labels.DOCUMENT_LABELS.values(), *labels.FIELD_LABELS.values(),
             *labels.EDUCATION_LABELS.values(), *lifecycle.DECISION_NOTES.values(), *lifecycle.EVENT_NOTES.values(),
+            *lifecycle.CAUSE_NOTES.values(), information_requests.NOTE, "You sent what the reviewer asked for",
             lifecycle.WITHDRAWAL_ASKED, lifecycle.WITHDRAWN_WITH_VOUCHER, "Application received",
             "Application amended", "Withdrawn by the applicant", "The renewal period ended: you may apply again",
             *VALIDATION_MESSAGES, *form.WHEN_EMPTY.values(), "Profile %(number)s: %(message)s"]

@@ -49,7 +49,12 @@ class FakeApplications:
         doc = self._open(application_id, revision=revision)
         if doc is None:
             return None
-        doc.update(copy.deepcopy(changes))
+        for field, value in copy.deepcopy(changes).items():  # $set: a dotted field sets inside a sub-document
+            *parents, last = field.split(".")
+            target = doc
+            for parent in parents:
+                target = target.setdefault(parent, {})
+            target[last] = value
         doc["timeline"].append(timeline_entry)
         doc["outbox"].append(event)
         doc["revision"] += 1
@@ -83,6 +88,31 @@ class FakeApplications:
         doc["updated_at"] = info["uploaded_at"]
         doc["outbox"].append(event)
         doc["revision"] += 1
+        return True
+
+    def record_requested_document(self, application_id, info, request_event_id, outstanding, timeline_entry, events):
+        doc = self._open(application_id)
+        request = (doc or {}).get("information_request") or {}
+        if doc is None or request.get("event_id") != request_event_id or request.get("answered_at") is not None:
+            return False
+        doc["documents"][info["kind"]] = info
+        doc["updated_at"] = info["uploaded_at"]
+        request["outstanding"] = list(outstanding)
+        if timeline_entry is not None:
+            request["answered_at"] = timeline_entry["at"]
+            doc["timeline"].append(timeline_entry)
+        doc["outbox"].extend(events)
+        doc["revision"] += 1
+        return True
+
+    def record_information_request(self, application_id, event_id, request, timeline_entry):
+        doc = self._open(application_id)
+        if doc is None or event_id in doc.setdefault("applied_events", []):
+            return False
+        doc["information_request"] = copy.deepcopy(request)
+        doc["updated_at"] = timeline_entry["at"]
+        doc["timeline"].append(timeline_entry)
+        doc["applied_events"].append(event_id)
         return True
 
     def record_decision(self, application_id, event_id, allowed_from, decision, timeline_entry, holds_cnic=True,

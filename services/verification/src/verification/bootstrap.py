@@ -71,6 +71,8 @@ def verification_for(config: Config) -> Dependencies:
             token_ttl_hours=config.token_ttl_hours,
             renewal_opens_days_before=config.renewal_opens_days_before,
             lease_minutes=config.review_lease_minutes,
+            information_deadline_days=config.information_deadline_days,
+            information_reminder_days=config.information_reminder_days,
             renewal_grace_days=config.renewal_grace_days,
         )
     return _built[key]

@@ -28,6 +28,10 @@ class Config(BaseConfig):
                                         "CNIC is free for a new application (RenewalGraceEnded)")
     review_lease_minutes: float = setting("REVIEW_LEASE_MINUTES", 30.0, "how long a reviewer's claim on a case "
                                           "lasts; it ends sooner when they decide or release it")
+    information_deadline_days: float = setting("INFORMATION_DEADLINE_DAYS", 14.0, "how long an applicant has to send "
+                                               "what a reviewer asked for; then the application lapses")
+    information_reminder_days: float = setting("INFORMATION_REMINDER_DAYS", 3.0, "one reminder this many days before "
+                                               "that deadline")
     token_ttl_hours: int = setting("REVIEWER_TOKEN_TTL_HOURS", 12, "lifetime of a reviewer's API token")
     disposable_email_domains: str = setting("DISPOSABLE_EMAIL_DOMAINS", "",
                                             "extra disposable email domains, comma-separated")

@@ -13,6 +13,7 @@ from eventkit.envelope import new_event
 from servicekit.crypto import Sealer
 from verification.domain import case as states
 from verification.domain.case import SYSTEM, audit_entry
+from verification.domain.information import next_due
 from verification.domain.name_search import query_tokens, stored_tokens
 from verification.service_layer.dependencies import Dependencies
 
@@ -105,6 +106,9 @@ class FakeCaseRepository:
                                               change.to_state == states.EXPIRED, change.expiry.grace_ends_at))
         if change.renewal is not None:
             stored["renewal"] = copy.deepcopy(change.renewal)
+        if change.information_request is not None:
+            request = stored["information_request"] = copy.deepcopy(change.information_request)
+            stored["due_at"] = None if request.get("answered_at") or request.get("lapsed_at") else next_due(request)
         stored["audit"].append(change.audit)
         stored["outbox"].extend(copy.deepcopy(change.events))
         return True
@@ -113,6 +117,21 @@ class FakeCaseRepository:
     def _expiry_fields(expires_at, reminders, expired=False, grace_ends_at=None):
         return {"expires_at": expires_at, "reminders": [{"days_before": r.days_before, "at": r.at} for r in reminders],
                 "due_at": grace_ends_at if expired else (reminders[0].at if reminders else expires_at)}
+
+    def due_information_requests(self, now, limit):
+        due = sorted((c for c in self.cases.values() if c["state"] == states.AWAITING_APPLICANT
+                      and c.get("due_at") is not None and c["due_at"] <= now), key=lambda c: c["due_at"])
+        return copy.deepcopy(due[:limit])
+
+    def record_information_reminder(self, case, audit, event):
+        stored = self.cases.get(case["_id"])
+        if stored is None or (stored["state"], stored.get("due_at")) != (case["state"], case["due_at"]):
+            return False
+        stored["information_request"]["reminded_at"] = audit["at"]
+        stored.update(due_at=next_due(stored["information_request"]), updated_at=audit["at"])
+        stored["audit"].append(audit)
+        stored["outbox"].append(copy.deepcopy(event))
+        return True
 
     def due_registrations(self, now, limit):
         due = sorted((c for c in self.cases.values() if c["state"] in states.SCHEDULED

@@ -112,6 +112,30 @@ class ApplicationRepository:
             self.applications, {"_id": application_id, **_OPEN},
             {"$set": {f"documents.{info['kind']}": info, "updated_at": info["uploaded_at"]}}, [event])
 
+    def record_requested_document(self, application_id: str, info: dict, request_event_id: str, outstanding: list[str],
+                                  timeline_entry: dict | None, events: list[dict]) -> bool:
+        """Note an uploaded document that the reviewer's waiting request (the one `request_event_id` brought) asked
+        for, leaving `outstanding`; with `timeline_entry` the request is answered by it. Only while that request
+        still waits on the open application; with `events`."""
+        update = {"$set": {f"documents.{info['kind']}": info, "updated_at": info["uploaded_at"],
+                           "information_request.outstanding": outstanding}}
+        if timeline_entry is not None:
+            update["$set"]["information_request.answered_at"] = timeline_entry["at"]
+            update["$push"] = {"timeline": timeline_entry}
+        return outbox.update_with_events(
+            self.applications, {"_id": application_id, **_OPEN, "information_request.event_id": request_event_id,
+                                "information_request.answered_at": None}, update, events)
+
+    def record_information_request(self, application_id: str, event_id: str, request: dict,
+                                   timeline_entry: dict) -> bool:
+        """Keep a reviewer's request for more information on the open application (replacing an earlier one),
+        noted on its timeline; once per event. False when nothing changed."""
+        guard, mark = apply_once(event_id)
+        return self.applications.update_one(
+            {"_id": application_id, **_OPEN, **guard},
+            {"$set": {"information_request": request, "updated_at": timeline_entry["at"]},
+             "$push": {"timeline": timeline_entry, **mark["$push"]}}).matched_count == 1
+
     def request_renewal(self, application_id: str, status: str, prc: dict, timeline_entry: dict,
                         event: dict) -> dict | None:
         """Move a registered application still in `status` to renewal_requested (its CNIC stays claimed), noting

@@ -62,6 +62,15 @@ RENEWAL_GRACE_ENDED = "RenewalGraceEnded"
 # Events whose timeline entry says more than the status they move to.
 EVENT_NOTES = {registration.REGISTRATION_REINSTATED: "Reinstated by the board",
                registration.REGISTRATION_RENEWED: "Renewed", registration.RENEWAL_REJECTED: "Renewal refused"}
+# Lapses whose cause (in the event's payload) is not the unpaid fee.
+CAUSE_NOTES = {"information_not_provided": "Lapsed: the information a reviewer asked for was not sent in time"}
+
+
+def note_of(event_type: str, status: str, payload: dict) -> str:
+    """What the timeline says of verification's `event_type` moving the application to `status`."""
+    return CAUSE_NOTES.get(payload.get("cause")) or EVENT_NOTES.get(event_type) or DECISION_NOTES[status]
+
+
 # Events whose payload names the status they land on (approved, or expired when the validity ended meanwhile).
 STATUS_FROM_PAYLOAD = (registration.REGISTRATION_REINSTATED, registration.RENEWAL_REJECTED)
 

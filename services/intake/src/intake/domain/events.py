@@ -13,6 +13,7 @@ APPLICATION_WITHDRAWN = "ApplicationWithdrawn"
 DOCUMENT_UPLOADED = "DocumentUploaded"
 RENEWAL_REQUESTED = "RenewalRequested"
 SIGN_IN_CODE_REQUESTED = "SignInCodeRequested"
+INFORMATION_PROVIDED = "InformationProvided"
 
 
 def application_event(event_type: str, application_id: str, public: dict, sealed: str, language: str) -> dict:
@@ -54,3 +55,10 @@ def sign_in_code_requested(application_id: str, channel: str, contact: str, code
         "application_id": application_id, "channel": channel, "contact": contact, "code": code,
         "language": language, "expires_at": expires_at,
     }, source=SOURCE)
+
+
+def information_provided(application_id: str, documents: list[str]) -> dict:
+    """The applicant uploaded every document a reviewer asked for (`documents`): verification returns the case to
+    review."""
+    return new_event(INFORMATION_PROVIDED, application_id, {"application_id": application_id,
+                                                            "documents": documents}, source=SOURCE)

@@ -232,6 +232,18 @@ class ApplicantViewSchema(Schema):
     documents = fields.List(fields.Nested(DocumentInfoSchema))
     renewal = fields.Nested(RenewalWindowSchema, allow_none=True, metadata={
         "description": "when the registration may be renewed (POST .../renewal with the PRC); null when it cannot"})
+    information_request = fields.Nested(lambda: InformationRequestSchema(), allow_none=True, metadata={
+        "description": "what a reviewer asks the applicant for, while it waits: upload the documents still "
+                       "`outstanding` (PUT .../documents/{kind}), or correct the `fields` (PATCH); null otherwise"})
+
+
+class InformationRequestSchema(Schema):
+    message = fields.String()
+    documents = fields.List(fields.String())
+    outstanding = fields.List(fields.String())
+    fields_ = fields.List(fields.String(), attribute="fields", data_key="fields")
+    requested_at = fields.DateTime()
+    respond_by = fields.String(allow_none=True, metadata={"description": "when the application lapses unanswered"})
 
 
 class SkillSchema(Schema):

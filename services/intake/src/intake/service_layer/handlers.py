@@ -11,7 +11,8 @@ import logging
 from domainkit import lifecycle as registration
 from eventkit.envelope import InvalidMessage
 from intake.domain import application as lifecycle
-from intake.service_layer import vouchers
+from intake.domain.information import INFORMATION_REQUESTED
+from intake.service_layer import information_requests, vouchers
 from intake.service_layer.dependencies import Dependencies
 
 GROUP = "intake-decisions"
@@ -37,8 +38,7 @@ def record_decision(deps: Dependencies, envelope: dict) -> bool:
     holds = registration.holds_cnic(status, within_grace=True, revoked_blocks=deps.revoked_cnic_blocks)
     changed = deps.applications.record_decision(
         application_id, envelope["event_id"], lifecycle.decision_allowed_from(event_type), decision,
-        lifecycle.timeline_entry(status, lifecycle.EVENT_NOTES.get(event_type, lifecycle.DECISION_NOTES[status]), at,
-                                 reasons), holds_cnic=holds,
+        lifecycle.timeline_entry(status, lifecycle.note_of(event_type, status, payload), at, reasons), holds_cnic=holds,
         reclaim=holds and event_type == registration.REGISTRATION_REINSTATED and not deps.revoked_cnic_blocks)
     if not changed:
         if not deps.applications.exists(application_id):
@@ -63,6 +63,7 @@ def release_cnic_after_grace(deps: Dependencies, envelope: dict) -> bool:
 HANDLERS = {
     **{event_type: record_decision for event_type in lifecycle.DECISION_STATUS},
     lifecycle.RENEWAL_GRACE_ENDED: release_cnic_after_grace,
+    INFORMATION_REQUESTED: information_requests.record_request,  # shown on the status page until answered
     **{event_type: vouchers.record_voucher_event for event_type in vouchers.VOUCHER_STATUS},
 }
 

@@ -11,7 +11,7 @@ import secrets
 
 from domainkit.people import cnic_index
 from intake.domain import application as lifecycle
-from intake.domain import events
+from intake.domain import events, information
 from intake.domain.application import DuplicateCnic  # noqa: F401 - callers catch it as submissions.DuplicateCnic
 from intake.domain.sign_in import contact_indexes
 from intake.service_layer.cnic_index import require_current_recipe
@@ -98,13 +98,15 @@ def amend(deps: Dependencies, doc: dict, changes: dict) -> dict:
     data = {**current_data(deps, doc), **changes}
     public, private = _split(data)
     now = deps.now()
+    answered = {"information_request.answered_at": now} if information.is_waiting(doc.get("information_request")) \
+        else {}  # the amendment answers a reviewer's request: it goes back through the checks
     event = events.application_event(events.APPLICATION_AMENDED, doc["_id"], public,
                                      deps.keys.in_events.seal(private), data["language"])
     amended = deps.applications.amend(
         doc["_id"], doc["revision"],
         {"public": public, "pii": deps.keys.at_rest.seal(private), "language": data["language"],
          "contact_index": contact_indexes(deps.keys.cnic_index, private["email"], private["mobile"]),
-         "status": lifecycle.SUBMITTED, "updated_at": now},
+         "status": lifecycle.SUBMITTED, "updated_at": now, **answered},
         lifecycle.timeline_entry(lifecycle.SUBMITTED, "Application amended", now), event)
     if amended is None:
         raise NotAllowed()
@@ -139,11 +141,23 @@ def request_withdrawal(deps: Dependencies, doc: dict, now) -> dict:
 
 
 def add_document(deps: Dependencies, doc: dict, kind: str, content_type: str, content: bytes) -> dict:
-    """Store an uploaded document of an open application and publish DocumentUploaded."""
+    """Store an uploaded document of an open application and publish DocumentUploaded; when it is the last of
+    the documents a reviewer's waiting request asked for, InformationProvided too (domain/information.py)."""
     if doc["status"] not in lifecycle.OPEN:
         raise NotAllowed()
     info = deps.documents.put(doc["_id"], kind, content_type, content)
-    if not deps.applications.record_document(doc["_id"], info,
-                                             events.document_uploaded(doc["_id"], kind, content_type, len(content))):
+    uploaded = events.document_uploaded(doc["_id"], kind, content_type, len(content))
+    request = doc.get("information_request")
+    answer = information.after_upload(request, kind)
+    if answer is None:
+        recorded = deps.applications.record_document(doc["_id"], info, uploaded)
+    else:
+        outstanding, answered = answer
+        entry = lifecycle.timeline_entry(doc["status"], "You sent what the reviewer asked for",
+                                         info["uploaded_at"]) if answered else None
+        provided = [events.information_provided(doc["_id"], request["documents"])] if answered else []
+        recorded = deps.applications.record_requested_document(doc["_id"], info, request["event_id"], outstanding,
+                                                               entry, [uploaded, *provided])
+    if not recorded:
         raise NotAllowed()
     return info

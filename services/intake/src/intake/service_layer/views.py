@@ -1,5 +1,7 @@
 """What an applicant, and the public, may see of an application."""
 from domainkit.identity import mask_cnic
+from intake.domain.application import OPEN
+from intake.domain.information import is_waiting
 from intake.service_layer.dependencies import Dependencies
 from intake.service_layer.renewals import window_of
 from intake.service_layer.submissions import current_data
@@ -35,6 +37,9 @@ def applicant_view(deps: Dependencies, doc: dict) -> dict:
         "voucher": doc.get("voucher"),  # the fee voucher, once payments has issued one (service_layer/vouchers.py)
         "documents": sorted(doc.get("documents", {}).values(), key=lambda d: d["kind"]),
         "renewal": renewal_of(deps, doc),
+        # a reviewer's request for more, while it waits for the applicant (domain/information.py)
+        "information_request": doc["information_request"] if is_waiting(doc.get("information_request"))
+        and doc["status"] in OPEN else None,
     }
 
 

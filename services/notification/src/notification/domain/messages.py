@@ -31,15 +31,19 @@ BY_EVENT = {
     "RegistrationReinstated": Message("reinstated", CHANNELS),  # two admins undid the revocation
     "RegistrationRenewed": Message("renewed", CHANNELS, certificate=True),  # valid a period more: a new certificate
     "RenewalRejected": Message("renewal_rejected", CHANNELS),  # why; still valid, or expired
+    "InformationRequested": Message("information_requested", CHANNELS),  # a reviewer asks for more, by a deadline
+    "InformationReminder": Message("information_reminder", CHANNELS),  # once, a few days before that deadline
 }
 # A one-time sign-in code (intake's SignInCodeRequested) goes only on the channel the applicant asked for.
 SIGN_IN_CODE = "sign_in_code"
 SIGN_IN_CODE_REQUESTED = "SignInCodeRequested"
+# An application lapsed because what a reviewer asked for did not come (verification's cause), not for the fee.
+LAPSED_FOR_INFORMATION = Message("lapsed_information", CHANNELS)
 EVENTS_WITH_MESSAGES = (*BY_EVENT, SIGN_IN_CODE_REQUESTED)  # every event that tells the applicant something
 # A renewal's fee voucher (VoucherIssued of a "renewal:…" fee cycle) says renewal, not approval in principle.
 RENEWAL_FEE_DUE = Message("renewal_fee_due", CHANNELS, voucher=True)
 TEMPLATES = tuple(dict.fromkeys([*(m.template for m in BY_EVENT.values()), RENEWAL_FEE_DUE.template,
-                                  SIGN_IN_CODE]))
+                                  SIGN_IN_CODE, LAPSED_FOR_INFORMATION.template]))
 
 
 def message_for(envelope: dict) -> Message:
@@ -49,6 +53,8 @@ def message_for(envelope: dict) -> Message:
         if channel not in CHANNELS:
             raise KeyError(channel)
         return Message(SIGN_IN_CODE, (channel,))
+    if envelope["event_type"] == "ApplicationLapsed" and envelope["payload"].get("cause") == "information_not_provided":
+        return LAPSED_FOR_INFORMATION
     fee_cycle = str(envelope["payload"].get("fee_cycle", ""))
     if envelope["event_type"] == "VoucherIssued" and fee_cycle.startswith("renewal:"):
         return RENEWAL_FEE_DUE

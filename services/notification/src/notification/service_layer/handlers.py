@@ -22,6 +22,8 @@ HANDLERS = {
     "RegistrationReinstated": notify.tell_applicant,  # the board reinstated it (in force, or expired meanwhile)
     "RegistrationRenewed": notify.tell_applicant,  # renewed: the new validity, with a new certificate
     "RenewalRejected": notify.tell_applicant,  # the renewal was refused: why, and where that leaves it
+    "InformationRequested": notify.tell_applicant,  # a reviewer asks for more: what, and by when
+    "InformationReminder": notify.tell_applicant,  # the deadline for it is near
     "SignInCodeRequested": notify.tell_applicant,  # a one-time sign-in code, on the channel asked for
 }
 

@@ -31,6 +31,7 @@ from urllib.parse import quote
 
 from cryptography.exceptions import InvalidTag
 from designkit.vocabulary import translated_term
+from domainkit.documents import LABELS as DOCUMENT_LABELS
 from domainkit.reasons import localise
 from domainkit.skills import SKILLS_BY_SLUG
 from prometheus_client import Counter
@@ -103,6 +104,11 @@ def message_context(deps: Dependencies, envelope: dict, contact: dict) -> dict:
         "due_date": payload.get("due_date"), "revoked_on": payload.get("revoked_on"),
         "status": payload.get("status"),
         "code": sealed_code(deps, envelope),
+        # a reviewer's request for more information: their words, the documents named, the deadline
+        "message": payload.get("message"), "respond_by": payload.get("respond_by"),
+        "documents": [translated_term(DOCUMENT_LABELS.get(d, d), contact.get("language", "en"))
+                      for d in payload.get("documents", [])],
+        "fields_asked": bool(payload.get("fields")),
         "sign_in_url": f"{deps.intake_public_url}/sign-in",
     }
 

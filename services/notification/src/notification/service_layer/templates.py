@@ -33,4 +33,6 @@ SAMPLE = {
     "voucher_number": "7711000000000013", "amount": 1000, "due_date": "2026-12-15",
     "revoked_on": "2027-03-02", "status": "approved", "code": "042917",
     "sign_in_url": "http://127.0.0.1:8001/sign-in",
+    "message": "Upload a sharper photo of the front of your CNIC.", "respond_by": "2026-12-16T09:30:00+00:00",
+    "documents": ["CNIC — front"], "fields_asked": True,
 }

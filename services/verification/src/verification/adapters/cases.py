@@ -17,6 +17,7 @@ from eventkit.inbox import apply_once
 from verification.domain import case as states
 from verification.domain.case import SYSTEM, Transition, audit_entry
 from verification.domain.checks import FLAG
+from verification.domain.information import next_due
 from verification.domain.name_search import query_tokens, stored_tokens
 from verification.domain.queue import ASSIGNED_TO_ME, UNASSIGNED, QueueFilter
 from verification.domain.registration import Reminder
@@ -166,6 +167,23 @@ class CaseRepository:
         return self.collection.count_documents({"pending_action.requested_at": {"$gt": EPOCH}},
                                                hint="pending_action")
 
+    def due_information_requests(self, now: dt.datetime, limit: int) -> list[dict]:
+        """Cases waiting for their applicant with a reminder or the deadline due by `now`, the earliest first
+        (the `due` index)."""
+        return list(self.collection.find({"state": states.AWAITING_APPLICANT, "due_at": {"$lte": now}},
+                                         WORKING_FIELDS).sort([("state", ASCENDING), ("due_at", ASCENDING)])
+                    .limit(limit))
+
+    def record_information_reminder(self, case: dict, audit: dict, event: dict) -> bool:
+        """Note that the request's reminder went (`event`, through the outbox); the deadline is due next. Only
+        while the case is as read (its state and `due_at`), so two schedulers send it once."""
+        request = {**case["information_request"], "reminded_at": audit["at"]}
+        return self.collection.update_one(
+            {"_id": case["_id"], "state": case["state"], "due_at": case["due_at"]},
+            outbox.with_events({"$set": {"information_request.reminded_at": audit["at"], "due_at": next_due(request),
+                                         "updated_at": audit["at"]}, "$push": {"audit": audit}},
+                               [event])).matched_count == 1
+
     def due_registrations(self, now: dt.datetime, limit: int) -> list[dict]:
         """Registrations with a reminder, their expiry or the end of their renewal grace period due by `now`,
         the longest due first (`due` index)."""
@@ -262,6 +280,10 @@ def _transition_update(change: Transition) -> tuple[dict, dict]:
                                      grace_ends_at=change.expiry.grace_ends_at))
     if change.renewal is not None:
         changes["renewal"] = change.renewal
+    if change.information_request is not None:
+        changes["information_request"] = change.information_request
+        settled = change.information_request.get("answered_at") or change.information_request.get("lapsed_at")
+        changes["due_at"] = None if settled else next_due(change.information_request)
     case = change.case
     query = {"_id": case["_id"], "state": case["state"], "version": case["version"]}
     update = {"$set": changes, "$push": {"audit": change.audit}}

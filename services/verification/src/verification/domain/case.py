@@ -9,6 +9,7 @@ CHECKING, IN_REVIEW, APPROVED, REJECTED, WITHDRAWN = "checking", "in_review", "a
 # the registration's validity ended
 AWAITING_PAYMENT, LAPSED, EXPIRED = "awaiting_payment", "lapsed", "expired"
 REVOKED = "revoked"  # the board withdrew the registration (two admins: domain.board_actions)
+AWAITING_APPLICANT = "awaiting_applicant"  # a reviewer asked the applicant for more (domain.information)
 # a renewal asked for (the lifecycle's renewal_requested): waiting for a reviewer, or for its fee (domain.renewal)
 RENEWAL_IN_REVIEW, RENEWAL_AWAITING_PAYMENT = "renewal_in_review", "renewal_awaiting_payment"
 RENEWING = (RENEWAL_IN_REVIEW, RENEWAL_AWAITING_PAYMENT)
@@ -17,9 +18,9 @@ LIVE_REGISTRATION = (APPROVED,)  # a registration that reminders and expiry appl
 SCHEDULED = (APPROVED, EXPIRED)
 # decided by a reviewer: a flagged application, or a flagged renewal
 REVIEWED = (IN_REVIEW, RENEWAL_IN_REVIEW)
-OPEN = (CHECKING, IN_REVIEW)  # an amendment or withdrawal still applies
+OPEN = (CHECKING, IN_REVIEW, AWAITING_APPLICANT)  # an amendment or withdrawal still applies
 # another application with this CNIC is a duplicate
-HOLDS_IDENTITY = (CHECKING, IN_REVIEW, AWAITING_PAYMENT, APPROVED, *RENEWING)
+HOLDS_IDENTITY = (CHECKING, IN_REVIEW, AWAITING_APPLICANT, AWAITING_PAYMENT, APPROVED, *RENEWING)
 
 SYSTEM = "system"
 
@@ -48,6 +49,9 @@ class Transition:
     # for a reviewer's decision: applied only while no other reviewer holds a live lease on the case
     # (domain.queue), and ends the lease
     decided_by_reviewer: str | None = None
+    # for a request for more information (domain.information), or its answer: what the case keeps of it, and
+    # when the scheduler next looks at it (`due_at`: the reminder or the deadline; None once answered)
+    information_request: dict | None = None
 
 
 class OtherCases:

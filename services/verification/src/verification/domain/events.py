@@ -19,6 +19,8 @@ RENEWAL_APPROVED_IN_PRINCIPLE, RENEWED = "RenewalApprovedInPrinciple", "Registra
 RENEWAL_REJECTED, GRACE_ENDED = "RenewalRejected", "RenewalGraceEnded"
 # the board's actions, each by two admins (domain.board_actions)
 REVOKED, REINSTATED = "RegistrationRevoked", "RegistrationReinstated"
+# a reviewer asks the applicant for more (domain.information): the request, a reminder before its deadline
+INFORMATION_REQUESTED, INFORMATION_REMINDER = "InformationRequested", "InformationReminder"
 PROFILE_FIELDS = ("full_name", "city", "province", "skills", "platforms", "headline")
 
 

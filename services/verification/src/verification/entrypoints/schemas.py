@@ -1,9 +1,11 @@
 """Verification's API shapes."""
 from marshmallow import RAISE, Schema, fields, validate, validates_schema, ValidationError
 
+from domainkit.documents import APPLICATION_KINDS
 from domainkit.geography import PROVINCES
 from servicekit.cursors import decode_cursor
 from verification.domain.checks import CHECK_NAMES
+from verification.domain.information import FIELDS as INFORMATION_FIELDS
 from verification.domain.queue import ASSIGNMENTS
 from verification.service_layer.reviewers import ROLES
 
@@ -42,7 +44,7 @@ class NewPasswordSchema(StrictSchema):
 
 
 class QueueQuerySchema(StrictSchema):
-    state = fields.String(load_default="pending", validate=validate.OneOf(["pending", "decided", "all"]))
+    state = fields.String(load_default="pending", validate=validate.OneOf(["pending", "awaiting_applicant", "decided", "all"]))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
     cursor = fields.String(load_default=None, validate=[validate.Length(min=1, max=200), lambda c: _is_cursor(c)],
                            metadata={"description": "next_cursor of the previous page"})
@@ -130,6 +132,33 @@ class CaseSchema(Schema):
     lease = fields.Nested(LeaseSchema, allow_none=True, metadata={"description": "who is working on it; null: nobody"})
     history = fields.List(fields.Nested(lambda: HistoryItemSchema()),
                           metadata={"description": "the applicant's other applications and registrations (same CNIC)"})
+    information_request = fields.Nested(lambda: InformationRequestSchema(), allow_none=True,
+                                        metadata={"description": "what a reviewer last asked the applicant for, and "
+                                                                 "when it was answered (null: never asked)"})
+
+
+class InformationRequestSchema(Schema):
+    message = fields.String()
+    documents = fields.List(fields.String())
+    fields_ = fields.List(fields.String(), attribute="fields", data_key="fields")
+    requested_by = fields.String()
+    requested_at = fields.DateTime()
+    respond_by = fields.DateTime()
+    reminded_at = fields.DateTime(allow_none=True)
+    answered_at = fields.DateTime(allow_none=True)
+    lapsed_at = fields.DateTime(allow_none=True)
+
+
+class InformationRequestBodySchema(StrictSchema):
+    message = fields.String(required=True, validate=[
+        validate.Length(max=2000), validate.Regexp(r"\S", error="Say what the applicant should send or correct.")],
+        metadata={"description": "what the applicant should send or correct, in words they can act on (sent to "
+                                 "them as written)"})
+    documents = fields.List(fields.String(validate=validate.OneOf(APPLICATION_KINDS)), load_default=list,
+                            metadata={"description": "documents to upload again or add"})
+    fields_ = fields.List(fields.String(validate=validate.OneOf(INFORMATION_FIELDS)), load_default=list,
+                          attribute="fields", data_key="fields",
+                          metadata={"description": "fields of the application to correct"})
 
 
 class HistoryItemSchema(Schema):

@@ -41,6 +41,10 @@ class Cases(Protocol):
 
     def queue(self, wanted: QueueFilter, limit: int, after: tuple | None = None) -> list[dict]: ...
 
+    def due_information_requests(self, now: dt.datetime, limit: int) -> list[dict]: ...
+
+    def record_information_reminder(self, case: dict, audit: dict, event: dict) -> bool: ...
+
     def due_registrations(self, now: dt.datetime, limit: int) -> list[dict]: ...
 
     def record_reminder(self, case: dict, remaining: tuple, audit: dict, event: dict) -> bool: ...
@@ -124,6 +128,8 @@ class Dependencies:
     renewal_opens_days_before: float = 60  # a registration may ask for renewal this long before its expiry
     renewal_grace_days: float = 30  # and until this long after it; then its CNIC is free
     lease_minutes: float = 30  # how long a reviewer's claim on a case lasts (domain.queue)
+    information_deadline_days: float = 14  # an applicant asked for more has this long (domain.information)
+    information_reminder_days: float = 3  # reminded this long before the deadline
     clock: Callable[[], dt.datetime] = utc_now
 
     def now(self) -> dt.datetime:

@@ -7,7 +7,7 @@ import dataclasses
 from collections.abc import Callable
 
 from verification.domain.case import SharedIdentities
-from verification.service_layer import decisions, fees, intake_events, renewals
+from verification.service_layer import decisions, fees, information, intake_events, renewals
 from verification.service_layer.dependencies import Dependencies
 
 GROUP = "verification-applications"
@@ -59,6 +59,7 @@ HANDLERS = {
     "ApplicationAmended": Handling(receive_and_decide),
     "ApplicationWithdrawn": Handling(intake_events.withdraw),
     "DocumentUploaded": Handling(intake_events.record_document),
+    "InformationProvided": Handling(information.information_provided),  # the applicant sent what was asked
     "RenewalRequested": Handling(renewals.receive_request),  # checked: approved in principle, reviewed, or refused
     "FeePaid": Handling(fees.fee_paid),  # payments.events: the registration issued, or renewed
     "VoucherExpired": Handling(fees.voucher_expired),  # payments.events: the application lapses, or the renewal

@@ -16,8 +16,9 @@ HISTORY_LIMIT = 50  # the applicant's other cases a case view lists
 PENDING_STATES = {"pending": ["in_review", "renewal_in_review"],
                   "decided": ["awaiting_payment", "approved", "rejected", "lapsed", "expired", "revoked",
                               "renewal_awaiting_payment"],
-                  "all": ["checking", "in_review", "awaiting_payment", "approved", "rejected", "withdrawn", "lapsed",
-                          "expired", "revoked", "renewal_in_review", "renewal_awaiting_payment"]}
+                  "awaiting_applicant": ["awaiting_applicant"],  # a reviewer asked them for more (domain.information)
+                  "all": ["checking", "in_review", "awaiting_applicant", "awaiting_payment", "approved", "rejected",
+                          "withdrawn", "lapsed", "expired", "revoked", "renewal_in_review", "renewal_awaiting_payment"]}
 
 
 def queue(deps: Dependencies, state: str, limit: int, cursor: str | None = None, q: str | None = None,
@@ -100,7 +101,7 @@ def case_view(deps: Dependencies, application_id: str, reviewer: str, audited: b
         "checks": case.get("checks", []), "reasons": case.get("reasons", []), "decision": case.get("decision"),
         "documents": sorted(case.get("documents", {}).values(), key=lambda d: d["kind"]),
         "audit": case.get("audit", []), "pending_action": case.get("pending_action"), "renewal": case.get("renewal"),
-        "lease": _lease_of(case, deps.now()),
+        "lease": _lease_of(case, deps.now()), "information_request": case.get("information_request"),
         "history": [{"application_id": other["_id"], "state": other["state"], "received_at": other["received_at"],
                      "registration_number": (other.get("decision") or {}).get("registration_number")}
                     for other in deps.cases.same_identity(case["indexes"]["cnic"], HISTORY_LIMIT)

@@ -4,6 +4,7 @@ Each label is an English msgid translated on the page (`gettext` at render time)
 the same lists to the catalogue tool, so a new status without its Urdu fails the catalogue check."""
 from flask_babel import gettext
 
+from domainkit import documents
 from intake.domain import application as lifecycle
 
 STATUS_LABELS = {
@@ -21,11 +22,21 @@ TAG_COLOURS = {
     lifecycle.REVOKED: "govuk-tag--red",
 }
 FEE_STATUS_LABELS = {"unpaid": "Unpaid", "paid": "Paid", "expired": "Expired", "cancelled": "Cancelled"}
-DOCUMENT_LABELS = {"cnic_front": "CNIC — front", "cnic_back": "CNIC — back", "ntn_certificate": "NTN certificate",
-                   "prc": "Proceeds realisation certificate"}
+DOCUMENT_LABELS = documents.LABELS
 EDUCATION_LABELS = {"none": "No formal education", "matric": "Matric", "intermediate": "Intermediate",
                     "diploma": "Diploma", "bachelors": "Bachelor's", "masters": "Master's", "mphil": "MPhil",
                     "phd": "PhD"}
+
+# The application's fields a reviewer may ask to be corrected (verification's domain.information.FIELDS).
+FIELD_LABELS = {"full_name": "Full name", "father_name": "Father's name", "date_of_birth": "Date of birth",
+                "gender": "Gender", "address": "Address", "city": "City", "province": "Province or territory",
+                "email": "Email address", "mobile": "Mobile number", "skills": "Skills", "platforms": "Platform",
+                "headline": "Headline for the public directory", "education": "Highest education",
+                "experience_years": "Years of freelancing experience", "portfolio_url": "Portfolio website"}
+
+
+def field_label(field: str) -> str:
+    return gettext(FIELD_LABELS[field]) if field in FIELD_LABELS else field.replace("_", " ")
 
 
 def status_label(status: str) -> str:

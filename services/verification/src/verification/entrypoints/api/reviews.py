@@ -9,9 +9,10 @@ from servicekit.requests import json_body
 from verification.entrypoints.auth import requires_role, verification
 from verification.domain import board_actions as board_rules
 from verification.domain import queue as queue_rules
-from verification.entrypoints.schemas import (AuditSchema, CaseSchema, DecisionSchema, LeaseSchema, LoginSchema,
-                                              QueueQuerySchema, QueueSchema, TokenSchema, WorkloadSchema)
-from verification.service_layer import claims, decisions, reviewers, reviewing, views
+from verification.entrypoints.schemas import (AuditSchema, CaseSchema, DecisionSchema, InformationRequestBodySchema,
+                                              LeaseSchema, LoginSchema, QueueQuerySchema, QueueSchema, TokenSchema,
+                                              WorkloadSchema)
+from verification.service_layer import claims, decisions, information, reviewers, reviewing, views
 
 blp = Blueprint("reviews", __name__, url_prefix="/api/v1", description="Reviewers work the queue of flagged cases")
 READERS = ("reviewer", "admin", "auditor")
@@ -135,6 +136,29 @@ def decide(decision, application_id):
         raise Conflict(str(exc)) from None
     view = views.case_view(verification(), application_id, g.reviewer["username"], audited=False)
     return view if decided else (view, 202)
+
+
+@blp.route("/reviews/<application_id>/information-request", methods=["POST"])
+@requires_role("reviewer", "admin")
+@json_body()
+@blp.arguments(InformationRequestBodySchema())
+@blp.response(202, CaseSchema)
+@blp.alt_response(409, description="The case is not an application waiting for a reviewer, or another reviewer "
+                                    "has claimed it")
+def request_information(body, application_id):
+    """Ask the applicant for more: the message, and the documents or fields needed. The case waits for them
+    (out of the queue, my claim ended) until they upload what was asked or amend the application; reminded
+    INFORMATION_REMINDER_DAYS before the deadline (INFORMATION_DEADLINE_DAYS), the application lapses after it."""
+    try:
+        information.request_information(verification(), application_id, g.reviewer["username"],
+                                        body["message"], body["documents"], body["fields"])
+    except decisions.CaseNotFound:
+        raise NotFound("No case for that application.") from None
+    except decisions.CaseClosed as exc:
+        raise Conflict(f"This case is not an application waiting for a reviewer ({exc}).") from None
+    except queue_rules.ClaimedByAnother as exc:
+        raise Conflict(_claim_refusal(exc)) from None
+    return views.case_view(verification(), application_id, g.reviewer["username"], audited=False)
 
 
 @blp.route("/reviews/<application_id>/audit")

@@ -12,14 +12,15 @@ STATE_LABELS = {
     "checking": "Being checked", "in_review": "In review", "awaiting_payment": "Awaiting payment",
     "approved": "Registered", "rejected": "Rejected", "withdrawn": "Withdrawn", "lapsed": "Lapsed",
     "expired": "Expired", "revoked": "Revoked", "renewal_in_review": "Renewal in review",
-    "renewal_awaiting_payment": "Renewal awaiting payment",
+    "renewal_awaiting_payment": "Renewal awaiting payment", "awaiting_applicant": "Waiting for the applicant",
 }
 STATE_COLOURS = {
     "in_review": "govuk-tag--yellow", "renewal_in_review": "govuk-tag--yellow", "awaiting_payment": "govuk-tag--orange",
     "renewal_awaiting_payment": "govuk-tag--orange", "approved": "govuk-tag--green", "rejected": "govuk-tag--red",
-    "revoked": "govuk-tag--red",
+    "revoked": "govuk-tag--red", "awaiting_applicant": "govuk-tag--blue",
 }
-QUEUE_TITLES = {"pending": "Waiting for a decision", "decided": "Decided", "all": "All cases"}
+QUEUE_TITLES = {"pending": "Waiting for a decision", "awaiting_applicant": "Waiting for the applicant", "decided": "Decided",
+                "all": "All cases"}
 CHECK_LABELS = {
     "cnic_format": "CNIC format", "cnic_province": "CNIC province", "cnic_gender": "CNIC gender", "age": "Age",
     "duplicate_identity": "Duplicate identity", "shared_contact": "Shared contact details",
@@ -51,7 +52,8 @@ REFUSALS = {
 }
 FORM_MESSAGES = ("Say why, in words the applicant can act on.", "Say why, in words the registrant can understand.",
                  "Missing data for required field.", "Longer than maximum length 500.",
-                 "Must be one of: approve, reject.")
+                 "Must be one of: approve, reject.", "Say what the applicant should send or correct.",
+                 "Longer than maximum length 2000.")
 
 
 def claim_refusal(refusal: Exception) -> str:

@@ -14,8 +14,8 @@ from verification.domain.checks import CHECK_NAMES
 from verification.domain.queue import ASSIGNMENTS
 from verification.entrypoints.auth import console_login_required, verification
 from verification.entrypoints.console import labels
-from verification.entrypoints.schemas import BoardActionRequestSchema, DecisionSchema
-from verification.service_layer import board_actions, claims, decisions, reviewers, reviewing, views
+from verification.entrypoints.schemas import BoardActionRequestSchema, DecisionSchema, InformationRequestBodySchema
+from verification.service_layer import board_actions, claims, decisions, information, reviewers, reviewing, views
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
 bp.app_context_processor(labels.page_labels)
@@ -138,6 +138,28 @@ def decide(application_id):
         return case(application_id, errors={"decision": [labels.claim_refusal(exc)]}, status=409)
     except rules.ActionRefused as exc:  # an approval over a hard finding already waits for a second reviewer
         return case(application_id, errors={"decision": [labels.refusal_message(exc)]}, status=409)
+    return redirect(url_for("console.case", application_id=application_id))
+
+
+@bp.post("/cases/<application_id>/information-request")
+@console_login_required(*DECIDERS)
+def request_information(application_id):
+    """Ask the applicant for more: the case waits for them, out of the queue (service_layer.information)."""
+    try:
+        body = InformationRequestBodySchema().load({"message": request.form.get("message", ""),
+                                                    "documents": request.form.getlist("documents"),
+                                                    "fields": request.form.getlist("fields")})
+        information.request_information(verification(), application_id, g.reviewer["username"], body["message"],
+                                        body["documents"], body["fields"])
+    except ValidationError as exc:
+        return case(application_id, errors=_in_page_language(exc.messages), status=422)
+    except decisions.CaseNotFound:
+        abort(404, "No case for that application.")
+    except decisions.CaseClosed:
+        return case(application_id, errors={"information": [_("This case is no longer waiting for a reviewer.")]},
+                    status=409)
+    except queue_rules.ClaimedByAnother as exc:
+        return case(application_id, errors={"information": [labels.claim_refusal(exc)]}, status=409)
     return redirect(url_for("console.case", application_id=application_id))
 
 
