@@ -96,7 +96,8 @@ def test_one_reminder_before_the_deadline_then_the_application_lapses(deps, flag
     assert case["state"] == states.LAPSED and case["due_at"] is None
     assert deps.cases.events(case_id)[-2:] == ["InformationReminder", "ApplicationLapsed"]
     lapsed = published(deps, case_id)[-1]
-    assert lapsed["payload"]["cause"] == "information_not_provided" and "was not sent by" in lapsed["payload"]["reasons"][0]
+    assert lapsed["payload"]["cause"] == "information_not_provided"
+    assert "was not sent by" in lapsed["payload"]["reasons"][0]
     assert information.information_provided(deps, provided(case_id)) is False  # too late
 
 

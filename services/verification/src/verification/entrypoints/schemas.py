@@ -44,7 +44,8 @@ class NewPasswordSchema(StrictSchema):
 
 
 class QueueQuerySchema(StrictSchema):
-    state = fields.String(load_default="pending", validate=validate.OneOf(["pending", "awaiting_applicant", "decided", "all"]))
+    state = fields.String(load_default="pending",
+                          validate=validate.OneOf(["pending", "awaiting_applicant", "decided", "all"]))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
     cursor = fields.String(load_default=None, validate=[validate.Length(min=1, max=200), lambda c: _is_cursor(c)],
                            metadata={"description": "next_cursor of the previous page"})

@@ -19,8 +19,8 @@ STATE_COLOURS = {
     "renewal_awaiting_payment": "govuk-tag--orange", "approved": "govuk-tag--green", "rejected": "govuk-tag--red",
     "revoked": "govuk-tag--red", "awaiting_applicant": "govuk-tag--blue",
 }
-QUEUE_TITLES = {"pending": "Waiting for a decision", "awaiting_applicant": "Waiting for the applicant", "decided": "Decided",
-                "all": "All cases"}
+QUEUE_TITLES = {"pending": "Waiting for a decision", "awaiting_applicant": "Waiting for the applicant",
+                "decided": "Decided", "all": "All cases"}
 CHECK_LABELS = {
     "cnic_format": "CNIC format", "cnic_province": "CNIC province", "cnic_gender": "CNIC gender", "age": "Age",
     "duplicate_identity": "Duplicate identity", "shared_contact": "Shared contact details",
