@@ -19,7 +19,7 @@ import zxingcpp
 
 from support.browser import Applicant, apply_in_browser, status_in_browser
 from support.directory import latin_word
-from support.intake import random_cnic, unique_mobile
+from support.intake import PNG, random_cnic, unique_mobile
 from support.mail import mails_to, parts
 from support.redeploy import redeployed
 from support.verification import PASSWORD, create_reviewer
@@ -387,3 +387,75 @@ def test_rejected_applicant_sees_the_reasons_on_the_status_page(page, stack, wai
                         message="the receipt and the decision")
     decision = next(m for m in messages if "received" not in m["Subject"])
     assert "disposable" in parts(decision)["text/plain"].get_content().lower()
+
+
+def test_an_applicant_who_lost_the_code_signs_in_sends_what_was_asked_and_downloads_the_certificate(
+        page, browser, stack, wait_for, audit):
+    """A reviewer asks for a sharper CNIC front; the applicant, without their access code, signs in with a one-time
+    code from their email, sees the request on their dashboard and uploads the document; the case comes back to
+    the reviewer with the request as context, is approved and paid, and the applicant downloads the certificate."""
+    applicant = apply_in_browser(page, stack, new_applicant(province="Sindh", city="Karachi"))
+    status_in_browser(page, stack, applicant, "in review", wait_for)
+
+    console = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in_to_console(console, stack, create_reviewer("reviewer"))
+    case_url = stack.url("verification", f"/console/cases/{applicant.application_id}")
+    console.goto(case_url)
+    console.click("#ask-for-more summary")
+    console.fill("#information-message", "The number on your CNIC's front is not readable: upload a sharper photo.")
+    console.check("#information-documents")  # the first document: the CNIC's front
+    console.click("#send-information-request")
+    console.wait_for_load_state()
+    assert console.get_attribute("#state", "data-state") == "awaiting_applicant"
+    assert console.get_attribute("#information-request", "data-answered") == "no"
+    mail_with(applicant.email, "needs more from you", wait_for)
+
+    page.context.clear_cookies()  # a new visit: the applicant has lost the access code
+    page.goto(stack.url("intake", "/status"))
+    page.click("#lost-code a")
+    audit.check(page, "sign-in")
+    page.fill("#address", applicant.email)
+    page.click("#send-code")
+    audit.check(page, "sign-in-code")
+    code = re.search(r"\d{6}", mail_with(applicant.email, "sign-in code", wait_for)["Subject"]).group(0)
+    page.fill("#code", code)
+    page.click("#sign-in")
+    assert page.locator(f"#my-applications tr[data-application-id='{applicant.application_id}']").count() == 1
+    audit.check(page, "my-applications")
+    page.click(f"#my-applications a:has-text('{applicant.application_id}')")
+    assert "not readable" in page.inner_text("#information-message")
+    assert page.get_attribute("#information-documents li", "data-outstanding") == "yes"
+    audit.check(page, "dashboard-information-request")
+    assert page.input_value("#kind") == "cnic_front"  # the upload form offers what was asked
+    page.set_input_files("#document", files=[{"name": "cnic-front.png", "mimeType": "image/png", "buffer": PNG}])
+    page.click("#upload-document")
+    assert page.locator("#document-uploaded").count() == 1 and page.locator("#information-request").count() == 0
+
+    def back_in_review():
+        console.reload()
+        return console.get_attribute("#state", "data-state") == "in_review"
+    wait_for(back_in_review, timeout=60, interval=1, message="the case back in the queue")
+    assert console.locator("#information-answered").count() == 1 and "not readable" in console.inner_text(
+        "#information-request-message")
+    console.click("#claim-case")
+    console.fill("#reason", "The new photo is readable")
+    console.click("button:has-text('Approve')")
+    console.wait_for_load_state()
+    assert console.get_attribute("#state", "data-state") == "awaiting_payment"
+    console.context.close()
+
+    dashboard = stack.url("intake", f"/my-applications/{applicant.application_id}")
+
+    def shows(selector: str):
+        page.goto(dashboard)
+        return page.locator(selector).count() == 1
+    wait_for(lambda: shows("#voucher-number"), timeout=60, interval=1, message="the voucher on the dashboard")
+    voucher_number = page.inner_text("#voucher-number").strip()
+    pay_at_the_bank(page, voucher_number)
+    wait_for(lambda: shows("#download-certificate"), timeout=60, interval=1, message="registered")
+    number = page.inner_text("#registration-number").strip()
+    with page.expect_download() as download:
+        page.click("#download-certificate")
+    pdf = pypdfium2.PdfDocument(download.value.path())
+    text = pdf[0].get_textpage().get_text_range()
+    assert number in text and applicant.full_name in text
