@@ -20,9 +20,11 @@ from servicekit.rate_limit import rate_limited
 UPLOADS = {kind: kind in REQUIRED_KINDS for kind in APPLICATION_KINDS}
 
 
-def _form_page(values=None, errors=None, status=200, draft_id="", kept=()):
+def form_page(values=None, errors=None, status=200, draft_id="", kept=(), amending=None):
     """The application form; `values` prefill it, `draft_id` and `kept` (the kinds of file the draft holds)
-    when the applicant came back from checking their answers to change one."""
+    when the applicant came back from checking their answers to change one. `amending` ({application_id,
+    access_token, cnic_masked}): the same form changing an open application (amending.py), without the CNIC,
+    the documents and the declaration, which an amendment does not change."""
     skills_by_category = {}
     for skill in SKILLS:
         skills_by_category.setdefault(_(skill.category), []).append((skill.slug, _(skill.name)))
@@ -31,7 +33,7 @@ def _form_page(values=None, errors=None, status=200, draft_id="", kept=()):
                            education_choices=[(e, _(labels.EDUCATION_LABELS[e])) for e in EDUCATION_LEVELS],
                            platforms=_platform_names(), platform_rows=PLATFORM_ROWS,
                            skills_by_category=skills_by_category, uploads=UPLOADS, draft_id=draft_id,
-                           kept=set(kept)), status
+                           kept=set(kept), amending=amending), status
 
 
 def _platform_names() -> dict[str, str]:
@@ -56,9 +58,9 @@ def application_form():
     draft_id = request.args.get("draft", "")
     draft = drafts.find(intake(), draft_id) if draft_id else None
     if draft is None:
-        return _form_page()
+        return form_page()
     answers, files = draft
-    return _form_page(MultiDict([(k, v) for k, values in answers.items() for v in values]), draft_id=draft_id,
+    return form_page(MultiDict([(k, v) for k, values in answers.items() for v in values]), draft_id=draft_id,
                       kept=files)
 
 
@@ -82,7 +84,7 @@ def submit_form():
         except UploadRefused as refused:
             errors[kind] = [_(str(refused))]
     if errors:
-        return _form_page(values, errors, 422, draft_id=previous_id if previous else "", kept=files)
+        return form_page(values, errors, 422, draft_id=previous_id if previous else "", kept=files)
     draft_id = drafts.keep(intake(), values.to_dict(flat=False), files)
     if previous:
         drafts.discard(intake(), previous_id)
@@ -111,11 +113,11 @@ def confirm_application():
     values = MultiDict([(k, v) for k, vs in answers.items() for v in vs])
     data, errors = _validated(values)
     if errors:  # the rules changed meanwhile (or a birthday): back to the form with the answers
-        return _form_page(values, errors, 422, draft_id=draft_id, kept=files)
+        return form_page(values, errors, 422, draft_id=draft_id, kept=files)
     try:
         submitted = submissions.submit(intake(), data)
     except submissions.DuplicateCnic:
-        return _form_page(values, {"cnic": [_("An active application or registration already exists for this CNIC.")]},
+        return form_page(values, {"cnic": [_("An active application or registration already exists for this CNIC.")]},
                           409, draft_id=draft_id, kept=files)
     for kind, (content_type, content) in files.items():
         submissions.add_document(intake(), submitted.application, kind, content_type, content)
