@@ -44,6 +44,13 @@ def test_an_upload_of_what_was_asked_returns_the_case_to_the_queue(api, stack, s
     assert case["information_request"]["message"].startswith("Upload a sharper photo")
     actions = [e["action"] for e in api.get(f"/api/v1/reviews/{application_id}/audit").json()["entries"]]
     assert actions.index("information_requested") < actions.index("information_provided")
+    # the reviewer's look at the case reaches the applicant's view: the role and the time, never the name
+    with httpx.Client(base_url=stack.url("intake"), timeout=15) as intake:
+        looks = wait_for(lambda: intake.get(f"/api/v1/applications/{application_id}",
+                                            headers={"Authorization": f"Bearer {token}"}).json()["looks"],
+                         timeout=30, message="the look at the record")
+    assert {look["role"] for look in looks} == {"reviewer"} and looks[0]["what"] == "case"
+    assert set(looks[0]) == {"role", "what", "at"}
 
 
 def test_a_bad_request_is_refused_field_by_field_and_changes_nothing(api, stack, settled, cases):

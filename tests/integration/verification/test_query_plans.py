@@ -168,9 +168,11 @@ CALLS = [
                    [{"event_id": uuid.uuid4().hex, "key": "k", "event_type": "ApplicationFlagged"}])
         for case in _unrecorded(db)["cases"].find({"state": "checking"}).limit(5)])),
     ("cases.record_view", lambda db: CaseRepository(db).record_view(_some(db, "in_review")["_id"],
-                                                                    audit_entry("reviewer:r", "case_viewed"))),
+                                                                    audit_entry("reviewer:r", "case_viewed"),
+                                                                    {"event_id": uuid.uuid4().hex, "key": "k"})),
     ("cases.record_audit", lambda db: CaseRepository(db).record_audit(_some(db, "in_review")["_id"],
-                                                                      audit_entry("reviewer:r", "document_viewed"))),
+                                                                      audit_entry("reviewer:r", "document_viewed"),
+                                                                      {"event_id": uuid.uuid4().hex, "key": "k"})),
     ("cases.sharing_identity", lambda db: CaseRepository(db).sharing_identity(
         (c := _some(db, "checking"))["_id"], c["indexes"])),
     ("cases.sharing_any", lambda db: CaseRepository(db).sharing_any(

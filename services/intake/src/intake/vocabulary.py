@@ -25,7 +25,7 @@ SERVICE_NAME = "Register as an IT freelancer"  # the service navigation's name (
 def terms() -> list[str]:
     return [SERVICE_NAME,
             *labels.STATUS_LABELS.values(), *labels.FEE_STATUS_LABELS.values(), *labels.DOCUMENT_LABELS.values(),
-            *labels.FIELD_LABELS.values(),
+            *labels.FIELD_LABELS.values(), *labels.ROLE_LABELS.values(),
             *labels.EDUCATION_LABELS.values(), *lifecycle.DECISION_NOTES.values(), *lifecycle.EVENT_NOTES.values(),
             *lifecycle.CAUSE_NOTES.values(), information_requests.NOTE, "You sent what the reviewer asked for",
             lifecycle.WITHDRAWAL_ASKED, lifecycle.WITHDRAWN_WITH_VOUCHER, "Application received",

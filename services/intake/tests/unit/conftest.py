@@ -105,6 +105,13 @@ class FakeApplications:
         doc["revision"] += 1
         return True
 
+    def record_look(self, application_id, look, keep):
+        doc = self.docs.get(application_id)
+        if doc is None or look["event_id"] in [x["event_id"] for x in doc.get("looks", [])]:
+            return False
+        doc["looks"] = (doc.get("looks", []) + [copy.deepcopy(look)])[-keep:]
+        return True
+
     def record_information_request(self, application_id, event_id, request, timeline_entry):
         doc = self._open(application_id)
         if doc is None or event_id in doc.setdefault("applied_events", []):

@@ -68,3 +68,14 @@ def test_a_lapse_for_want_of_information_says_so(deps, in_review):
     assert doc["status"] == "lapsed" and "cnic_claim" not in doc
     assert doc["timeline"][-1]["note"] == "Lapsed: the information a reviewer asked for was not sent in time"
     assert views.applicant_view(deps, doc)["information_request"] is None
+
+
+def test_the_applicant_sees_who_looked_at_the_record_by_role_latest_first_each_once(deps, in_review):
+    looks = [new_event("RecordViewed", in_review, {"application_id": in_review, "role": role, "what": what},
+                       source="verification")
+             for role, what in [("reviewer", "case"), ("auditor", "document:cnic_front"), ("superuser", "case")]]
+    for event in [*looks, looks[0]]:  # the first comes twice
+        handle_event(deps, event)
+    seen = views.applicant_view(deps, deps.applications.get(in_review))["looks"]
+    assert [(look["role"], look["what"]) for look in seen] == [("reviewer", "case"), ("auditor", "document:cnic_front"),
+                                                               ("reviewer", "case")]  # an unknown role: a reviewer

@@ -192,15 +192,17 @@ class FakeCaseRepository:
     def transition_many(self, changes):
         return sum(self.transition(change) for change in changes)
 
-    def record_view(self, application_id, audit):
+    def record_view(self, application_id, audit, event):
         if application_id not in self.cases:
             return None
         self.cases[application_id]["audit"].append(audit)
+        self.cases[application_id]["outbox"].append(copy.deepcopy(event))
         return self.get(application_id)
 
-    def record_audit(self, application_id, audit):
+    def record_audit(self, application_id, audit, event):
         if application_id in self.cases:
             self.cases[application_id]["audit"].append(audit)
+            self.cases[application_id]["outbox"].append(copy.deepcopy(event))
 
     def sharing_identity(self, application_id, indexes):
         return [c for c in self.sharing_any([indexes]) if c["_id"] != application_id]

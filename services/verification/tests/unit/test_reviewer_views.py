@@ -123,3 +123,12 @@ def test_a_case_lists_the_applicants_other_cases_under_the_same_cnic(deps, flagg
     assert views.case_view(deps, first, "ayesha")["history"] == [{
         "application_id": again["key"], "state": deps.cases.get(again["key"])["state"],
         "received_at": deps.cases.get(again["key"])["received_at"], "registration_number": None}]
+
+
+def test_every_look_tells_the_applicant_the_role_and_never_the_name(deps, flagged):
+    case_id = flagged()
+    views.case_view(deps, case_id, "ayesha.reviewer", role="auditor")
+    views.case_view(deps, case_id, "ayesha.reviewer", audited=False)  # confirming a decision: not a look
+    looks = [e for e in deps.cases.get(case_id)["outbox"] if e["event_type"] == "RecordViewed"]
+    assert [(e["payload"]["role"], e["payload"]["what"]) for e in looks] == [("auditor", "case")]
+    assert "ayesha" not in str(looks)

@@ -126,6 +126,12 @@ class ApplicationRepository:
             self.applications, {"_id": application_id, **_OPEN, "information_request.event_id": request_event_id,
                                 "information_request.answered_at": None}, update, events)
 
+    def record_look(self, application_id: str, look: dict, keep: int) -> bool:
+        """Keep a look at the record ({event_id, role, what, at}), the latest `keep` only; once per event."""
+        return self.applications.update_one(
+            {"_id": application_id, "looks.event_id": {"$ne": look["event_id"]}},
+            {"$push": {"looks": {"$each": [look], "$slice": -keep}}}).modified_count == 1
+
     def record_information_request(self, application_id: str, event_id: str, request: dict,
                                    timeline_entry: dict) -> bool:
         """Keep a reviewer's request for more information on the open application (replacing an earlier one),

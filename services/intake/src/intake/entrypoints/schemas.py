@@ -232,9 +232,17 @@ class ApplicantViewSchema(Schema):
     documents = fields.List(fields.Nested(DocumentInfoSchema))
     renewal = fields.Nested(RenewalWindowSchema, allow_none=True, metadata={
         "description": "when the registration may be renewed (POST .../renewal with the PRC); null when it cannot"})
+    looks = fields.List(fields.Nested(lambda: LookSchema()), metadata={
+        "description": "who at the board opened the record or a document, the latest first (role and time only)"})
     information_request = fields.Nested(lambda: InformationRequestSchema(), allow_none=True, metadata={
         "description": "what a reviewer asks the applicant for, while it waits: upload the documents still "
                        "`outstanding` (PUT .../documents/{kind}), or correct the `fields` (PATCH); null otherwise"})
+
+
+class LookSchema(Schema):
+    role = fields.String(metadata={"description": "reviewer, admin or auditor: never a name"})
+    what = fields.String(metadata={"description": "case, or document:<kind>"})
+    at = fields.DateTime()
 
 
 class InformationRequestSchema(Schema):

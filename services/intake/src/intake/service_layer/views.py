@@ -3,6 +3,7 @@ from domainkit.identity import mask_cnic
 from intake.domain.application import OPEN
 from intake.domain.information import is_waiting
 from intake.service_layer.dependencies import Dependencies
+from intake.service_layer.looks import looks_of
 from intake.service_layer.renewals import window_of
 from intake.service_layer.submissions import current_data
 
@@ -38,6 +39,7 @@ def applicant_view(deps: Dependencies, doc: dict) -> dict:
         "documents": sorted(doc.get("documents", {}).values(), key=lambda d: d["kind"]),
         "renewal": renewal_of(deps, doc),
         # a reviewer's request for more, while it waits for the applicant (domain/information.py)
+        "looks": looks_of(doc),  # who looked at the record (role and time) in verification
         "information_request": doc["information_request"] if is_waiting(doc.get("information_request"))
         and doc["status"] in OPEN else None,
     }

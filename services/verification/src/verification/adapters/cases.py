@@ -113,13 +113,16 @@ class CaseRepository:
         return self.collection.bulk_write([UpdateOne(*_transition_update(c)) for c in changes],
                                           ordered=False).matched_count
 
-    def record_view(self, application_id: str, audit: dict) -> dict | None:
-        """Log a reviewer's look at the case and return the case as it is now (one round trip); None if missing."""
-        return self.collection.find_one_and_update({"_id": application_id}, {"$push": {"audit": audit}},
+    def record_view(self, application_id: str, audit: dict, event: dict) -> dict | None:
+        """Log a reviewer's look at the case, with `event` (RecordViewed: the applicant is told who looked), and
+        return the case as it is now (one round trip); None if missing."""
+        return self.collection.find_one_and_update({"_id": application_id},
+                                                   outbox.with_events({"$push": {"audit": audit}}, [event]),
                                                    return_document=ReturnDocument.AFTER)
 
-    def record_audit(self, application_id: str, audit: dict) -> None:
-        self.collection.update_one({"_id": application_id}, {"$push": {"audit": audit}})
+    def record_audit(self, application_id: str, audit: dict, event: dict) -> None:
+        """Log a reviewer's look at one of the case's documents, with `event` (RecordViewed)."""
+        self.collection.update_one({"_id": application_id}, outbox.with_events({"$push": {"audit": audit}}, [event]))
 
     def sharing_identity(self, application_id: str, indexes: dict) -> list[dict]:
         """The other cases with the same CNIC, email or mobile (blind indexes): `_id`, `indexes`, `state`."""

@@ -21,6 +21,8 @@ RENEWAL_REJECTED, GRACE_ENDED = "RenewalRejected", "RenewalGraceEnded"
 REVOKED, REINSTATED = "RegistrationRevoked", "RegistrationReinstated"
 # a reviewer asks the applicant for more (domain.information): the request, a reminder before its deadline
 INFORMATION_REQUESTED, INFORMATION_REMINDER = "InformationRequested", "InformationReminder"
+# a reviewer (admin, auditor) looked at the case or one of its documents: the applicant sees the role and the time
+RECORD_VIEWED = "RecordViewed"
 PROFILE_FIELDS = ("full_name", "city", "province", "skills", "platforms", "headline")
 
 
@@ -33,3 +35,10 @@ def decision_event(event_type: str, case: dict, reasons: list[str], contact: str
 
 def profile_of(case: dict) -> dict:
     return {field: case["public"][field] for field in PROFILE_FIELDS}
+
+
+def record_viewed(application_id: str, role: str, what: str) -> dict:
+    """A look at the applicant's record for intake's "who looked at my record": the role only, never the name;
+    `what` is "case" or "document:<kind>"."""
+    return new_event(RECORD_VIEWED, application_id, {"application_id": application_id, "role": role, "what": what},
+                     source=SOURCE)

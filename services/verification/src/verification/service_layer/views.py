@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from domainkit.people import cnic_index
 from servicekit.cursors import decode_cursor, encode_cursor
 from verification.adapters.intake_documents import DocumentUnavailable
+from verification.domain import events
 from verification.domain.case import audit_entry
 from verification.domain.queue import (ASSIGNED_TO_ME, CNIC, REGISTRATION_NUMBER, UNASSIGNED, QueueFilter, live_lease,
                                        parse_search)
@@ -84,11 +85,13 @@ def workload(deps: Dependencies, reviewer: str) -> dict:
             "oldest_received_at": oldest[0]["received_at"] if oldest else None}
 
 
-def case_view(deps: Dependencies, application_id: str, reviewer: str, audited: bool = True) -> dict:
-    """The case as a reviewer sees it; `audited=False` when it only confirms the reviewer's own decision.
-    An audited look is logged and read in one write."""
+def case_view(deps: Dependencies, application_id: str, reviewer: str, audited: bool = True,
+              role: str = "reviewer") -> dict:
+    """The case as a reviewer (of `role`) sees it; `audited=False` when it only confirms the reviewer's own
+    decision. An audited look is logged and read in one write, and the applicant is told of it (role and time)."""
     if audited:
-        case = deps.cases.record_view(application_id, audit_entry(f"reviewer:{reviewer}", "case_viewed"))
+        case = deps.cases.record_view(application_id, audit_entry(f"reviewer:{reviewer}", "case_viewed"),
+                                      events.record_viewed(application_id, role, "case"))
     else:
         case = deps.cases.get(application_id)
     if case is None:
@@ -109,14 +112,16 @@ def case_view(deps: Dependencies, application_id: str, reviewer: str, audited: b
     }
 
 
-def document(deps: Dependencies, application_id: str, kind: str, reviewer: str) -> tuple[str, Iterable[bytes]]:
+def document(deps: Dependencies, application_id: str, kind: str, reviewer: str,
+             role: str = "reviewer") -> tuple[str, Iterable[bytes]]:
     """(content type, content's chunks) of one of the case's documents, streamed from intake; the look is
     audited. CaseNotFound when the case has no such document; DocumentUnavailable when intake fails."""
     case = deps.cases.get(application_id)
     if case is None or kind not in case.get("documents", {}):
         raise CaseNotFound()
     content_type, content = deps.documents.fetch(application_id, kind)  # raises DocumentUnavailable
-    deps.cases.record_audit(application_id, audit_entry(f"reviewer:{reviewer}", "document_viewed", kind))
+    deps.cases.record_audit(application_id, audit_entry(f"reviewer:{reviewer}", "document_viewed", kind),
+                            events.record_viewed(application_id, role, f"document:{kind}"))
     return content_type, content
 
 

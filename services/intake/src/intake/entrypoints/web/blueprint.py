@@ -19,4 +19,4 @@ def page_labels():
     """The labels every intake page may show, in the page's language."""
     return {"status_label": labels.status_label, "tag_colour": labels.tag_colour,
             "fee_status_label": labels.fee_status_label, "document_label": labels.document_label,
-            "field_label": labels.field_label}
+            "field_label": labels.field_label, "role_label": labels.role_label, "look_label": labels.look_label}

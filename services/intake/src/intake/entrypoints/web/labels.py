@@ -38,6 +38,20 @@ FIELD_LABELS = {"full_name": "Full name", "father_name": "Father's name", "date_
 def field_label(field: str) -> str:
     return gettext(FIELD_LABELS[field]) if field in FIELD_LABELS else field.replace("_", " ")
 
+# Who looked at the record (verification's roles; never a name).
+ROLE_LABELS = {"reviewer": "A reviewer", "admin": "An administrator", "auditor": "An auditor"}
+
+
+def role_label(role: str) -> str:
+    return gettext(ROLE_LABELS.get(role, "A reviewer"))
+
+
+def look_label(what: str) -> str:
+    """What was looked at: the application, or one of its documents."""
+    if what.startswith("document:"):
+        return document_label(what.split(":", 1)[1])
+    return gettext("Your application")
+
 
 def status_label(status: str) -> str:
     return gettext(STATUS_LABELS[status]) if status in STATUS_LABELS else status.replace("_", " ")

@@ -92,7 +92,7 @@ def _claim_refusal(exc: Exception) -> str:
 def case(application_id):
     """A case with everything filed, every check's result, the documents and the decision."""
     try:
-        return views.case_view(verification(), application_id, g.reviewer["username"])
+        return views.case_view(verification(), application_id, g.reviewer["username"], role=g.reviewer["role"])
     except decisions.CaseNotFound:
         raise NotFound("No case for that application.") from None
 
@@ -103,7 +103,8 @@ def case(application_id):
 def document(application_id, kind):
     """One of the case's documents (fetched from intake; the look is audited)."""
     try:
-        content_type, content = views.document(verification(), application_id, kind, g.reviewer["username"])
+        content_type, content = views.document(verification(), application_id, kind, g.reviewer["username"],
+                                                  role=g.reviewer["role"])
     except decisions.CaseNotFound:
         raise NotFound("No such document for that case.") from None
     except views.DocumentUnavailable as exc:

@@ -111,7 +111,7 @@ def release(application_id):
 @console_login_required()
 def case(application_id, errors=None, status=200):
     try:
-        view = views.case_view(verification(), application_id, g.reviewer["username"])
+        view = views.case_view(verification(), application_id, g.reviewer["username"], role=g.reviewer["role"])
     except decisions.CaseNotFound:
         abort(404, "No case for that application.")
     return render_template("case.html", case=view, audit=view["audit"], errors=errors or {},
@@ -167,7 +167,8 @@ def request_information(application_id):
 @console_login_required()
 def document(application_id, kind):
     try:
-        content_type, content = views.document(verification(), application_id, kind, g.reviewer["username"])
+        content_type, content = views.document(verification(), application_id, kind, g.reviewer["username"],
+                                                  role=g.reviewer["role"])
     except decisions.CaseNotFound:
         abort(404, "No such document.")
     except views.DocumentUnavailable:
