@@ -124,7 +124,8 @@ def exercise_every_method(db) -> set[str]:
     call(applications, "record_information_request", new["_id"], "r1", request, entry)
     call(applications, "record_requested_document", new["_id"], {"kind": "cnic_front", "uploaded_at": NOW}, "r1", [],
          entry, [{"event_id": "e7"}])
-    call(applications, "record_look", "app000009", {"event_id": "l1", "role": "reviewer", "what": "case", "at": NOW}, 100)
+    call(applications, "record_look", "app000009", {"event_id": "l1", "role": "reviewer", "what": "case", "at": NOW},
+         100)
     call(applications, "count")
     call(applications, "cnic_indexes_after", None, 500)
     call(applications, "cnic_indexes_after", "app001500", 500)
