@@ -129,6 +129,13 @@ def _unrecorded(db):
     return _UNRECORDED[db.name]
 
 
+def _read_twice(repository, wanted, after):
+    """A page read unbounded, then again with the bound the first read taught the repository."""
+    first = repository.queue(wanted, 51, after)
+    assert repository.queue(wanted, 51, after) == first
+    return first
+
+
 def _cursor_after(db, state: str):
     case = _some(db, state)
     return case["received_at"], case["_id"]
@@ -197,7 +204,14 @@ CALLS = [
         _wanted(flag="shared_contact", province="Punjab", received_before=T0 + dt.timedelta(hours=3),
                 assigned="unassigned"), 51)),
     ("cases.queue claimed by me", lambda db: CaseRepository(db).queue(_wanted(assigned="me", reviewer="r"), 51)),
+    # the same pages again, bounded by what the first read learnt (adapters/queue_bounds.py)
+    ("cases.queue bounded", lambda db: _read_twice(CaseRepository(db), _wanted(), None)),
+    ("cases.queue bounded after a cursor", lambda db: _read_twice(CaseRepository(db), _wanted(),
+                                                                  _cursor_after(db, "in_review"))),
     ("cases.count", lambda db: CaseRepository(db).count(_wanted(assigned="unassigned"))),
+    ("cases.count_claimed", lambda db: CaseRepository(db).count_claimed(tuple(PENDING_STATES["pending"]), T0)),
+    ("cases.count_claimed by me", lambda db: CaseRepository(db).count_claimed(tuple(PENDING_STATES["pending"]), T0,
+                                                                              "reviewer3")),
     ("cases.same_identity", lambda db: CaseRepository(db).same_identity(_some(db, "approved")["indexes"]["cnic"], 50)),
     ("cases.count_awaiting_second_admin", lambda db: CaseRepository(db).count_awaiting_second_admin()),
     ("cases.claim", lambda db: CaseRepository(db).claim(
@@ -306,3 +320,28 @@ def test_a_search_is_served_by_the_search_tokens_index(stocked, state, q):
     first = q.split()[0].casefold()
     assert found and all(c["_id"] == q or any(w.casefold().startswith(first) for w in c["public"]["full_name"].split())
                          for c in found)
+
+
+def test_a_bounded_page_is_the_page_read_unbounded_while_cases_come_and_go(stocked):
+    """The queue's bounds (adapters/queue_bounds.py) may only make a page faster: paging the pending list with a
+    repository that learnt them gives what a fresh one gives, also after cases were decided meanwhile."""
+    db, _ = stocked
+    learnt, decided = CaseRepository(_unrecorded(db)), []
+
+    def pages(repository):
+        found, after = [], None
+        while page := repository.queue(_wanted(), 20, after):
+            found += [c["_id"] for c in page]
+            after = (page[-1]["received_at"], page[-1]["_id"])
+        return found
+
+    try:
+        assert pages(learnt) == pages(CaseRepository(_unrecorded(db)))
+        head = [c["_id"] for c in learnt.queue(_wanted(), 20)]
+        for case_id in head[:15]:  # most of the first page decided: the learnt bound now holds too few cases
+            _unrecorded(db)["cases"].update_one({"_id": case_id}, {"$set": {"state": "rejected"}})
+            decided.append(case_id)
+        assert learnt.queue(_wanted(), 20) == CaseRepository(_unrecorded(db)).queue(_wanted(), 20)
+        assert pages(learnt) == pages(CaseRepository(_unrecorded(db)))
+    finally:
+        _unrecorded(db)["cases"].update_many({"_id": {"$in": decided}}, {"$set": {"state": "in_review"}})

@@ -221,6 +221,10 @@ class FakeCaseRepository:
     def count(self, wanted):
         return sum(_matches(c, wanted) for c in self.cases.values())
 
+    def count_claimed(self, states, now, reviewer=None):
+        return sum(1 for c in self.cases.values() if c["state"] in states and c.get("lease")
+                   and c["lease"]["until"] > now and reviewer in (None, c["lease"]["reviewer"]))
+
     def claim(self, application_id, reviewable, lease, now, audit):
         stored = self.cases.get(application_id)
         if stored is None or stored["state"] not in reviewable or not _free_for(stored, lease["reviewer"], now):

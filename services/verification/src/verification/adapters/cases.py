@@ -14,6 +14,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from eventkit import outbox
 from eventkit.inbox import apply_once
+from verification.adapters.queue_bounds import HEAD, QueueBounds
 from verification.domain import case as states
 from verification.domain.case import SYSTEM, Transition, audit_entry
 from verification.domain.checks import FLAG
@@ -30,12 +31,14 @@ QUEUE_FIELDS = {"public": 1, "state": 1, "reasons": 1, "received_at": 1, "update
                 "decision.registration_number": 1}
 HISTORY_FIELDS = {"state": 1, "received_at": 1, "decision.registration_number": 1}  # what the case view lists
 SEARCH_INDEX = "search_tokens"  # declared in adapters/indexes.py
+LEASE_INDEX = "live_leases"  # declared in adapters/indexes.py
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
 class CaseRepository:
     def __init__(self, db: Database):
         self.collection: Collection = db[COLLECTION]
+        self.queue_bounds = QueueBounds()  # this process's bounds on the queue's pages (adapters/queue_bounds.py)
 
     def get(self, application_id: str) -> dict | None:
         return self.collection.find_one({"_id": application_id})
@@ -140,18 +143,44 @@ class CaseRepository:
     def queue(self, wanted: QueueFilter, limit: int, after: tuple | None = None) -> list[dict]:
         """Cases as `wanted` says, oldest first (the longest waiting); `after` = (received_at, id) of the previous
         page's last. A search goes through its own index (words: `search_tokens`; a CNIC: its blind index;
-        a registration number: the number's), the rest through the (state, received_at, _id) index."""
-        found = (self.collection.find(queue_filter(wanted, after), QUEUE_FIELDS)
-                 .sort([("received_at", ASCENDING), ("_id", ASCENDING)]).limit(limit))
+        a registration number: the number's), the rest through the (state, received_at, _id) index, bounded
+        above where this process knows a bound that cannot change the answer (adapters/queue_bounds.py)."""
         hint = _search_index(wanted)
-        # A search finds few cases through its own index; left to itself, DocumentDB's planner walked the
-        # state index instead whenever a cursor or a single token was given (measured with `explain`).
-        return list(found.hint(hint) if hint else found)
+        if hint:
+            # A search finds few cases through its own index; left to itself, DocumentDB's planner walked the
+            # state index instead whenever a cursor or a single token was given (measured with `explain`).
+            return self._page(wanted, after, limit).hint(hint).to_list()
+        if after is None:
+            bound = self.queue_bounds.first_page_bound(wanted)
+        else:
+            bound = self.queue_bounds.later_page_bound(wanted, after[0], limit)
+        if bound is not None:
+            page = self._page(wanted, after, limit, up_to=bound).to_list()
+            if len(page) == limit:
+                return page  # every case not read was received after the bound: after all of these
+        head = self._page(wanted, after, limit * HEAD).to_list()
+        self.queue_bounds.learn(wanted, head, first_page=after is None)
+        return head[:limit]
+
+    def _page(self, wanted: QueueFilter, after: tuple | None, limit: int, up_to: dt.datetime | None = None):
+        query = queue_filter(wanted, after)
+        if up_to is not None:
+            query = {"$and": [query, {"received_at": {"$lte": up_to}}]}
+        return (self.collection.find(query, QUEUE_FIELDS).sort([("received_at", ASCENDING), ("_id", ASCENDING)])
+                .limit(limit))
 
     def count(self, wanted: QueueFilter) -> int:
         """How many cases `wanted` holds (the console's workload figures)."""
         hint = _search_index(wanted)
         return self.collection.count_documents(queue_filter(wanted, None), **({"hint": hint} if hint else {}))
+
+    def count_claimed(self, states: tuple[str, ...], now: dt.datetime, reviewer: str | None = None) -> int:
+        """How many cases in `states` a reviewer holds a live lease on (`reviewer`'s only, when given), through
+        the sparse `live_leases` index: a handful, where counting the unclaimed ones read every waiting case."""
+        query = {"lease.until": {"$gt": now}, "state": {"$in": list(states)}}
+        if reviewer is not None:
+            query["lease.reviewer"] = reviewer
+        return self.collection.count_documents(query, hint=LEASE_INDEX)
 
     def claim(self, application_id: str, reviewable: tuple[str, ...], lease: dict, now: dt.datetime,
               audit: dict) -> bool:
@@ -332,6 +361,8 @@ def queue_filter(wanted: QueueFilter, after: tuple | None) -> dict:
         conditions.append({"$or": [{"lease": None}, {"lease.until": {"$lte": wanted.now}}]})
     if after is not None:
         received_at, case_id = after
+        # the $gte repeats what the $or says, as a range the index can start the page from
+        conditions.append({"received_at": {"$gte": received_at}})
         conditions.append({"$or": [{"received_at": {"$gt": received_at}},
                                    {"received_at": received_at, "_id": {"$gt": case_id}}]})
     return conditions[0] if len(conditions) == 1 else {"$and": conditions}

@@ -11,7 +11,7 @@ from pymongo import ASCENDING, IndexModel
 
 from eventkit.outbox import OUTBOX_INDEXES
 from servicekit import rate_limit
-from verification.adapters.cases import COLLECTION as CASES, SEARCH_INDEX
+from verification.adapters.cases import COLLECTION as CASES, LEASE_INDEX, SEARCH_INDEX
 from verification.adapters.reviewers import TOKENS
 
 INDEXES = {
@@ -33,6 +33,9 @@ INDEXES = {
                    sparse=True),
         # The scheduler's registrations with a reminder or their expiry due (one field for both: one index).
         IndexModel([("state", ASCENDING), ("due_at", ASCENDING)], name="due"),
+        # The console's workload figures: the cases reviewers hold (sparse: only a claimed case has a lease, and a
+        # decision or a release removes it).
+        IndexModel([("lease.until", ASCENDING)], name=LEASE_INDEX, sparse=True),
         # Revocations and reinstatements waiting for a second admin: sparse, as few cases have one.
         IndexModel([("pending_action.requested_at", ASCENDING)], name="pending_action", sparse=True),
     ],

@@ -1,6 +1,5 @@
 """What reviewers see of a case; each look is written to the case's audit log."""
 import datetime as dt
-import functools
 from collections.abc import Iterable
 
 from domainkit.people import cnic_index
@@ -8,8 +7,7 @@ from servicekit.cursors import decode_cursor, encode_cursor
 from verification.adapters.intake_documents import DocumentUnavailable
 from verification.domain import events
 from verification.domain.case import audit_entry
-from verification.domain.queue import (ASSIGNED_TO_ME, CNIC, REGISTRATION_NUMBER, UNASSIGNED, QueueFilter, live_lease,
-                                       parse_search)
+from verification.domain.queue import CNIC, REGISTRATION_NUMBER, QueueFilter, live_lease, parse_search
 from verification.service_layer.decisions import CaseNotFound
 from verification.service_layer.dependencies import Dependencies
 
@@ -74,13 +72,14 @@ def workload(deps: Dependencies, reviewer: str) -> dict:
     """The console's front-page figures: cases waiting for a reviewer, how many nobody has claimed, how many
     `reviewer` holds, what waits for a second admin, and since when the longest-waiting case waits."""
     now = deps.now()
-    waiting = functools.partial(QueueFilter, tuple(PENDING_STATES["pending"]), now, reviewer=reviewer)
-    pending = deps.cases.count(waiting())
-    unassigned = deps.cases.count(waiting(assigned=UNASSIGNED))
-    mine = deps.cases.count(waiting(assigned=ASSIGNED_TO_ME))
-    oldest = deps.cases.queue(waiting(), 1)
-    return {"pending": pending, "unassigned": unassigned, "mine": mine,
-            "claimed_by_others": max(pending - unassigned - mine, 0),
+    states = tuple(PENDING_STATES["pending"])
+    waiting = QueueFilter(states, now, reviewer=reviewer)
+    pending = deps.cases.count(waiting)
+    claimed = deps.cases.count_claimed(states, now)  # few, through their own index: the rest is unclaimed
+    mine = deps.cases.count_claimed(states, now, reviewer)
+    oldest = deps.cases.queue(waiting, 1)
+    return {"pending": pending, "unassigned": max(pending - claimed, 0), "mine": mine,
+            "claimed_by_others": max(claimed - mine, 0),
             "awaiting_second_admin": deps.cases.count_awaiting_second_admin(),
             "oldest_received_at": oldest[0]["received_at"] if oldest else None}
 
