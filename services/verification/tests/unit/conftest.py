@@ -346,6 +346,21 @@ def application_event(deps):
 
 
 @pytest.fixture
+def flagged(deps, application_event):
+    """flagged(**fields) -> the id of a case waiting for a reviewer (its email shared with another CNIC)."""
+    from verification.service_layer.handlers import handle_application_event
+
+    handle_application_event(deps, application_event(email="shared@example.pk"))
+
+    def make(**fields):
+        envelope = application_event(email="shared@example.pk", **fields)
+        handle_application_event(deps, envelope)
+        assert deps.cases.get(envelope["key"])["state"] == "in_review"
+        return envelope["key"]
+    return make
+
+
+@pytest.fixture
 def twin(deps):
     """twin() -> Dependencies with the same keys and settings as `deps`, and repositories and clock of their own
     (to compare two ways of handling the same events)."""

@@ -7,18 +7,6 @@ import pytest
 from verification.domain.queue import ClaimedByAnother, NotClaimable
 from verification.service_layer import claims, reviewing, views
 from verification.service_layer.decisions import CaseClosed
-from verification.service_layer.handlers import handle_application_event
-
-
-@pytest.fixture
-def flagged(deps, application_event):
-    handle_application_event(deps, application_event(email="shared@example.pk"))
-
-    def make():
-        envelope = application_event(email="shared@example.pk")
-        handle_application_event(deps, envelope)
-        return envelope["key"]
-    return make
 
 
 def test_a_claimed_case_is_neither_claimed_nor_decided_by_another_reviewer(deps, flagged):

@@ -14,18 +14,6 @@ from verification.service_layer.decisions import CaseClosed
 from verification.service_layer.handlers import handle_application_event
 
 
-@pytest.fixture
-def flagged(deps, application_event):
-    handle_application_event(deps, application_event(email="shared@example.pk"))
-
-    def make():
-        envelope = application_event(email="shared@example.pk")
-        handle_application_event(deps, envelope)
-        assert deps.cases.get(envelope["key"])["state"] == states.IN_REVIEW
-        return envelope
-    return make
-
-
 def provided(application_id: str, documents=("cnic_front",)) -> dict:
     return new_event("InformationProvided", application_id, {"application_id": application_id,
                                                              "documents": list(documents)}, source="intake")
@@ -36,7 +24,7 @@ def published(deps, application_id) -> list[dict]:
 
 
 def test_a_request_takes_the_case_out_of_the_queue_and_tells_the_applicant(deps, flagged):
-    case_id = flagged()["key"]
+    case_id = flagged()
     claims.claim(deps, case_id, "ayesha")
     request = information.request_information(deps, case_id, "ayesha", "  Upload a sharper CNIC front.  ",
                                               ["cnic_front"], ["address"])
@@ -52,7 +40,7 @@ def test_a_request_takes_the_case_out_of_the_queue_and_tells_the_applicant(deps,
 
 
 def test_only_the_reviewer_holding_the_case_may_ask_and_only_while_it_is_in_review(deps, flagged):
-    case_id = flagged()["key"]
+    case_id = flagged()
     claims.claim(deps, case_id, "ayesha")
     with pytest.raises(ClaimedByAnother):
         information.request_information(deps, case_id, "bilal", "Send it", [], [])
@@ -65,14 +53,14 @@ def test_only_the_reviewer_holding_the_case_may_ask_and_only_while_it_is_in_revi
     ("   ", [], [], "message"), ("x" * 2001, [], [], "message"), ("Send", ["passport"], [], "documents"),
     ("Send", [], ["cnic"], "fields")])
 def test_a_request_names_what_is_wrong_with_it_and_changes_nothing(deps, flagged, message, documents, fields, wrong):
-    case_id = flagged()["key"]
+    case_id = flagged()
     with pytest.raises(InvalidRequest) as refused:
         information.request_information(deps, case_id, "ayesha", message, documents, fields)
     assert list(refused.value.errors) == [wrong] and deps.cases.get(case_id)["state"] == states.IN_REVIEW
 
 
 def test_the_answer_brings_the_case_back_to_its_place_with_the_request_as_context(deps, flagged):
-    older, newer = flagged()["key"], flagged()["key"]
+    older, newer = flagged(), flagged()
     information.request_information(deps, older, "ayesha", "Upload the CNIC front", ["cnic_front"], [])
     assert handle_application_event(deps, provided(older)) is None
     case = deps.cases.get(older)
@@ -84,7 +72,7 @@ def test_the_answer_brings_the_case_back_to_its_place_with_the_request_as_contex
 
 
 def test_one_reminder_before_the_deadline_then_the_application_lapses(deps, flagged):
-    case_id = flagged()["key"]
+    case_id = flagged()
     request = information.request_information(deps, case_id, "ayesha", "Upload the CNIC front", ["cnic_front"], [])
     assert information.sweep_information_requests(deps) == (0, 0)
     deps.clock.at = request["reminder_at"] + dt.timedelta(seconds=1)
@@ -102,9 +90,8 @@ def test_one_reminder_before_the_deadline_then_the_application_lapses(deps, flag
 
 
 def test_an_amendment_while_waiting_reopens_the_case_for_the_checks(deps, flagged, application_event):
-    envelope = flagged()
-    information.request_information(deps, envelope["key"], "ayesha", "Correct your email", [], ["email"])
-    amended = application_event("ApplicationAmended", application_id=envelope["key"])
-    handle_application_event(deps, amended)
-    assert deps.cases.get(envelope["key"])["state"] in (states.AWAITING_PAYMENT, states.IN_REVIEW)
-    assert deps.cases.get(envelope["key"])["information_request"]["message"] == "Correct your email"
+    case_id = flagged()
+    information.request_information(deps, case_id, "ayesha", "Correct your email", [], ["email"])
+    handle_application_event(deps, application_event("ApplicationAmended", application_id=case_id))
+    assert deps.cases.get(case_id)["state"] in (states.AWAITING_PAYMENT, states.IN_REVIEW)
+    assert deps.cases.get(case_id)["information_request"]["message"] == "Correct your email"

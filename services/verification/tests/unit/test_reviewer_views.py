@@ -9,19 +9,6 @@ from verification.service_layer import decisions, views
 from verification.service_layer.handlers import handle_application_event
 
 
-@pytest.fixture
-def flagged(deps, application_event):
-    """flagged(**fields) -> the id of a case waiting for a reviewer (its email shared with another CNIC)."""
-    handle_application_event(deps, application_event(email="shared@example.pk"))
-
-    def make(**fields):
-        envelope = application_event(email="shared@example.pk", **fields)
-        handle_application_event(deps, envelope)
-        assert deps.cases.get(envelope["key"])["state"] == "in_review"
-        return envelope["key"]
-    return make
-
-
 def test_the_queue_pages_through_every_pending_case_oldest_first(deps, flagged):
     ids = [flagged() for _ in range(5)]
     seen, cursor = [], None
