@@ -27,6 +27,8 @@ def test_search_profile_verify_and_stats_pages(approve, stack, wait_for):
 
     verify = page(stack, f"/verify/{number.lower()}")  # the certificate's QR lands here
     assert 'data-status="valid"' in verify.text and f"Sana {surname}" in verify.text
+    # what it is worth, as the board publishes it (WITHHOLDING_RATE_REGISTERED, _STANDARD), for the bank clerk
+    assert re.search(r'id="benefit">[^<]*withheld at 0.25% instead of 1%', verify.text)
     typo = number[:-1] + ("A" if number[-1] != "A" else "B")
     assert 'data-status="mistyped"' in page(stack, f"/verify/{typo}").text
 

@@ -13,14 +13,15 @@ MAX_SKILLS_CHARACTERS = 300  # a longer list is cut, so the page stays one page
 
 
 def render_certificate(full_name: str, registration_number: str, skills: list[str], issued_on: str,
-                       valid_until: str, verify_url: str) -> bytes:
-    """The certificate as a one-page PDF."""
+                       valid_until: str, verify_url: str, benefit: tuple[str, str] | None = None) -> bytes:
+    """The certificate as a one-page PDF; `benefit` (English, Urdu): what the registration is worth, in a sentence
+    each (domainkit.benefit)."""
     listed = ", ".join(skills)
     if len(listed) > MAX_SKILLS_CHARACTERS:
         listed = listed[:MAX_SKILLS_CHARACTERS - 1].rstrip(", ") + "…"
     return render_pdf("certificate.html", "certificate.css", full_name=full_name,
                       registration_number=registration_number, skills=listed, issued_on=issued_on,
-                      valid_until=valid_until, verify_url=verify_url, qr_code=qr_image(verify_url))
+                      valid_until=valid_until, verify_url=verify_url, qr_code=qr_image(verify_url), benefit=benefit)
 
 
 def qr_image(value: str, border: int = 4) -> str:

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from pypdf.generic import ByteStringObject, ContentStream, TextStringObject
 
 from documentkit import pdf as renderer
+from domainkit.benefit import TaxBenefit
 from documentkit.certificate import render_certificate
 from documentkit.voucher import render_voucher
 
@@ -233,3 +234,12 @@ def test_a_name_with_ligatures_copies_out_as_typed(render, tmp_path):
     reversed (ہلل), and pypdf misplaced them."""
     name = "بلال عبداللہ"
     assert name in plain_text(render(name), tmp_path)
+
+
+def test_the_certificate_states_what_the_registration_is_worth_on_its_one_page(tmp_path):
+    benefit = TaxBenefit(0.25, 1.0)
+    pdf = render_certificate(LONG_URDU, NUMBER, ["Python"] * 60, "2026-11-29", "2027-11-29", VERIFY_URL,
+                             benefit=(benefit.sentence("en"), benefit.sentence("ur")))
+    text = " ".join(plain_text(pdf, tmp_path).split())
+    assert "withheld at 0.25% instead of 1%" in text
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1  # the longest name and skills still fit one page

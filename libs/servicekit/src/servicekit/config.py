@@ -97,6 +97,17 @@ def mask_uri_password(value: str) -> str:
     return re.sub(r"(://[^:/@]+:)[^@]+@", r"\1***@", value)
 
 
+@dataclasses.dataclass(frozen=True, repr=False)
+class BenefitConfig(BaseConfig):
+    """The settings of a service that states what a registration is worth (domainkit.benefit): the directory's
+    verify page, the certificate (intake and notification) and the approval email."""
+
+    withholding_rate_registered: float = setting(
+        "WITHHOLDING_RATE_REGISTERED", 0.25, "percent of income tax withheld from a registered freelancer's IT "
+        "export remittances, as the board publishes it")
+    withholding_rate_standard: float = setting("WITHHOLDING_RATE_STANDARD", 1.0, "percent withheld otherwise")
+
+
 def _convert(raw: str, kind: type, name: str):
     if kind is bool:
         if raw.lower() in ("1", "true", "yes", "on"):

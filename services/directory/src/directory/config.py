@@ -2,11 +2,11 @@
 import dataclasses
 
 from eventkit.topics import VERIFICATION_EVENTS
-from servicekit.config import BaseConfig, setting
+from servicekit.config import BenefitConfig, setting
 
 
 @dataclasses.dataclass(frozen=True)
-class Config(BaseConfig):
+class Config(BenefitConfig):
     port: int = setting("PORT", 8004, "HTTP port of the web app")
     mongodb_database: str = setting("MONGODB_DATABASE", "directory", "this service's own database")
     verify_limit_per_minute: int = setting("VERIFY_LIMIT_PER_MINUTE", 120,

@@ -6,6 +6,7 @@ import hashlib
 import os
 
 from documentkit.certificate import render_certificate
+from domainkit.benefit import TaxBenefit
 from eventkit.indexes import ensure_indexes
 from eventkit.mongo import get_database
 from intake.adapters.applications import ApplicationRepository
@@ -45,7 +46,9 @@ def intake_for(config: Config) -> Dependencies:
                                    render_certificate=render_certificate,
                                    directory_public_url=config.directory_public_url.rstrip("/"),
                                    sign_in_challenges=SignInChallenges(db), sign_in_by_sms=config.sign_in_by_sms,
-                                   sign_in_codes_per_hour=config.sign_in_codes_per_hour)
+                                   sign_in_codes_per_hour=config.sign_in_codes_per_hour,
+                                   tax_benefit=TaxBenefit(config.withholding_rate_registered,
+                                                          config.withholding_rate_standard))
     return _built[key]
 
 

@@ -1,11 +1,11 @@
 """Intake's settings (environment variable → field); see servicekit.config."""
 import dataclasses
 
-from servicekit.config import BaseConfig, setting
+from servicekit.config import BenefitConfig, setting
 
 
 @dataclasses.dataclass(frozen=True)
-class Config(BaseConfig):
+class Config(BenefitConfig):
     port: int = setting("PORT", 8001, "HTTP port of the web app")
     mongodb_database: str = setting("MONGODB_DATABASE", "intake", "this service's own database")
     pii_key: str = setting("INTAKE_PII_KEY", "", "base64 32-byte key encrypting personal data at rest", secret=True)

@@ -17,8 +17,8 @@ def printing(deps):
     """deps whose renderer records what it was asked to print."""
     printed = []
 
-    def render(*fields):
-        printed.append(fields)
+    def render(*fields, benefit):
+        printed.append((*fields, benefit))
         return b"%PDF-certificate"
     return dataclasses.replace(deps, render_certificate=render, directory_public_url="https://registry.example.pk"), \
         printed
@@ -37,7 +37,9 @@ def test_the_certificate_carries_the_registration_as_it_stands_now(printing, app
     certificates.certificate_of(deps, deps.applications.get(application_id))
     issued_today = dt.datetime.now(dt.timezone.utc).date().isoformat()  # RegistrationIssued's occurred_at
     assert printed[0][:2] == ("Ayesha Khan", "PSEB-2026-000009-K") and printed[0][3] == issued_today
-    assert printed[1][3:] == ("2026-12-05", "2027-12-10", "https://registry.example.pk/verify/PSEB-2026-000009-K")
+    assert printed[1][3:6] == ("2026-12-05", "2027-12-10", "https://registry.example.pk/verify/PSEB-2026-000009-K")
+    english, urdu = printed[1][6]  # what the registration is worth, in both languages
+    assert "0.25%" in english and "0.25%" in urdu
 
 
 def test_there_is_no_certificate_without_a_registration_in_force(printing, application):

@@ -9,6 +9,7 @@ import os
 from eventkit.indexes import ensure_indexes
 from eventkit.mongo import get_database
 from documentkit.certificate import render_certificate
+from domainkit.benefit import TaxBenefit
 from documentkit.voucher import render_voucher
 from notification.adapters.email import SmtpSender
 from notification.adapters.indexes import INDEXES
@@ -65,6 +66,7 @@ def notification_for(config: Config) -> Dependencies:
             retry_base_seconds=config.retry_base_seconds,
             retry_max_seconds=config.retry_max_seconds,
             give_up_hours=config.give_up_hours,
+            tax_benefit=TaxBenefit(config.withholding_rate_registered, config.withholding_rate_standard),
         )
     return _built[key]
 

@@ -1,11 +1,11 @@
 """Notification's settings (environment variable → field); see servicekit.config."""
 import dataclasses
 
-from servicekit.config import BaseConfig, setting
+from servicekit.config import BenefitConfig, setting
 
 
 @dataclasses.dataclass(frozen=True)
-class Config(BaseConfig):
+class Config(BenefitConfig):
     port: int = setting("PORT", 8003, "HTTP port of the web app")
     mongodb_database: str = setting("MONGODB_DATABASE", "notification", "this service's own database")
     event_pii_key: str = setting("EVENT_PII_KEY", "", "base64 32-byte key of the personal data sealed in events",

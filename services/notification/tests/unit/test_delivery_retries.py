@@ -287,7 +287,7 @@ def test_the_certificate_is_rendered_before_the_send_even_when_the_send_then_fai
 
 
 def test_a_certificate_that_cannot_be_rendered_fails_that_delivery_at_once(n, approved, email, sms, clock, caplog):
-    def broken(*args):
+    def broken(*args, **kwargs):
         raise ValueError("bad glyph")
     n = dataclasses.replace(n, render_certificate=broken)
     handle_event(n, approved)

@@ -6,6 +6,7 @@ import zxingcpp
 from pypdf import PdfReader
 
 from documentkit.certificate import render_certificate
+from domainkit.benefit import TaxBenefit
 from documentkit.voucher import render_voucher
 from notification.domain.messages import LANGUAGES, TEMPLATES
 from notification.service_layer.notify import mask
@@ -73,10 +74,12 @@ def test_an_urdu_message_says_verifications_reasons_and_the_skills_in_urdu():
 
     class Deps:
         intake_public_url, directory_public_url = "http://intake", "http://directory"
+        tax_benefit = TaxBenefit()
     envelope = {"key": "abc", "payload": {"reasons": [reason("cnic_province")], "profile": {"skills": ["python"]}}}
     urdu = message_context(Deps, envelope, {"full_name": "عائشہ", "language": "ur"})
     assert urdu["reasons"] == ["آپ کا شناختی کارڈ اس صوبے کے بجائے کسی اور صوبے سے جاری ہوا جو آپ نے لکھا؛ "
                                "جانچ کنندہ آپ کی تفصیلات کی تصدیق کرے گا۔"]
     assert urdu["skills"] == ["پائتھن"]
+    assert "ودہولڈنگ" in urdu["benefit"] and "0.25%" in urdu["benefit"]  # what the registration is worth
     english = message_context(Deps, envelope, {"full_name": "Aisha", "language": "en"})
     assert english["reasons"] == [reason("cnic_province")] and english["skills"] == ["Python"]

@@ -22,7 +22,8 @@ def certificate_of(deps: Dependencies, doc: dict) -> bytes:
     data = current_data(deps, doc)
     number = decision["registration_number"]
     return deps.render_certificate(data["full_name"], number, data.get("skills", []), issued_on(doc),
-                                   decision["valid_until"], f"{deps.directory_public_url}/verify/{number}")
+                                   decision["valid_until"], f"{deps.directory_public_url}/verify/{number}",
+                                   benefit=(deps.tax_benefit.sentence("en"), deps.tax_benefit.sentence("ur")))
 
 
 def issued_on(doc: dict) -> str:

@@ -5,6 +5,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Protocol
 
+from domainkit.benefit import TaxBenefit
 from domainkit.clock import utc_now
 
 
@@ -128,12 +129,14 @@ class Dependencies:
     renewal_opens_days_before: float = 60  # a registration may ask for renewal this long before its expiry
     renewal_grace_days: float = 30  # and until this long after it
     revoked_cnic_blocks: bool = True  # a revoked registration keeps its CNIC from new applications
-    # documentkit.certificate.render_certificate(full_name, number, skills, issued_on, valid_until, verify_url) -> PDF
+    # documentkit.certificate.render_certificate(full_name, number, skills, issued_on, valid_until, verify_url,
+    # benefit=(english, urdu)) -> PDF
     render_certificate: Callable[..., bytes] | None = None
     directory_public_url: str = "http://127.0.0.1:8004"  # where a certificate's QR code points
     sign_in_challenges: SignInChallenges | None = None  # only the web pages sign applicants in
     sign_in_by_sms: bool = False  # codes may go by SMS (notification has a gateway)
     sign_in_codes_per_hour: int = 5  # codes sent to one address per hour
+    tax_benefit: TaxBenefit = TaxBenefit()  # what a registration is worth (WITHHOLDING_RATE_*), on the certificate
 
     def now(self) -> dt.datetime:
         return self.clock()

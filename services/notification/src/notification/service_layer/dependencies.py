@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Protocol
 
+from domainkit.benefit import TaxBenefit
 from domainkit.clock import utc_now
 
 
@@ -59,9 +60,9 @@ class Unsealer(Protocol):
     def unseal(self, sealed: str) -> dict: ...
 
 
-# adapters.certificate.render_certificate(full_name, registration_number, skills, issued_on, valid_until,
-# verify_url) -> PDF bytes
-CertificateRenderer = Callable[[str, str, list, str, str, str], bytes]
+# documentkit.certificate.render_certificate(full_name, registration_number, skills, issued_on, valid_until,
+# verify_url, benefit=(english, urdu)) -> PDF bytes
+CertificateRenderer = Callable[..., bytes]
 # adapters.voucher.render_voucher(payer_name, voucher_number, amount, due_date, application_id) -> PDF bytes
 VoucherRenderer = Callable[[str, str, int, str, str], bytes]
 
@@ -79,6 +80,7 @@ class Dependencies:
     retry_base_seconds: float = 1.0  # DELIVERY_RETRY_SECONDS
     retry_max_seconds: float = 120.0  # DELIVERY_RETRY_MAX_SECONDS
     give_up_hours: float = 24.0  # DELIVERY_GIVE_UP_HOURS
+    tax_benefit: TaxBenefit = TaxBenefit()  # what a registration is worth (WITHHOLDING_RATE_*): emails, certificates
     clock: Callable[[], dt.datetime] = utc_now  # the time the rules go by (tests set their own)
 
     def now(self) -> dt.datetime:

@@ -109,6 +109,7 @@ def message_context(deps: Dependencies, envelope: dict, contact: dict) -> dict:
         "documents": [translated_term(DOCUMENT_LABELS.get(d, d), contact.get("language", "en"))
                       for d in payload.get("documents", [])],
         "fields_asked": bool(payload.get("fields")),
+        "benefit": deps.tax_benefit.sentence(contact.get("language", "en")),  # what the registration is worth
         "sign_in_url": f"{deps.intake_public_url}/sign-in",
     }
 
@@ -260,7 +261,8 @@ def attachments_for(deps: Dependencies, draft: Draft, channel: str) -> list[tupl
         return []
     if draft.message.certificate:
         pdf = deps.render_certificate(draft.contact["full_name"], context["registration_number"], context["skills"],
-                                      deps.now().date().isoformat(), context["valid_until"], context["verify_url"])
+                                      deps.now().date().isoformat(), context["valid_until"], context["verify_url"],
+                                      benefit=(deps.tax_benefit.sentence("en"), deps.tax_benefit.sentence("ur")))
         return [(f"certificate-{context['registration_number']}.pdf", "application/pdf", pdf)]
     if draft.message.voucher:
         pdf = deps.render_voucher(draft.contact["full_name"], context["voucher_number"], context["amount"],

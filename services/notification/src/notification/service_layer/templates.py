@@ -35,4 +35,5 @@ SAMPLE = {
     "sign_in_url": "http://127.0.0.1:8001/sign-in",
     "message": "Upload a sharper photo of the front of your CNIC.", "respond_by": "2026-12-16T09:30:00+00:00",
     "documents": ["CNIC — front"], "fields_asked": True,
+    "benefit": "A registered freelancer's IT export remittances have income tax withheld at 0.25% instead of 1%.",
 }

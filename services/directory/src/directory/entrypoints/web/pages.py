@@ -1,13 +1,14 @@
 """The public pages: search with filters and pages, a profile, verification (the certificate QR's
 landing page) and statistics. Server-rendered, no JavaScript, same rules as the API."""
-from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext as _
 from marshmallow import ValidationError
 
 from directory.entrypoints.api import public
 from directory.entrypoints.web import labels
 from directory.entrypoints.api.search import SearchQuerySchema, run_search, run_stats
 from directory.service_layer import queries
+from domainkit.benefit import TaxBenefit
 from domainkit.geography import PROVINCES
 from domainkit.platforms import PLATFORM_NAMES
 from domainkit.skills import SKILLS, SKILLS_BY_SLUG
@@ -74,7 +75,11 @@ def verify_form():
 @bp.get("/verify/<path:registration_number>")
 @rate_limited("verify")
 def verify_page(registration_number):
-    return render_template("verify.html",
+    """The verdict, and for a registration in force what it is worth (the rates from WITHHOLDING_RATE_*), so a bank
+    clerk reading it knows what it means."""
+    config = current_app.config["SERVICE_CONFIG"]
+    benefit = TaxBenefit(config.withholding_rate_registered, config.withholding_rate_standard)
+    return render_template("verify.html", benefit=benefit.sentence(str(get_locale())),
                            result=queries.verification_of(public.listings(), registration_number, public.today()))
 
 
