@@ -89,9 +89,14 @@ def test_one_reminder_before_the_deadline_then_the_application_lapses(deps, flag
     assert information.information_provided(deps, provided(case_id)) is False  # too late
 
 
-def test_an_amendment_while_waiting_reopens_the_case_for_the_checks(deps, flagged, application_event):
+def test_an_amendment_answers_the_request_and_goes_back_to_the_reviewer_even_when_the_checks_pass(
+        deps, flagged, application_event):
     case_id = flagged()
     information.request_information(deps, case_id, "ayesha", "Correct your email", [], ["email"])
+    # amended to an email of its own: every automated check passes now
     handle_application_event(deps, application_event("ApplicationAmended", application_id=case_id))
-    assert deps.cases.get(case_id)["state"] in (states.AWAITING_PAYMENT, states.IN_REVIEW)
-    assert deps.cases.get(case_id)["information_request"]["message"] == "Correct your email"
+    case = deps.cases.get(case_id)
+    assert case["state"] == states.IN_REVIEW and case["reasons"]  # not approved by the checks alone
+    assert case["information_request"]["answered_at"] is not None and case["due_at"] is None
+    assert information.sweep_information_requests(deps) == (0, 0)
+    assert deps.cases.events(case_id)[-1] == "ApplicationFlagged"

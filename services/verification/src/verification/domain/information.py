@@ -4,6 +4,9 @@ needed; the case waits for the applicant (AWAITING_APPLICANT, out of the queue) 
 the checks, like any amendment). One reminder goes REMINDER_DAYS before the deadline; at the deadline the
 application lapses (reason `information_not_provided`).
 
+An amendment answers it too: the case goes through the checks again, and to the reviewer whatever they find
+(short of a rejection), never approved automatically, since the reviewer asked.
+
 The request stays on the case once answered (with `answered_at`), so the reviewer who picks the case up again
 sees what was asked and when it came.
 """
@@ -66,3 +69,12 @@ def next_due(request: dict) -> dt.datetime:
     if request.get("reminder_at") and not request.get("reminded_at"):
         return request["reminder_at"]
     return request["respond_by"]
+
+
+def answered_by_amendment(case: dict, now: dt.datetime) -> dict | None:
+    """The case's waiting request, answered now by the amendment being checked; None when none waits. The checks
+    then never approve the case by themselves: the reviewer who asked decides (service_layer.decisions)."""
+    request = case.get("information_request")
+    if not request or request.get("answered_at") or request.get("lapsed_at"):
+        return None
+    return {**request, "answered_at": now}

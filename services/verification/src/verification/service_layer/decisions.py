@@ -16,6 +16,7 @@ from verification.domain import checks as rules
 from verification.domain import events
 from verification.domain.case import SYSTEM, OtherCases, Transition, audit_entry
 from verification.domain.facts import ApplicationFacts
+from verification.domain.information import answered_by_amendment
 from verification.domain.registration import expiry_of
 from verification.service_layer.dependencies import Dependencies
 from verification.service_layer.intake_events import unseal_application
@@ -70,18 +71,21 @@ def draw_approvals(deps: Dependencies, count: int) -> list[Approval]:
 
 def automatic_decision(deps: Dependencies, case: dict, facts: ApplicationFacts, verdict: Verdict,
                        caused_by: dict | None) -> Transition:
-    """The change the checks' verdict makes to a case waiting for them."""
-    if verdict.outcome == rules.APPROVE:
+    """The change the checks' verdict makes to a case waiting for them. A case whose amendment answers a reviewer's
+    request for more information (domain.information) goes back to that review rather than being approved."""
+    answered = answered_by_amendment(case, deps.now())
+    if verdict.outcome == rules.APPROVE and answered is None:
         return approve(deps, case, facts, SYSTEM, "Approved automatically: all checks passed", caused_by,
                        verdict.checks)
     if verdict.outcome == rules.REJECT:
-        return reject(deps, case, facts, SYSTEM, verdict.reasons, caused_by, verdict.checks)
-    return Transition(case, states.IN_REVIEW, verdict.reasons,
-                      audit_entry(SYSTEM, "sent_to_review", f"{verdict.outcome}: " + "; ".join(verdict.reasons),
-                                  deps.now()),
-                      [events.decision_event(events.FLAGGED, case, verdict.reasons, contact_of(deps, facts),
-                                             caused_by)],
-                      checks=verdict.checks)
+        return dataclasses.replace(reject(deps, case, facts, SYSTEM, verdict.reasons, caused_by, verdict.checks),
+                                   information_request=answered)
+    reasons = verdict.reasons or case.get("reasons", [])  # clean now, but the reviewer who asked decides
+    note = f"{verdict.outcome}: " + "; ".join(verdict.reasons) if verdict.reasons else \
+        "the applicant amended the application a reviewer asked about"
+    return Transition(case, states.IN_REVIEW, reasons, audit_entry(SYSTEM, "sent_to_review", note, deps.now()),
+                      [events.decision_event(events.FLAGGED, case, reasons, contact_of(deps, facts), caused_by)],
+                      checks=verdict.checks, information_request=answered)
 
 
 def decide_automatically(deps: Dependencies, case: dict | None, caused_by: dict | None = None) -> str | None:
