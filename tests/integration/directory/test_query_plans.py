@@ -72,3 +72,12 @@ def test_the_rate_limit_counters_expire_through_their_ttl_index(listings):
 
     indexes = listings.db[rate_limit.COLLECTION].index_information()
     assert indexes["expires_at_ttl"]["expireAfterSeconds"] == 0
+
+
+def test_partner_keys_are_found_and_revoked_by_their_id(database):
+    from directory.adapters.partner_keys import COLLECTION, PartnerKeyRepository
+
+    keys = PartnerKeyRepository(database)
+    assert_uses_index(keys.keys, {"_id": "0123456789ab"}, index="_id_")  # get
+    assert_uses_index(keys.keys, {"_id": "0123456789ab", "revoked_at": None}, index="_id_")  # revoke
+    assert COLLECTION == "partner_keys"

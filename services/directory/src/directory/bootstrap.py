@@ -7,6 +7,7 @@ import os
 from directory.adapters.decision_log import DecisionLog
 from directory.adapters.indexes import INDEXES
 from directory.adapters.listings import ListingRepository
+from directory.adapters.partner_keys import PartnerKeyRepository
 from directory.config import Config
 from directory.service_layer.handlers import BATCH_HANDLERS, handle_decision
 from eventkit.indexes import ensure_indexes
@@ -20,6 +21,7 @@ STAGING = "listings_rebuild"  # the rebuild's own collection, dropped when it en
 class Directory:
     config: Config
     listings: ListingRepository
+    partner_keys: PartnerKeyRepository  # the partner API's keys (domain/partners.py)
 
 
 _built: dict[tuple[int, Config], Directory] = {}
@@ -30,7 +32,8 @@ def directory_for(config: Config) -> Directory:
     if key not in _built:
         database = get_database(config.mongodb_uri, config.mongodb_database)
         ensure_indexes(database, INDEXES)
-        _built[key] = Directory(config=config, listings=ListingRepository(database))
+        _built[key] = Directory(config=config, listings=ListingRepository(database),
+                                partner_keys=PartnerKeyRepository(database))
     return _built[key]
 
 

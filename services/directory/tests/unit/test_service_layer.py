@@ -24,6 +24,9 @@ class FakeListings:
     def get(self, number):
         return self.docs.get(number)
 
+    def get_many(self, numbers):
+        return {n: self.docs[n] for n in numbers if n in self.docs}
+
     def store_unless_newer(self, listing):
         stored = self.docs.get(listing["_id"])
         if stored is not None and stored["last_event_at"] > listing["last_event_at"]:
