@@ -199,6 +199,9 @@ class FakeApplications:
         doc["outbox"].append(event)
         return True
 
+    def count_without_contact_index(self):
+        return sum("contact_index" not in d for d in self.docs.values())
+
     def without_contact_index_after(self, after_id, limit):
         ids = sorted(i for i in self.docs if (after_id is None or i > after_id) and "contact_index" not in self.docs[i])
         return [{k: self.docs[i][k] for k in ("_id", "pii") if k in self.docs[i]} for i in ids[:limit]]

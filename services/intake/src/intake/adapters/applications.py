@@ -237,6 +237,10 @@ class ApplicationRepository:
         return outbox.update_with_events(self.applications, {"_id": application_id},
                                          {"$set": {"sign_in_code_sent_at": at}}, [event])
 
+    def count_without_contact_index(self) -> int:
+        """How many applications have no `contact_index` yet (the backfill's progress bar; a scan, run once)."""
+        return self.applications.count_documents({"contact_index": {"$exists": False}})
+
     def without_contact_index_after(self, after_id: str | None, limit: int) -> list[dict]:
         """The next `limit` applications by id after `after_id` that have no `contact_index` yet (stored before
         sign-in by code): their id and sealed personal data."""

@@ -91,7 +91,7 @@ def index_contacts(deps: Dependencies, out=sys.stderr) -> dict:
     """Give every application stored before sign-in by code the blind indexes of its email and mobile; counts of
     applications indexed now and left unreadable (no personal data)."""
     repository = deps.applications
-    progress = Progress("index contacts for sign-in", repository.count(), out)
+    progress = Progress("index contacts for sign-in", repository.count_without_contact_index(), out)
     result = {"indexed": 0, "without_contact": 0}
     after = None
     while batch := repository.without_contact_index_after(after, BATCH):
