@@ -30,3 +30,16 @@ def search(stack, **params) -> dict:
 def found(stack, number: str, wait_for, **params) -> bool:
     return wait_for(lambda: number in [i["registration_number"] for i in search(stack, **params)["items"]],
                     message=f"{number} found by {params}")
+
+
+def directory_cli(*args: str):
+    """The directory's operator CLI run against the local stack (its keys from .local/secrets.env)."""
+    import os
+    import subprocess
+    import sys
+
+    from support.intake import secrets_env
+
+    env = {**os.environ, **secrets_env(), "LOG_LEVEL": "WARNING"}
+    return subprocess.run([sys.executable, "-m", "directory.entrypoints.cli", *args], env=env, capture_output=True,
+                          text=True, timeout=120, stdin=subprocess.DEVNULL)

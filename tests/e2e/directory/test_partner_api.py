@@ -1,21 +1,12 @@
 """The partner API on the running stack: a key issued by the operator's CLI (shown once), a bulk check of many
 numbers in one request, the key's own quota, its scope, and its revocation, each enforced by the directory."""
-import os
 import re
-import subprocess
-import sys
 import uuid
 
 import httpx
 import pytest
 
-from support.intake import secrets_env
-
-
-def directory_cli(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, **secrets_env(), "LOG_LEVEL": "WARNING"}
-    return subprocess.run([sys.executable, "-m", "directory.entrypoints.cli", *args], env=env, capture_output=True,
-                          text=True, timeout=60, stdin=subprocess.DEVNULL)
+from support.directory import directory_cli
 
 
 def issue(per_minute: int = 600) -> tuple[str, str]:

@@ -7,6 +7,7 @@ import os
 from directory.adapters.decision_log import DecisionLog
 from directory.adapters.indexes import INDEXES
 from directory.adapters.listings import ListingRepository
+from directory.adapters.open_data import OpenDataStore
 from directory.adapters.partner_keys import PartnerKeyRepository
 from directory.config import Config
 from directory.service_layer.handlers import BATCH_HANDLERS, handle_decision
@@ -22,6 +23,7 @@ class Directory:
     config: Config
     listings: ListingRepository
     partner_keys: PartnerKeyRepository  # the partner API's keys (domain/partners.py)
+    open_data: OpenDataStore  # the daily open-data files (domain/open_data.py)
 
 
 _built: dict[tuple[int, Config], Directory] = {}
@@ -33,7 +35,7 @@ def directory_for(config: Config) -> Directory:
         database = get_database(config.mongodb_uri, config.mongodb_database)
         ensure_indexes(database, INDEXES)
         _built[key] = Directory(config=config, listings=ListingRepository(database),
-                                partner_keys=PartnerKeyRepository(database))
+                                partner_keys=PartnerKeyRepository(database), open_data=OpenDataStore(database))
     return _built[key]
 
 

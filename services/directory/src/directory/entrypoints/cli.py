@@ -4,6 +4,7 @@
     issue-partner-key     issue a partner API key (shown once), with its scopes and quota
     revoke-partner-key    refuse a partner API key from now on
     partner-keys          list the partner API keys (never their secrets)
+    open-data             write today's open-data snapshot (the daily scheduled job)
     replay-dead-letters   re-run dead-lettered decision events
     settings              the settings in force
 """
@@ -14,6 +15,7 @@ from directory.config import Config
 from directory.service_layer.handlers import GROUP
 from directory.domain.partners import BULK_VERIFY, SCOPES
 from directory.service_layer import partners
+from directory.service_layer.open_data import publish_snapshot
 from directory.service_layer.rebuild import rebuild
 from servicekit.process import operator_cli
 
@@ -72,9 +74,21 @@ def run_list_keys(args, config: Config) -> None:
               f"issued {key['issued_at']:%Y-%m-%d}  {standing}")
 
 
+def add_open_data(commands) -> None:
+    commands.add_parser("open-data", help="write today's open-data snapshot: listings.csv, listings.json and "
+                                          "stats.json with their SHA-256 (run daily; repeating it replaces the "
+                                          "day's files; progress on stderr)")
+
+
+def run_open_data(args, config: Config) -> None:
+    directory = directory_for(config)
+    for written in publish_snapshot(directory.listings, directory.open_data, dt.datetime.now(dt.timezone.utc).date()):
+        print(f"{written['name']}: {written['rows']} rows, sha256 {written['sha256']}")
+
+
 if __name__ == "__main__":
     config = Config.from_env()
     operator_cli("directory", Config, GROUP, decision_handler(config),
                  extra={"rebuild": (add_rebuild, run_rebuild), "issue-partner-key": (add_issue_key, run_issue_key),
                         "revoke-partner-key": (add_revoke_key, run_revoke_key),
-                        "partner-keys": (add_list_keys, run_list_keys)})
+                        "partner-keys": (add_list_keys, run_list_keys), "open-data": (add_open_data, run_open_data)})
