@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DISTRIBUTION = {
     "argon2": "argon2-cffi",
     "bson": "pymongo",
+    "gridfs": "pymongo",
     "cryptography": "cryptography",
     "flask": "flask",
     "flask_babel": "flask-babel",
