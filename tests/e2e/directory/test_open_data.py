@@ -27,3 +27,4 @@ def test_the_snapshot_is_written_by_the_job_and_downloaded_with_matching_checksu
         assert "@" not in client.get("/api/v1/open-data/listings.csv").text  # public fields only: no email
         assert json.loads(client.get("/api/v1/open-data/stats.json").content)["in_force"] >= 1
         assert client.get("/api/v1/open-data/secrets.csv").status_code == 404
+        assert 'href="/api/v1/open-data/listings.csv"' in client.get("/stats").text  # linked from the pages
