@@ -77,7 +77,11 @@ def test_the_rate_limit_counters_expire_through_their_ttl_index(listings):
 def test_partner_keys_are_found_and_revoked_by_their_id(database):
     from directory.adapters.partner_keys import COLLECTION, PartnerKeyRepository
 
+    from directory.domain.partners import BULK_VERIFY, new_key
+
     keys = PartnerKeyRepository(database)
+    for n in range(20):
+        keys.add(new_key(f"Bank {n}", [BULK_VERIFY], 600, f"2026-01-{n + 1:02d}").record)
     assert_uses_index(keys.keys, {"_id": "0123456789ab"}, index="_id_")  # get
     assert_uses_index(keys.keys, {"_id": "0123456789ab", "revoked_at": None}, index="_id_")  # revoke
     assert COLLECTION == "partner_keys"
