@@ -4,6 +4,8 @@ chooser, Enter sends the form and, after checking the answers, the application. 
 if a control is unreachable by Tab, the journey fails."""
 import uuid
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from support.browser import cnic_image
 from support.directory import latin_word
 from support.intake import random_cnic, unique_mobile
@@ -33,10 +35,20 @@ def pick(page, selector: str, letters: str, expected_value: str) -> None:
 
 
 def attach(page, selector: str, name: str, content: bytes) -> None:
+    """Space on the focused file input opens the chooser. Chromium opens one chooser at a time and, under load,
+    may not yet have let the previous one go: a press it drops is pressed again, still with the keyboard alone,
+    and the journey goes on only once the input holds the file."""
     tab_to(page, selector)
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
+    for attempt in range(3):
+        try:
+            with page.expect_file_chooser(timeout=10_000) as chooser:
+                page.keyboard.press("Space")
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
     chooser.value.set_files(files=[{"name": name, "mimeType": "image/png", "buffer": content}])
+    page.wait_for_function("s => document.querySelector(s).files.length === 1", arg=selector)
 
 
 def test_the_application_can_be_completed_with_the_keyboard_alone(page, stack, audit):
