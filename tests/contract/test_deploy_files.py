@@ -12,7 +12,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 ROLES = {"intake": ["web", "relay", "worker"], "verification": ["web", "relay", "worker", "scheduler"],
-         "notification": ["web", "relay", "worker", "scheduler"], "directory": ["web", "worker"],
+         "notification": ["web", "relay", "worker", "scheduler"], "directory": ["web", "worker", "scheduler"],
          "payments": ["web", "relay", "worker", "scheduler"]}
 PROCESSES = [f"{service}-{role}" for service, roles in ROLES.items() for role in roles]
 SERVERS = ("kafka", "mongodb", "mailpit")

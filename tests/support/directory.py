@@ -33,7 +33,8 @@ def found(stack, number: str, wait_for, **params) -> bool:
 
 
 def directory_cli(*args: str):
-    """The directory's operator CLI run against the local stack (its keys from .local/secrets.env)."""
+    """The directory's operator CLI (`python -m directory.cli`, as the contract names it) run against the local
+    stack (its keys from .local/secrets.env)."""
     import os
     import subprocess
     import sys
@@ -41,5 +42,5 @@ def directory_cli(*args: str):
     from support.intake import secrets_env
 
     env = {**os.environ, **secrets_env(), "LOG_LEVEL": "WARNING"}
-    return subprocess.run([sys.executable, "-m", "directory.entrypoints.cli", *args], env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "directory.cli", *args], env=env, capture_output=True,
                           text=True, timeout=120, stdin=subprocess.DEVNULL)

@@ -31,6 +31,9 @@ class FakeKeys:
         record["revoked_at"] = at
         return True
 
+    def set_webhook_url(self, key_id, url):
+        self.records[key_id]["webhook_url"] = url
+
 
 class FakeLimiter:
     """Counts per key within one window, like servicekit.rate_limit.RateLimiter with exact hits."""

@@ -26,3 +26,7 @@ class PartnerKeyRepository:
     def all(self) -> list[dict]:
         """Every key (a handful), without the secrets' hashes, the newest first."""
         return list(self.keys.find({}, {"secret_hash": 0}).sort("issued_at", -1))
+
+    def set_webhook_url(self, key_id: str, url: str | None) -> None:
+        """Where the key's webhooks go (None: nowhere; its deliveries wait until an address is set)."""
+        self.keys.update_one({"_id": key_id}, {"$set": {"webhook_url": url}})

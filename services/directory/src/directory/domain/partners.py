@@ -14,7 +14,8 @@ import secrets
 
 PREFIX = "prk_"
 BULK_VERIFY = "verify:bulk"
-SCOPES = (BULK_VERIFY,)
+WATCH = "watch"  # watches and webhooks (domain/webhooks.py)
+SCOPES = (BULK_VERIFY, WATCH)
 BULK_MAX = 1000  # registration numbers in one bulk check
 _KEY = re.compile(r"^prk_([a-z0-9]{12})\.([A-Za-z0-9_-]{43})$")
 

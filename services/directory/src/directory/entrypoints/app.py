@@ -6,7 +6,7 @@ from designkit import install_design
 from directory import vocabulary
 from directory.bootstrap import decision_log_for, directory_for
 from directory.config import Config
-from directory.entrypoints.api import open_data, partners, public, search
+from directory.entrypoints.api import open_data, partners, public, search, webhooks
 from directory.entrypoints.search_feed import SearchFeed
 from directory.entrypoints.web import pages
 from eventkit.mongo import get_database
@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None):
     api.register_blueprint(public.blp)
     api.register_blueprint(search.blp)
     api.register_blueprint(partners.blp)
+    api.register_blueprint(webhooks.blp)
     api.register_blueprint(open_data.blp)
     app.register_blueprint(pages.bp)
     install_design(app, translations=Path(__file__).resolve().parents[1] / "translations",

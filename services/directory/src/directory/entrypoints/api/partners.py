@@ -1,8 +1,9 @@
 """The partner API, for banks and clients holding a key the board issued (domain/partners.py): registration
-numbers checked in bulk, each key with its own quota. The key goes in the `X-API-Key` header."""
+numbers checked in bulk, each key with its own quota. The key goes in the `Authorization: Bearer <key>` header
+(or `X-API-Key`); the checked key's record is `flask.g.partner_key` for the view."""
 import functools
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import Forbidden, TooManyRequests, Unauthorized
@@ -14,9 +15,18 @@ from servicekit.rate_limit import RateLimiter, COLLECTION as RATE_LIMITS
 from servicekit.requests import json_body
 
 blp = Blueprint("partners", __name__, url_prefix="/api/v1/partner",
-                description="For banks and clients with a partner key (header X-API-Key), issued by the board: "
-                            "registration numbers checked in bulk, under the key's own quota")
+                description="For banks and clients with a partner key (header `Authorization: Bearer <key>`, or "
+                            "X-API-Key), issued by the board: registration numbers checked in bulk, under the key's "
+                            "own quota")
 HEADER = "X-API-Key"
+
+
+def presented_key() -> str:
+    """The key sent as `Authorization: Bearer <key>`, else in X-API-Key ("" when neither)."""
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and credentials.strip():
+        return credentials.strip()
+    return request.headers.get(HEADER, "")
 
 
 def _limiter_for(record: dict) -> RateLimiter:
@@ -32,10 +42,10 @@ def requires_partner(scope: str):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             try:
-                partners.authorise(current_app.extensions["directory"]().partner_keys, _limiter_for,
-                                   request.headers.get(HEADER, ""), scope)
+                g.partner_key = partners.authorise(current_app.extensions["directory"]().partner_keys, _limiter_for,
+                                                   presented_key(), scope)
             except KeyRefused:
-                raise Unauthorized(f"Send a valid, unrevoked partner key in the {HEADER} header.") from None
+                raise Unauthorized("Send a valid, unrevoked partner key as `Authorization: Bearer <key>`.") from None
             except OutOfScope:
                 raise Forbidden(f"This key may not call this: it lacks the {scope} scope.") from None
             except partners.OverQuota as over:
