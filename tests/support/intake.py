@@ -102,3 +102,22 @@ def client_from_own_address(base_url: str, **kwargs):
 
     return httpx.Client(base_url=base_url, transport=httpx.HTTPTransport(local_address=loopback_address()),
                         timeout=15, **kwargs)
+
+
+def open_sealed_part(intake_url: str, sealed: str, token_name: str) -> dict:
+    """A part of an event sealed under an applicant's own key, opened as a consumer would (independently of the
+    services' code): "v2:<key id>:<base64 nonce‖ciphertext‖tag>", the key id bound as associated data, the key
+    from intake's data-key API with the consumer's service token (`token_name` in .local/secrets.env)."""
+    import json as json_
+
+    import httpx
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    version, key_id, body = sealed.split(":", 2)
+    assert version == "v2", sealed[:10]
+    answer = httpx.get(f"{intake_url}/api/v1/data-keys/{key_id}",
+                       headers={"Authorization": f"Bearer {secrets_env()[token_name]}"})
+    answer.raise_for_status()
+    raw = base64.b64decode(body)
+    key = base64.b64decode(answer.json()["key"])
+    return json_.loads(AESGCM(key).decrypt(raw[:12], raw[12:], key_id.encode()))

@@ -2,12 +2,17 @@
 encrypted and published exactly as stored; duplicates are refused."""
 import json
 
+import httpx
+import pytest
+from cryptography.exceptions import InvalidTag
+
 from eventkit.envelope import decode
 from servicekit.crypto import Sealer
-from support.intake import bearer, event_key, random_cnic, valid_application
+from support.intake import bearer, event_key, open_sealed_part, random_cnic, valid_application
 
 
-def test_valid_application_is_accepted_and_its_event_published_as_stored(submit, intake_db, published, wait_for):
+def test_valid_application_is_accepted_and_its_event_published_as_stored(submit, intake_db, published, wait_for,
+                                                                        stack):
     application_id, token, data = submit()
     doc = wait_for(lambda: (d := intake_db["applications"].find_one({"_id": application_id}))
                    and not d["outbox_pending"] and d, message="the event published")
@@ -18,12 +23,23 @@ def test_valid_application_is_accepted_and_its_event_published_as_stored(submit,
     assert decode(message.value) == stored_event  # on Kafka exactly as stored
     assert stored_event["event_type"] == "ApplicationSubmitted"
     payload = stored_event["payload"]
-    assert set(payload) == {"application_id", "public", "sealed", "language"}
-    private = Sealer(event_key()).unseal(payload["sealed"])
+    assert set(payload) == {"application_id", "public", "sealed", "contact", "language"}
+    intake_url = stack.url("intake")
+    private = open_sealed_part(intake_url, payload["sealed"], "INTAKE_SERVICE_TOKEN")  # verification's part
     assert private["cnic"] == data["cnic"].replace("-", "")
     assert private["mobile"] == "+92" + data["mobile"][1:].replace("-", "")
     assert private["date_of_birth"] == data["date_of_birth"]
     assert "cnic" not in json.dumps(payload["public"])
+    # notification's part: the contact details alone, under a key of this application that only it may fetch
+    contact = open_sealed_part(intake_url, payload["contact"], "NOTIFICATION_SERVICE_TOKEN")
+    assert contact == {"full_name": data["full_name"], "email": data["email"], "mobile": private["mobile"]}
+    crossed = ((payload["sealed"], "NOTIFICATION_SERVICE_TOKEN"), (payload["contact"], "INTAKE_SERVICE_TOKEN"))
+    for sealed, token in crossed:
+        with pytest.raises(httpx.HTTPStatusError) as refused:
+            open_sealed_part(intake_url, sealed, token)
+        assert refused.value.response.status_code == 403
+    with pytest.raises(InvalidTag):  # nor does the shared key of earlier versions open it
+        Sealer(event_key()).unseal("v1:" + payload["sealed"].split(":", 2)[2])
 
 
 def test_applicant_view_needs_the_token_and_masks_the_cnic(client, submit):

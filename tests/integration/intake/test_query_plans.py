@@ -16,6 +16,8 @@ from domainkit.people import cnic_index, email_index, mobile_index
 from eventkit.indexes import ensure_indexes
 from eventkit.outbox import PENDING_FILTER, new_document_fields
 from intake.adapters.applications import ApplicationRepository
+from intake.adapters.data_keys import DataKeyRepository
+from intake.adapters.erasures import ErasureRepository
 from intake.adapters.documents import DocumentStore
 from intake.adapters.indexes import INDEXES
 from intake.adapters.sign_in_challenges import SignInChallenges
@@ -43,7 +45,8 @@ def realistic_application(n: int) -> dict:
               "platforms": [{"platform": "upwork", "profile_url": "https://www.upwork.com/freelancers/~01abc"}],
               "headline": "Python developer", "listed": True, "education": "bachelors", "experience_years": 5}
     application_id = f"app{n:06d}"
-    event = events.application_event(events.APPLICATION_SUBMITTED, application_id, public, SEALER.seal(private), "en")
+    event = events.application_event(events.APPLICATION_SUBMITTED, application_id, public, SEALER.seal(private),
+                                     SEALER.seal({"email": private["email"]}), "en")
     doc = {"_id": application_id, "status": status, "submitted_at": NOW, "updated_at": NOW, "token_hash": "x" * 64,
            "cnic_index": cnic_index(KEY, cnic), "language": "en", "public": public, "pii": SEALER.seal(private),
            "timeline": [lifecycle.timeline_entry(lifecycle.SUBMITTED, "Application received", NOW)],
@@ -77,6 +80,8 @@ def populated(servers):
                                            "expires_at": NOW, "purge_at": NOW + dt.timedelta(days=3650),
                                            "used_at": None} for n in range(APPLICATIONS)])
     db["meta"].insert_one({"_id": "cnic_index_recipe", "version": CURRENT_RECIPE})
+    db["data_keys"].insert_many([{"_id": f"app{n:06d}", "wrapped_by": "w1" if n % 10 else "w0", "keys": {}}
+                                 for n in range(APPLICATIONS)])
     recorder.queries.clear()
     yield db, recorder
     client.drop_database(name)
@@ -86,7 +91,8 @@ def populated(servers):
 def exercise_every_method(db) -> set[str]:
     """Call each repository method (and the rate limiter) the way intake does; returns the names called."""
     applications = ApplicationRepository(db)
-    documents = DocumentStore(db, SEALER)
+    documents = DocumentStore(db, lambda application_id: SEALER, SEALER)
+    data_keys, erasures = DataKeyRepository(db), ErasureRepository(db)
     called = set()
 
     def call(obj, method, *args):
@@ -111,6 +117,7 @@ def exercise_every_method(db) -> set[str]:
          lifecycle.timeline_entry(lifecycle.RENEWAL_REQUESTED, "Renewal requested", NOW), {"event_id": "e4"})
     call(applications, "request_withdrawal", "app000015", NOW,
          lifecycle.timeline_entry(lifecycle.AWAITING_PAYMENT, "Withdrawal asked for", NOW), {"event_id": "e5"})
+    call(applications, "record_listing_preference", "app000016", False, NOW, {"event_id": "e8"})
     call(applications, "end_renewal_grace", "app000014", "g1",
          lifecycle.timeline_entry(lifecycle.EXPIRED, "The renewal period ended", NOW))
     call(applications, "withdraw", "app000011", NOW,
@@ -154,6 +161,19 @@ def exercise_every_method(db) -> set[str]:
     call(challenges, "mark_used", challenge["_id"], NOW)
     call(documents, "put", "app000003", "cnic_back", "image/png", b"png")
     call(documents, "get", "app000003", "cnic_back")
+    call(documents, "delete_all_of", "app000006")
+    call(data_keys, "add_unless_present", new["_id"], "w1", {"record": "sealed"}, NOW)
+    call(data_keys, "get", new["_id"])
+    call(data_keys, "wrapped_by_other_than", "w2", None, 500)
+    call(data_keys, "wrapped_by_other_than", "w2", "app000100", 500)
+    call(data_keys, "count_wrapped_by_other_than", "w2")
+    call(data_keys, "rewrap", new["_id"], "w1", "w2", {"record": "rewrapped"})
+    call(data_keys, "destroy", new["_id"])
+    withdrawn = applications.get("app000011")["status"]
+    call(erasures, "erase", "app000011", (withdrawn,), {"cause": "applicant", "at": NOW, "completed_by": {}},
+         {"event_id": "e9"})
+    call(erasures, "note_completion", "app000011", "verification", NOW)
+    call(erasures, "ended_before", lifecycle.REJECTED, NOW + dt.timedelta(days=1), 500)
     limiter = RateLimiter(db[RATE_LIMITS], "submit", 30, 3600)
     call(limiter, "hit", "10.0.0.1")
     return called
@@ -162,8 +182,8 @@ def exercise_every_method(db) -> set[str]:
 def test_every_repository_method_is_exercised(populated):
     db, _ = populated
     called = exercise_every_method(db)
-    assert public_methods(ApplicationRepository) | public_methods(DocumentStore) | public_methods(SignInChallenges) | {
-        "RateLimiter.hit"} == called
+    assert public_methods(ApplicationRepository) | public_methods(DocumentStore) | public_methods(SignInChallenges) | \
+        public_methods(DataKeyRepository) | public_methods(ErasureRepository) | {"RateLimiter.hit"} == called
 
 
 def test_every_query_intake_sends_uses_an_index(populated):

@@ -165,6 +165,10 @@ CALLS = [
     ("cases.note_ignored_amendment", lambda db: CaseRepository(db).note_ignored_amendment(
         _some(db, "approved")["_id"], _note(), NOW)),
     ("cases.withdraw", lambda db: CaseRepository(db).withdraw(_some(db, "in_review")["_id"], uuid.uuid4().hex, NOW)),
+    ("cases.record_listing_preference", lambda db: CaseRepository(db).record_listing_preference(
+        (c := _some(db, "approved"))["_id"], c["decision"]["registration_number"], False, uuid.uuid4().hex,
+        audit_entry("applicant", "unlisted"), {"event_id": uuid.uuid4().hex, "key": "k",
+                                               "event_type": "RegistrationUnlisted"})),
     ("cases.record_document", lambda db: CaseRepository(db).record_document(
         _some(db, "in_review")["_id"], {"kind": "cnic_front", "content_type": "image/png", "size": 5})),
     ("cases.transition", lambda db: CaseRepository(db).transition(Transition(

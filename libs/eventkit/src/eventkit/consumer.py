@@ -60,7 +60,8 @@ per-record handler, which the loop falls back to when it raises."""
 
 
 class DependencyDown(Exception):
-    """The database or the broker is unreachable: retry the same message later."""
+    """The database or the broker is unreachable, or a service a handler asks (raising this): retry the same
+    message later, for as long as it takes, never dead-lettering it."""
 
 
 class RejoinNeeded(Exception):
@@ -225,6 +226,8 @@ class ConsumerLoop:
                 self.handler(envelope)
                 self._consecutive_dead_letters = 0
                 return True
+            except DependencyDown:  # a handler's own dependency (another service) is down: wait it out
+                raise
             except INFRASTRUCTURE_ERRORS as exc:
                 raise DependencyDown(str(exc)) from exc
             except InvalidMessage as exc:
@@ -255,6 +258,8 @@ class ConsumerLoop:
             return
         try:
             batch_handler([Incoming(envelope, position_of(message)) for message, envelope in fresh])
+        except DependencyDown:
+            raise
         except INFRASTRUCTURE_ERRORS as exc:
             raise DependencyDown(str(exc)) from exc
         except Exception as exc:  # noqa: BLE001 - the per-record path retries and dead-letters what fails

@@ -17,6 +17,10 @@ from intake.adapters.sign_in_challenges import SignInChallenges
 from intake.config import Config
 from intake.service_layer.dependencies import Dependencies, Keys
 from intake.service_layer.handlers import handle_event
+from intake.adapters.data_keys import DataKeyRepository
+from intake.adapters.erasures import ErasureRepository
+from intake.domain.data_keys import RECORD, wrapping_key_id
+from intake.service_layer.data_keys import DataKeys
 from servicekit.crypto import Sealer, decode_key
 
 
@@ -26,6 +30,13 @@ def load_keys(config: Config) -> Keys:
                 in_events=Sealer(decode_key(config.event_pii_key, "EVENT_PII_KEY")),
                 cnic_index=decode_key(config.cnic_index_key, "CNIC_INDEX_KEY"),
                 sign_in=hashlib.sha256(b"intake sign-in codes:" + config.secret_key.encode()).digest())
+
+
+def wrapping_keys(config: Config) -> dict[str, Sealer]:
+    """{wrapping key id: Sealer}: INTAKE_PII_KEY first (it wraps new data keys), then INTAKE_PII_KEYS_OLD."""
+    values = [config.pii_key, *[v.strip() for v in config.pii_keys_old.split(",") if v.strip()]]
+    keys = [decode_key(value, "INTAKE_PII_KEY" if i == 0 else "INTAKE_PII_KEYS_OLD") for i, value in enumerate(values)]
+    return {wrapping_key_id(key): Sealer(key) for key in keys}
 
 
 _built: dict[tuple[int, Config], Dependencies] = {}
@@ -38,8 +49,12 @@ def intake_for(config: Config) -> Dependencies:
         keys = load_keys(config)
         db = get_database(config.mongodb_uri, config.mongodb_database)
         ensure_indexes(db, INDEXES)
-        _built[key] = Dependencies(keys=keys, applications=ApplicationRepository(db),
-                                   documents=DocumentStore(db, keys.at_rest), drafts=DraftStore(db, keys.at_rest),
+        data_keys = DataKeys(DataKeyRepository(db), wrapping_keys(config), legacy=keys.at_rest)
+        documents = DocumentStore(db, lambda application_id: data_keys.sealer(application_id, RECORD),
+                                  data_keys.keyring())
+        _built[key] = Dependencies(keys=keys, applications=ApplicationRepository(db), data_keys=data_keys,
+                                   erasures=ErasureRepository(db),
+                                   documents=documents, drafts=DraftStore(db, keys.at_rest),
                                    renewal_opens_days_before=config.renewal_opens_days_before,
                                    renewal_grace_days=config.renewal_grace_days,
                                    revoked_cnic_blocks=config.revoked_cnic_blocks,

@@ -35,3 +35,15 @@ class Config(BenefitConfig):
     sign_in_limit_per_hour: int = setting("SIGN_IN_LIMIT_PER_HOUR", 60, "sign-in requests (codes asked for and "
                                           "codes typed) per client address per hour")
     sign_in_minutes: int = setting("SIGN_IN_MINUTES", 30, "how long a sign-in by one-time code lasts")
+    pii_keys_old: str = setting("INTAKE_PII_KEYS_OLD", "", "earlier INTAKE_PII_KEY values, comma-separated, while "
+                                "`cli rewrap-data-keys` moves the data keys they wrap under the current one",
+                                secret=True)
+    notification_service_token: str = setting("NOTIFICATION_SERVICE_TOKEN", "",
+                                              "bearer token notification uses to get applicants' contact keys",
+                                              secret=True)
+    erase_closed_after_days: float = setting("ERASE_CLOSED_AFTER_DAYS", 730.0,
+                                             "rejected, withdrawn and lapsed applications are erased this long after "
+                                             "they closed (the retention policy)")
+    erase_registrations_after_years: float = setting("ERASE_REGISTRATIONS_AFTER_YEARS", 10.0,
+                                                     "registrations the board must keep are erased this long after "
+                                                     "they ended (expired or revoked): the legal retention")

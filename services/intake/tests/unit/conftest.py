@@ -9,6 +9,7 @@ import pytest
 
 from intake.domain import application as lifecycle
 from intake.service_layer.dependencies import Dependencies, Keys
+from intake.service_layer.data_keys import DataKeys
 from servicekit.crypto import Sealer
 
 INDEX_KEY = bytes(range(32))
@@ -121,6 +122,16 @@ class FakeApplications:
         doc["timeline"].append(timeline_entry)
         doc["applied_events"].append(event_id)
         return True
+
+    def record_listing_preference(self, application_id, listed, at, event):
+        doc = self.docs.get(application_id)
+        if doc is None or doc["status"] not in lifecycle.IN_FORCE or doc["public"].get("listed") == listed:
+            return None
+        doc["public"]["listed"] = listed
+        doc["listing_changed_at"] = at
+        doc["outbox"].append(event)
+        doc["revision"] = doc.get("revision", 1) + 1
+        return copy.deepcopy(doc)
 
     def record_decision(self, application_id, event_id, allowed_from, decision, timeline_entry, holds_cnic=True,
                         reclaim=False):
@@ -310,8 +321,44 @@ class FakeDrafts:
 def deps():
     keys = Keys(at_rest=Sealer(bytes(32)), in_events=Sealer(bytes(reversed(range(32)))), cnic_index=INDEX_KEY,
                 sign_in=b"s" * 32)
+    data_keys = DataKeys(FakeDataKeyRepository(), {"w1": Sealer(b"w" * 32)}, legacy=keys.at_rest)
     return Dependencies(keys=keys, applications=FakeApplications(), documents=FakeDocuments(), drafts=FakeDrafts(),
-                        sign_in_challenges=FakeSignInChallenges(), clock=lambda: NOW)
+                        sign_in_challenges=FakeSignInChallenges(), clock=lambda: NOW, data_keys=data_keys)
+
+
+class FakeDataKeyRepository:
+    """DataKeyRepository in memory: `docs` by application id."""
+
+    def __init__(self):
+        self.docs = {}
+
+    def add_unless_present(self, application_id, wrapped_by, wrapped, now):
+        if application_id in self.docs:
+            return False
+        self.docs[application_id] = {"_id": application_id, "wrapped_by": wrapped_by, "keys": dict(wrapped),
+                                     "created_at": now}
+        return True
+
+    def get(self, application_id):
+        return copy.deepcopy(self.docs.get(application_id))
+
+    def destroy(self, application_id):
+        return self.docs.pop(application_id, None) is not None
+
+    def wrapped_by_other_than(self, wrapping_key_id, after, limit):
+        docs = sorted((d for d in self.docs.values() if d["wrapped_by"] != wrapping_key_id
+                       and (after is None or d["_id"] > after)), key=lambda d: d["_id"])
+        return copy.deepcopy(docs[:limit])
+
+    def count_wrapped_by_other_than(self, wrapping_key_id):
+        return sum(d["wrapped_by"] != wrapping_key_id for d in self.docs.values())
+
+    def rewrap(self, application_id, old_wrapping, new_wrapping, wrapped):
+        doc = self.docs.get(application_id)
+        if doc is None or doc["wrapped_by"] != old_wrapping:
+            return False
+        doc.update(wrapped_by=new_wrapping, keys=dict(wrapped))
+        return True
 
 
 def application_data(cnic="3520212345671", **overrides):

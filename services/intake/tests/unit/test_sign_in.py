@@ -28,7 +28,7 @@ def sent_code(deps, application_id: str) -> str:
     """The code the last SignInCodeRequested in the application's outbox carries (what notification unseals)."""
     event = deps.applications.docs[application_id]["outbox"][-1]
     assert event["event_type"] == "SignInCodeRequested"
-    return deps.keys.in_events.unseal(event["payload"]["code"])["code"]
+    return deps.data_keys.keyring().unseal(event["payload"]["code"])["code"]
 
 
 def test_a_known_address_is_sent_a_code_that_signs_in_once(deps, application):
@@ -36,7 +36,7 @@ def test_a_known_address_is_sent_a_code_that_signs_in_once(deps, application):
     challenge = sign_in.request_code(deps, "  ayesha@example.PK ")
     event = deps.applications.docs[first.application_id]["outbox"][-1]
     assert event["payload"]["channel"] == "email" and "ayesha" not in str(event["payload"]).lower()
-    assert deps.keys.in_events.unseal(event["payload"]["contact"])["email"] == "Ayesha@Example.pk"
+    assert deps.data_keys.keyring().unseal(event["payload"]["contact"])["email"] == "Ayesha@Example.pk"
     code = sent_code(deps, first.application_id)
     address = sign_in.sign_in(deps, challenge, code)
     assert [a["application_id"] for a in sign_in.applications_of(deps, address)] == [first.application_id]

@@ -17,11 +17,11 @@ def test_a_submission_stores_the_application_its_claim_and_its_event_together(de
     assert doc["status"] == lifecycle.SUBMITTED and token_matches(submitted.access_token, doc["token_hash"])
     assert doc["cnic_claim"] == doc["cnic_index"] == cnic_index(INDEX_KEY, "3520212345671")
     assert "3520212345671" not in str(doc)  # personal data only sealed
-    assert deps.keys.at_rest.unseal(doc["pii"])["date_of_birth"] == "1990-01-01"
+    assert deps.unseal_record(doc["pii"])["date_of_birth"] == "1990-01-01"
     (event,) = doc["outbox"]
     assert event["event_type"] == events.APPLICATION_SUBMITTED and event["key"] == submitted.application_id
     assert event["payload"]["public"] == doc["public"]
-    assert deps.keys.in_events.unseal(event["payload"]["sealed"])["cnic"] == "3520212345671"
+    assert deps.data_keys.keyring().unseal(event["payload"]["sealed"])["cnic"] == "3520212345671"
     assert submitted.application["_id"] == submitted.application_id
 
 
@@ -50,7 +50,7 @@ def test_an_amendment_publishes_the_whole_application_and_a_stale_one_is_refused
     assert amended["public"]["city"] == "Multan" and amended["revision"] == 2
     event = amended["outbox"][-1]
     assert event["event_type"] == events.APPLICATION_AMENDED and event["payload"]["public"]["city"] == "Multan"
-    assert deps.keys.in_events.unseal(event["payload"]["sealed"])["email"] == "new@example.pk"
+    assert deps.data_keys.keyring().unseal(event["payload"]["sealed"])["email"] == "new@example.pk"
     assert [e["note"] for e in amended["timeline"]] == ["Application received", "Application amended"]
     with pytest.raises(submissions.NotAllowed):
         submissions.amend(deps, read, {"city": "Quetta"})  # read before the first amendment

@@ -19,6 +19,7 @@ from notification.config import Config
 from notification.service_layer.dependencies import Dependencies
 from notification.service_layer.handlers import handle_event
 from servicekit.crypto import Sealer, decode_key
+from servicekit.data_keys import RemoteDataKeys, events_keyring
 
 LEGACY_DUE_ENTRIES = "notifications_due"
 
@@ -55,11 +56,14 @@ def notification_for(config: Config) -> Dependencies:
         db = get_database(config.mongodb_uri, config.mongodb_database)
         ensure_indexes(db, INDEXES)
         db.drop_collection(LEGACY_DUE_ENTRIES)
+        events_sealer = Sealer(decode_key(config.event_pii_key, "EVENT_PII_KEY"))
         _built[key] = Dependencies(
             deliveries=DeliveryLog(db),
             email=email_sender(config),
             sms=sms_sender(config),
-            events_sealer=Sealer(decode_key(config.event_pii_key, "EVENT_PII_KEY")),
+            events_sealer=events_sealer,
+            contact_keyring=events_keyring(RemoteDataKeys(config.intake_url, config.intake_service_token),
+                                           events_sealer),
             render_certificate=render_certificate, render_voucher=render_voucher,
             intake_public_url=config.intake_public_url,
             directory_public_url=config.directory_public_url,

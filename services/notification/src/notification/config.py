@@ -10,6 +10,11 @@ class Config(BenefitConfig):
     mongodb_database: str = setting("MONGODB_DATABASE", "notification", "this service's own database")
     event_pii_key: str = setting("EVENT_PII_KEY", "", "base64 32-byte key of the personal data sealed in events",
                                  secret=True)
+    intake_url: str = setting("INTAKE_URL", "http://127.0.0.1:8001",
+                              "intake's base URL, where the applicants' contact keys are asked for")
+    intake_service_token: str = setting("NOTIFICATION_SERVICE_TOKEN", "",
+                                        "bearer token notification shows intake for applicants' contact keys",
+                                        secret=True)
     operator_token: str = setting("NOTIFICATION_OPERATOR_TOKEN", "", "bearer token for the operator API", secret=True)
     smtp_host: str = setting("SMTP_HOST", "127.0.0.1", "SMTP server for email")
     smtp_port: int = setting("SMTP_PORT", 1025, "SMTP server port")

@@ -9,6 +9,7 @@ from pathlib import Path
 from eventkit.indexes import ensure_indexes
 from eventkit.mongo import get_database
 from servicekit.crypto import Sealer, decode_key
+from servicekit.data_keys import RemoteDataKeys, events_keyring
 from verification.adapters.cases import CaseRepository
 from verification.adapters.indexes import INDEXES
 from verification.adapters.intake_documents import IntakeDocuments
@@ -57,12 +58,15 @@ def verification_for(config: Config) -> Dependencies:
         cases = CaseRepository(db)
         cases.fill_missing_search_tokens()
         extra = {d.strip().lower() for d in config.disposable_email_domains.split(",") if d.strip()}
+        events_sealer = Sealer(decode_key(config.event_pii_key, "EVENT_PII_KEY"))
         _built[key] = Dependencies(
             cases=cases,
             numbers=RegistrationNumbers(db),
             reviewers=ReviewerRepository(db),
             documents=IntakeDocuments(config.intake_url, config.intake_service_token),
-            events_sealer=Sealer(decode_key(config.event_pii_key, "EVENT_PII_KEY")),
+            events_sealer=events_sealer,
+            events_keyring=events_keyring(RemoteDataKeys(config.intake_url, config.intake_service_token),
+                                          events_sealer),
             index_key=decode_key(config.index_key, "CNIC_INDEX_KEY"),
             disposable_domains=DISPOSABLE_DOMAINS | extra,
             blocklist=load_blocklist(config.blocklist_file),

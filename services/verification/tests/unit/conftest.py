@@ -75,6 +75,17 @@ class FakeCaseRepository:
         case["audit"].append(audit_entry("applicant", "withdrawn", "", at))
         return True
 
+    def record_listing_preference(self, application_id, registration_number, listed, event_id, audit, event):
+        case = self.cases.get(application_id)
+        if case is None or (case.get("decision") or {}).get("registration_number") != registration_number \
+                or event_id in case["applied_events"]:
+            return False
+        case["public"]["listed"] = listed
+        case["applied_events"].append(event_id)
+        case["audit"].append(audit)
+        case["outbox"].append(copy.deepcopy(event))
+        return True
+
     def record_document(self, application_id, document):
         case = self.cases.get(application_id)
         if case is None:

@@ -150,4 +150,5 @@ def test_other_event_types_are_ignored_and_each_type_has_one_handler(deps, appli
     handle_application_event(deps, application_event("ApplicantNotified"))
     assert deps.cases.cases == {}
     assert set(HANDLERS) == {"ApplicationSubmitted", "ApplicationAmended", "ApplicationWithdrawn", "DocumentUploaded",
-                             "FeePaid", "VoucherExpired", "RenewalRequested", "VoucherCancelled", "InformationProvided"}
+                             "FeePaid", "VoucherExpired", "RenewalRequested", "VoucherCancelled", "InformationProvided",
+                             "ListingPreferenceChanged"}

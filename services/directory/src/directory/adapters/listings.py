@@ -80,8 +80,8 @@ class ListingRepository:
 
     def mark_unless_newer(self, registration_number: str, fields: dict, occurred_at: str,
                           source: dict | None) -> bool:
-        """Set `fields` (revoked, expired, reinstated: domain.listing.standing_change) on the listing unless the
-        stored listing comes from a newer event."""
+        """Set `fields` (revoked, expired, reinstated, un-listed: domain.listing.standing_change) on the listing
+        unless the stored listing comes from a newer event."""
         return self.collection.update_one(
             {"_id": registration_number, "last_event_at": {"$lte": occurred_at}},
             {"$set": {**fields, "last_event_at": occurred_at, "source": source}}).matched_count == 1

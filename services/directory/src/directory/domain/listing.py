@@ -6,11 +6,15 @@ REGISTRATION_ISSUED = "RegistrationIssued"  # the fee paid, the registration iss
 REINSTATED_EVENT = "RegistrationReinstated"  # two admins undid a revocation: in force again, or expired meanwhile
 RENEWED_EVENT = "RegistrationRenewed"  # valid one period more: the same payload as an issue, a new valid_until
 RENEWAL_REJECTED = "RenewalRejected"  # a renewal refused: in force still, or expired meanwhile
+# The registrant took the listing out of the directory, or put it back (intake's ListingPreferenceChanged, passed on
+# by verification): search, profiles, statistics and the open data leave an unlisted registration out; verify does not.
+UNLISTED_EVENT, RELISTED_EVENT = "RegistrationUnlisted", "RegistrationRelisted"
 # Events that list a registration: the one-stage approval of earlier versions (kept on the topic
 # forever, so replays and rebuilds still see it) and the registration issued once the fee is paid.
 LISTING_EVENTS = (APPROVED, REGISTRATION_ISSUED, RENEWED_EVENT)
-# Events that change a stored listing's standing: revoked, expired, reinstated, a renewal refused.
-STANDING_EVENTS = (REVOKED_EVENT, EXPIRED_EVENT, REINSTATED_EVENT, RENEWAL_REJECTED)
+# Events that change a stored listing's standing: revoked, expired, reinstated, a renewal refused, un-listed or
+# listed again by the registrant.
+STANDING_EVENTS = (REVOKED_EVENT, EXPIRED_EVENT, REINSTATED_EVENT, RENEWAL_REJECTED, UNLISTED_EVENT, RELISTED_EVENT)
 VALID, EXPIRED, REVOKED, UNKNOWN, MISTYPED = "valid", "expired", "revoked", "unknown", "mistyped"
 PUBLIC_FIELDS = ("registration_number", "full_name", "city", "province", "skills", "platforms", "headline",
                  "status", "valid_until")
@@ -59,8 +63,8 @@ def registration_number_of(envelope: dict) -> str | None:
 
 def apply_decision(current: dict | None, envelope: dict, source: dict | None = None) -> dict | None:
     """The listing after `envelope` given the stored one (`current`), or None when it changes nothing:
-    a listing event (re)lists the registration; a revocation, an expiry or a reinstatement marks it
-    (standing_change).
+    a listing event (re)lists the registration; a revocation, an expiry, a reinstatement or the registrant's
+    un-listing or re-listing marks it (standing_change).
 
     Order-safe and repeatable: an event older than the one `current` comes from changes nothing,
     and applying the same event again gives the same listing. A revocation of an unknown
@@ -86,8 +90,11 @@ def standing_change(envelope: dict) -> dict:
     """The fields a revocation, an expiry or a reinstatement sets on a listing. A revocation keeps its date
     (verify shows it; the board's reason never reaches the directory); a reinstatement clears it and says
     whether the registration is in force again or expired while it was revoked; a refused renewal says
-    whether it is still in force."""
+    whether it is still in force. The registrant's un-listing and re-listing set `listed`, the same flag the
+    application's choice gave the listing (a later renewal carries the choice as it stands then)."""
     event_type, payload = envelope["event_type"], envelope["payload"]
+    if event_type in (UNLISTED_EVENT, RELISTED_EVENT):
+        return {"listed": event_type == RELISTED_EVENT}
     if event_type == REVOKED_EVENT:
         return {"revoked": True, "revoked_on": payload.get("revoked_on") or envelope["occurred_at"][:10]}
     if event_type == EXPIRED_EVENT:

@@ -5,8 +5,10 @@ RegistrationRenewed once a renewal's fee is paid) create or refresh a listing; `
 {registration_number, revoked_on} marks one revoked (out of search; verify says so, with the date),
 `RegistrationExpired` one expired (search leaves it out unless asked), `RegistrationReinstated`
 {registration_number, status} undoes a revocation, and `RenewalRejected` {registration_number, status}
-says whether the registration is still in force. Other decisions (flagged, rejected) concern no
-registration and change nothing.
+says whether the registration is still in force. `RegistrationUnlisted` / `RegistrationRelisted`
+{registration_number} take the listing out of search, profiles, statistics and the open data, or put it
+back, at its registrant's wish (verify still answers for the number). Other decisions (flagged, rejected)
+concern no registration and change nothing.
 Each write stores the topic position of its event with the listing (see ListingRepository).
 """
 from directory.domain.listing import (LISTING_EVENTS, STANDING_EVENTS, NotADecision, listing_from_approval,
@@ -21,7 +23,8 @@ def list_approved(listings, envelope: dict, source: dict | None) -> None:
 
 
 def change_standing(listings, envelope: dict, source: dict | None) -> None:
-    """Revoked, expired or reinstated (domain.listing.standing_change), unless the listing is from a newer event."""
+    """Revoked, expired, reinstated, un-listed or listed again (domain.listing.standing_change), unless the listing
+    is from a newer event."""
     listings.mark_unless_newer(envelope["payload"]["registration_number"], standing_change(envelope),
                                envelope["occurred_at"], source)
 

@@ -26,7 +26,7 @@ from eventkit import outbox
 from eventkit.inbox import apply_once
 from eventkit.upserts import upsert_by_id
 from intake.domain.application import (AWAITING_PAYMENT, CHANGED_MEANWHILE, CLAIM_CONFLICT, CLAIM_MOVED, HOLDS_CNIC,
-                                       INDEX_MOVED, OPEN, DuplicateCnic)
+                                       IN_FORCE, INDEX_MOVED, OPEN, DuplicateCnic)
 
 COLLECTION = "applications"
 META = "meta"
@@ -151,6 +151,16 @@ class ApplicationRepository:
             outbox.with_events({"$set": {"status": timeline_entry["status"], "documents.prc": prc,
                                          "updated_at": timeline_entry["at"]},
                                 "$push": {"timeline": timeline_entry}}, [event]),
+            return_document=ReturnDocument.AFTER)
+
+    def record_listing_preference(self, application_id: str, listed: bool, at: dt.datetime,
+                                  event: dict) -> dict | None:
+        """Keep the registrant's choice to appear in the public directory (`public.listed`) while the registration
+        is in force and the choice differs from the stored one, with `event`; the application after it, or None
+        when it is not in force or already so (two identical requests at once: one event)."""
+        return self.applications.find_one_and_update(
+            {"_id": application_id, "status": {"$in": list(IN_FORCE)}, "public.listed": {"$ne": listed}},
+            outbox.with_events({"$set": {"public.listed": listed, "listing_changed_at": at}}, [event]),
             return_document=ReturnDocument.AFTER)
 
     def record_decision(self, application_id: str, event_id: str, allowed_from: list[str], decision: dict,

@@ -16,6 +16,9 @@ STATUSES = registration.STATUSES
 HOLDS_CNIC = tuple(s for s in STATUSES if registration.holds_cnic(s, within_grace=True))
 # Statuses in which the applicant may still change, add documents to, or withdraw the application.
 OPEN = registration.OPEN
+# Statuses whose registration is in force (a renewal under way keeps it so): its registrant may download the
+# certificate, and take the registration out of the public directory or put it back (service_layer/listing.py).
+IN_FORCE = (APPROVED, RENEWAL_REQUESTED)
 # Statuses from which the registrant may ask for renewal (within the renewal window: service_layer/renewals.py).
 RENEWABLE = registration.MOVES[registration.RENEWAL_REQUESTED_EVENT].sources
 

@@ -1,8 +1,9 @@
 """The events intake publishes on `intake.events`, keyed by application id.
 
 Payloads carry what verification and notification need and nothing more. Personal data
-(CNIC, date of birth, gender, email, mobile, address, father's name) travels only inside
-`sealed`, encrypted under EVENT_PII_KEY, which the directory does not have.
+(CNIC, date of birth, gender, email, mobile, address, father's name) travels only sealed, under keys of
+that application alone (domain/data_keys.py): `sealed` (identity: verification) and `contact` (name, email,
+mobile: notification). Events of earlier versions sealed `sealed` under the shared EVENT_PII_KEY.
 """
 from eventkit.envelope import new_event
 
@@ -14,14 +15,19 @@ DOCUMENT_UPLOADED = "DocumentUploaded"
 RENEWAL_REQUESTED = "RenewalRequested"
 SIGN_IN_CODE_REQUESTED = "SignInCodeRequested"
 INFORMATION_PROVIDED = "InformationProvided"
+LISTING_PREFERENCE_CHANGED = "ListingPreferenceChanged"
 
 
-def application_event(event_type: str, application_id: str, public: dict, sealed: str, language: str) -> dict:
-    """Submitted or amended: the whole current application, so consumers never merge partial updates."""
+def application_event(event_type: str, application_id: str, public: dict, sealed: str, contact: str,
+                      language: str) -> dict:
+    """Submitted or amended: the whole current application, so consumers never merge partial updates. `sealed`
+    holds the personal data under the application's identity key (verification), `contact` its name, email and
+    mobile under its contact key (notification)."""
     return new_event(event_type, application_id, {
         "application_id": application_id,
         "public": public,
         "sealed": sealed,
+        "contact": contact,
         "language": language,
     }, source=SOURCE)
 
@@ -62,3 +68,11 @@ def information_provided(application_id: str, documents: list[str]) -> dict:
     review."""
     return new_event(INFORMATION_PROVIDED, application_id, {"application_id": application_id,
                                                             "documents": documents}, source=SOURCE)
+
+
+def listing_preference_changed(application_id: str, registration_number: str, listed: bool) -> dict:
+    """The registrant takes their registration out of the public directory (`listed` false) or puts it back:
+    verification keeps the choice and tells the directory."""
+    return new_event(LISTING_PREFERENCE_CHANGED, application_id, {
+        "application_id": application_id, "registration_number": registration_number, "listed": listed,
+    }, source=SOURCE)

@@ -8,7 +8,7 @@ from eventkit.mongo import get_database
 from intake import vocabulary
 from intake.bootstrap import intake_for, load_keys
 from intake.config import Config
-from intake.entrypoints.api import applications, documents, renewals, skills
+from intake.entrypoints.api import applications, data_keys, documents, erasure, renewals, skills
 from intake.entrypoints.web import pages
 from intake.service_layer.cnic_index import CnicIndexRecipeOutdated, require_current_recipe
 from servicekit.csrf import install_csrf
@@ -36,7 +36,7 @@ def create_app(test_config: dict | None = None):
     )
     if not app.config["SECRET_KEY"]:
         raise ValueError("INTAKE_SECRET_KEY is not set (make up writes .local/secrets.env)")
-    for blueprint in (applications.blp, documents.blp, renewals.blp, skills.blp):
+    for blueprint in (applications.blp, documents.blp, renewals.blp, skills.blp, data_keys.blp, erasure.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(pages.bp)
     install_design(app, translations=TRANSLATIONS, home_endpoint="pages.application_form",

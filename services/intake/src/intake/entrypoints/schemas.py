@@ -157,6 +157,32 @@ class AmendmentSchema(ApplicationSchema):
     consent = _Unchangeable()
 
 
+class StrictBoolean(fields.Boolean):
+    """true or false, as JSON writes them: not "yes", "0" or 1, which a typo could send meaning the opposite."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+class ListingSchema(Schema):
+    """The registrant's choice: appear in the public directory, or not."""
+    class Meta:
+        unknown = RAISE
+
+    listed = StrictBoolean(required=True, metadata={
+        "description": "false: leave the public directory (search, profile, statistics, open data); true: appear "
+                       "in it again. Verify answers for the number either way"})
+
+
+class ListingStateSchema(Schema):
+    application_id = fields.String()
+    registration_number = fields.String()
+    listed = fields.Boolean(metadata={"description": "whether the registration appears in the public directory "
+                                                     "(the directory follows within a second or so)"})
+
+
 class SubmittedSchema(Schema):
     application_id = fields.String(required=True)
     access_token = fields.String(required=True, metadata={"description": "secret; shown once; needed to view, "
@@ -237,6 +263,9 @@ class ApplicantViewSchema(Schema):
     information_request = fields.Nested(lambda: InformationRequestSchema(), allow_none=True, metadata={
         "description": "what a reviewer asks the applicant for, while it waits: upload the documents still "
                        "`outstanding` (PUT .../documents/{kind}), or correct the `fields` (PATCH); null otherwise"})
+    erasure = fields.Dict(allow_none=True, metadata={
+        "description": "once the application's personal data was erased (POST .../erasure, or the retention "
+                       "policy): {cause, at, completed_by: {service: time}}; only status, timeline and decision stay"})
 
 
 class LookSchema(Schema):

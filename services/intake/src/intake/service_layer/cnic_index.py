@@ -105,7 +105,7 @@ def _rekey_one(deps, doc: dict, result: dict) -> None:
         result["without_cnic"].append(doc["_id"])
         return
     try:
-        cnic = deps.keys.at_rest.unseal(doc["pii"])["cnic"]
+        cnic = deps.unseal_record(doc["pii"])["cnic"]
     except Exception as exc:  # noqa: BLE001 - say which application, then stop before stamping anything
         raise UnreadableApplication(f"application {doc['_id']}: its personal data cannot be read "
                                     f"({type(exc).__name__}); is INTAKE_PII_KEY the one it was written with?") from exc

@@ -28,6 +28,9 @@ class Applications(Protocol):
 
     def record_document(self, application_id: str, info: dict, event: dict) -> bool: ...
 
+    def record_listing_preference(self, application_id: str, listed: bool, at: dt.datetime,
+                                  event: dict) -> dict | None: ...
+
     def record_decision(self, application_id: str, event_id: str, allowed_from: list[str], decision: dict,
                         timeline_entry: dict, holds_cnic: bool = True, reclaim: bool = False) -> bool: ...
 
@@ -115,8 +118,8 @@ class Sealer(Protocol):
 
 @dataclasses.dataclass(frozen=True)
 class Keys:
-    at_rest: Sealer  # personal data in intake's database
-    in_events: Sealer  # personal data inside events (verification and notification hold this key)
+    at_rest: Sealer  # drafts; and records of earlier versions (each application has its own keys now: data_keys)
+    in_events: Sealer  # events of earlier versions (verification and notification hold it to read them)
     cnic_index: bytes  # the blind indexes' key (domainkit.people): CNICs, and emails and mobiles for sign-in
     sign_in: bytes = b""  # the key one-time sign-in codes are kept under (an HMAC; domain/sign_in.py)
 
@@ -139,6 +142,17 @@ class Dependencies:
     sign_in_by_sms: bool = False  # codes may go by SMS (notification has a gateway)
     sign_in_codes_per_hour: int = 5  # codes sent to one address per hour
     tax_benefit: TaxBenefit = TaxBenefit()  # what a registration is worth (WITHHOLDING_RATE_*), on the certificate
+    # the applicants' own keys (service_layer/data_keys.DataKeys): records and events are sealed under them
+    data_keys: object | None = None
+    erasures: object | None = None  # adapters/erasures.ErasureRepository: erasing applications' personal data
 
     def now(self) -> dt.datetime:
         return self.clock()
+
+    def sealer(self, application_id: str, part: str) -> Sealer:
+        """Seals under the application's own key of `part` (domain/data_keys.py)."""
+        return self.data_keys.sealer(application_id, part)
+
+    def unseal_record(self, sealed: str) -> dict:
+        """An application's personal data as stored: under its own key, or INTAKE_PII_KEY (earlier versions)."""
+        return self.data_keys.keyring().unseal(sealed)

@@ -12,7 +12,7 @@ from domainkit import lifecycle as registration
 from eventkit.envelope import InvalidMessage
 from intake.domain import application as lifecycle
 from intake.domain.information import INFORMATION_REQUESTED
-from intake.service_layer import information_requests, looks, vouchers
+from intake.service_layer import erasure, information_requests, looks, vouchers
 from intake.service_layer.dependencies import Dependencies
 
 GROUP = "intake-decisions"
@@ -64,6 +64,7 @@ HANDLERS = {
     **{event_type: record_decision for event_type in lifecycle.DECISION_STATUS},
     lifecycle.RENEWAL_GRACE_ENDED: release_cnic_after_grace,
     INFORMATION_REQUESTED: information_requests.record_request,  # shown on the status page until answered
+    erasure.ERASURE_COMPLETED: erasure.record_completion,  # a service erased what it held of an erased application
     "RecordViewed": looks.record_look,  # a reviewer looked at the record: the status page says who (role) and when
     **{event_type: vouchers.record_voucher_event for event_type in vouchers.VOUCHER_STATUS},
 }

@@ -14,6 +14,7 @@ import datetime as dt
 import sys
 
 from intake.domain import events
+from intake.domain.data_keys import CONTACT
 from intake.domain.sign_in import (CODE_MINUTES, KEPT_HOURS, MAX_ATTEMPTS, code_hash, code_matches, contact_indexes,
                                    new_challenge_id, new_code, parse_address)
 from intake.service_layer.dependencies import Dependencies
@@ -48,12 +49,13 @@ def request_code(deps: Dependencies, typed_address: str) -> str:
                      "code_hash": None if code is None else code_hash(deps.keys.sign_in, challenge_id, code),
                      "created_at": now, "expires_at": expires_at, "purge_at": now + dt.timedelta(hours=KEPT_HOURS)})
     if application is not None:
-        private = deps.keys.at_rest.unseal(application["pii"])
+        private = deps.unseal_record(application["pii"])
         contact = {"full_name": application["public"]["full_name"], "email": private["email"],
                    "mobile": private["mobile"]}
         event = events.sign_in_code_requested(
-            application["_id"], address.channel, deps.keys.in_events.seal(contact),
-            deps.keys.in_events.seal({"code": code}), application["language"], expires_at.isoformat())
+            application["_id"], address.channel, deps.sealer(application["_id"], CONTACT).seal(contact),
+            deps.sealer(application["_id"], CONTACT).seal({"code": code}), application["language"],
+            expires_at.isoformat())
         deps.applications.note_sign_in_code(application["_id"], now, event)
     return challenge_id
 
@@ -99,7 +101,7 @@ def index_contacts(deps: Dependencies, out=sys.stderr) -> dict:
             if "pii" not in doc:
                 result["without_contact"] += 1
                 continue
-            private = deps.keys.at_rest.unseal(doc["pii"])
+            private = deps.unseal_record(doc["pii"])
             if repository.set_contact_index(doc["_id"], contact_indexes(deps.keys.cnic_index, private.get("email"),
                                                                          private.get("mobile"))):
                 result["indexed"] += 1

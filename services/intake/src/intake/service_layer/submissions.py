@@ -12,6 +12,7 @@ import secrets
 from domainkit.people import cnic_index
 from intake.domain import application as lifecycle
 from intake.domain import events, information
+from intake.domain.data_keys import CONTACT, IDENTITY, RECORD
 from intake.domain.application import DuplicateCnic  # noqa: F401 - callers catch it as submissions.DuplicateCnic
 from intake.domain.sign_in import contact_indexes
 from intake.service_layer.cnic_index import require_current_recipe
@@ -51,6 +52,13 @@ def _split(data: dict) -> tuple[dict, dict]:
     return public, private
 
 
+def sealed_parts(deps: Dependencies, application_id: str, private: dict, public: dict) -> tuple[str, str]:
+    """An application event's two sealed parts, each under its own key of the application: the whole personal
+    bundle (`identity`, for verification) and the contact details alone (`contact`, for notification)."""
+    contact = {"full_name": public["full_name"], "email": private["email"], "mobile": private["mobile"]}
+    return (deps.sealer(application_id, IDENTITY).seal(private), deps.sealer(application_id, CONTACT).seal(contact))
+
+
 def submit(deps: Dependencies, data: dict) -> Submitted:
     """Store a validated application with its claim on the CNIC and its ApplicationSubmitted event.
     DuplicateCnic (nothing stored) when an application that holds the CNIC exists; refused
@@ -69,13 +77,13 @@ def submit(deps: Dependencies, data: dict) -> Submitted:
         "contact_index": contact_indexes(deps.keys.cnic_index, private["email"], private["mobile"]),
         "language": data["language"],
         "public": public,
-        "pii": deps.keys.at_rest.seal(private),
+        "pii": deps.sealer(application_id, RECORD).seal(private),
         "timeline": [lifecycle.timeline_entry(lifecycle.SUBMITTED, "Application received", now)],
         "decision": {},
         "documents": {},
     }
     event = events.application_event(events.APPLICATION_SUBMITTED, application_id, public,
-                                     deps.keys.in_events.seal(private), data["language"])
+                                     *sealed_parts(deps, application_id, private, public), data["language"])
     deps.applications.add(application, [event])
     return Submitted(application_id, token, application)
 
@@ -89,7 +97,7 @@ def authorise(deps: Dependencies, application_id: str, token: str | None) -> dic
 
 
 def current_data(deps: Dependencies, doc: dict) -> dict:
-    return {**doc["public"], **deps.keys.at_rest.unseal(doc["pii"]), "language": doc["language"]}
+    return {**doc["public"], **deps.unseal_record(doc["pii"]), "language": doc["language"]}
 
 
 def amend(deps: Dependencies, doc: dict, changes: dict) -> dict:
@@ -101,10 +109,10 @@ def amend(deps: Dependencies, doc: dict, changes: dict) -> dict:
     answered = {"information_request.answered_at": now} if information.is_waiting(doc.get("information_request")) \
         else {}  # the amendment answers a reviewer's request: it goes back through the checks
     event = events.application_event(events.APPLICATION_AMENDED, doc["_id"], public,
-                                     deps.keys.in_events.seal(private), data["language"])
+                                     *sealed_parts(deps, doc["_id"], private, public), data["language"])
     amended = deps.applications.amend(
         doc["_id"], doc["revision"],
-        {"public": public, "pii": deps.keys.at_rest.seal(private), "language": data["language"],
+        {"public": public, "pii": deps.sealer(doc["_id"], RECORD).seal(private), "language": data["language"],
          "contact_index": contact_indexes(deps.keys.cnic_index, private["email"], private["mobile"]),
          "status": lifecycle.SUBMITTED, "updated_at": now, **answered},
         lifecycle.timeline_entry(lifecycle.SUBMITTED, "Application amended", now), event)

@@ -19,8 +19,19 @@ def status_of(deps: Dependencies, application_id: str) -> dict | None:
     return None if doc is None else public_status(doc)
 
 
+def erased_view(doc: dict) -> dict:
+    """What is left of an erased application: its status, timeline and decision, and the erasure's progress."""
+    decision = doc.get("decision") or {}
+    return {"application_id": doc["_id"], "status": doc["status"], "submitted_at": doc["submitted_at"],
+            "updated_at": doc["updated_at"], "timeline": doc["timeline"], "reasons": decision.get("reasons", []),
+            "registration_number": decision.get("registration_number"), "documents": [], "looks": [],
+            "erasure": doc["erasure"]}
+
+
 def applicant_view(deps: Dependencies, doc: dict) -> dict:
     """Everything the applicant filed (CNIC masked), the timeline, and the outcome."""
+    if doc.get("erasure"):
+        return erased_view(doc)
     data = current_data(deps, doc)
     cnic = data.pop("cnic")
     decision = doc.get("decision") or {}

@@ -72,7 +72,7 @@ class Dependencies:
     deliveries: Deliveries
     email: EmailSender
     sms: SmsSender
-    events_sealer: Unsealer  # opens the personal data sealed in events (EVENT_PII_KEY)
+    events_sealer: Unsealer  # opens what earlier versions sealed in events (EVENT_PII_KEY)
     render_certificate: CertificateRenderer
     render_voucher: VoucherRenderer
     intake_public_url: str  # applicants' status pages
@@ -82,6 +82,13 @@ class Dependencies:
     give_up_hours: float = 24.0  # DELIVERY_GIVE_UP_HOURS
     tax_benefit: TaxBenefit = TaxBenefit()  # what a registration is worth (WITHHOLDING_RATE_*): emails, certificates
     clock: Callable[[], dt.datetime] = utc_now  # the time the rules go by (tests set their own)
+    # opens the `contact` part intake seals under each applicant's contact key (servicekit.data_keys; notification
+    # may get no other part), and EVENT_PII_KEY ciphertexts of earlier versions; None: events_sealer alone
+    contact_keyring: Unsealer | None = None
 
     def now(self) -> dt.datetime:
         return self.clock()
+
+    def open_contact(self, sealed: str) -> dict:
+        """A `contact` (or sign-in `code`) part; KeyErased (servicekit.crypto) once the applicant's data is erased."""
+        return (self.contact_keyring or self.events_sealer).unseal(sealed)

@@ -37,6 +37,7 @@ from domainkit.skills import SKILLS_BY_SLUG
 from prometheus_client import Counter
 
 from eventkit.envelope import InvalidMessage, new_event
+from servicekit.crypto import KeyErased
 from notification.domain.deliveries import PENDING, SENDING, delivery_id
 from notification.domain.messages import (EMAIL, SMS, Message, PermanentFailure, TransientFailure, UncertainFailure,
                                           message_for)
@@ -72,11 +73,13 @@ def give_up_at(deps: Dependencies, record: dict) -> dt.datetime:
 
 
 def contact_of(deps: Dependencies, envelope: dict) -> dict:
-    """Name, email, mobile and language from intake's sealed application or verification's sealed contact."""
+    """Name, email, mobile and language from the event's `contact` part (sealed under the applicant's contact key;
+    intake's and verification's events carry it), or, in intake's events of earlier versions, from the whole
+    personal bundle under EVENT_PII_KEY. KeyErased when the applicant's data was erased."""
     payload = envelope["payload"]
     try:
-        if "contact" in payload:
-            contact = deps.events_sealer.unseal(payload["contact"])
+        if payload.get("contact"):
+            contact = deps.open_contact(payload["contact"])
         else:
             private = deps.events_sealer.unseal(payload["sealed"])
             contact = {"full_name": payload["public"]["full_name"], "email": private["email"],
@@ -119,7 +122,7 @@ def sealed_code(deps: Dependencies, envelope: dict) -> str | None:
     if "code" not in envelope["payload"]:
         return None
     try:
-        return deps.events_sealer.unseal(envelope["payload"]["code"])["code"]
+        return deps.open_contact(envelope["payload"]["code"])["code"]
     except (KeyError, TypeError, ValueError, InvalidTag) as exc:
         raise InvalidMessage(f"no readable code in {envelope['event_type']}: {type(exc).__name__}") from exc
 
@@ -140,7 +143,11 @@ class Draft:
 def tell_applicant(deps: Dependencies, envelope: dict) -> None:
     """The worker's use case: one attempt per channel of the message the event calls for (domain.messages)."""
     message = message_for(envelope)
-    draft = Draft(deps, envelope, message)
+    try:
+        draft = Draft(deps, envelope, message)
+    except KeyErased:  # the applicant's data was erased (a replay, or a message that waited): nothing to send
+        log.info("%s for %s not sent: the applicant's data was erased", envelope["event_type"], envelope["key"])
+        return
     for channel in message.channels:
         first_attempt(deps, draft, channel)
 
@@ -191,7 +198,7 @@ def retry_due(deps: Dependencies) -> bool:
         return True
     try:
         draft = Draft(deps, record["envelope"], message)
-    except InvalidMessage as exc:  # the key changed since: no attempt can succeed
+    except (InvalidMessage, KeyErased) as exc:  # the key changed, or was destroyed (erasure): no attempt can succeed
         deps.deliveries.mark_failed(record["_id"], str(exc), failed_event(record["envelope"], channel, "permanent"),
                                     deps.now())
         FAILED_TOTAL.labels(channel, message.template, "permanent").inc()

@@ -102,6 +102,16 @@ class CaseRepository:
         return self.collection.update_one({"_id": application_id},
                                           {"$set": {f"documents.{document['kind']}": document}}).matched_count == 1
 
+    def record_listing_preference(self, application_id: str, registration_number: str, listed: bool, event_id: str,
+                                  audit: dict, event: dict) -> bool:
+        """Keep the registrant's choice to appear in the public directory on the case holding
+        `registration_number` (a later renewal's event carries it), with `event` (RegistrationUnlisted or
+        RegistrationRelisted); once per intake event. False when nothing changed."""
+        guard, mark = apply_once(event_id)
+        return outbox.update_with_events(
+            self.collection, {"_id": application_id, "decision.registration_number": registration_number, **guard},
+            {"$set": {"public.listed": listed}, "$push": {"audit": audit, **mark["$push"]}}, [event])
+
     def transition(self, change: Transition) -> bool:
         """Apply one state change with its reasons, audit entry, events (and checks, decision) in one write,
         only while the case is still in the state and at the version it was read at: a withdrawal or
@@ -386,6 +396,6 @@ def _free_for(reviewer: str, now: dt.datetime) -> dict:
 
 def _stored(application_id: str, application: dict, at: dt.datetime) -> dict:
     """The application's fields as a case stores them, with the tokens the queue's search uses."""
-    return {"public": application["public"], "sealed": application["sealed"],
+    return {"public": application["public"], "sealed": application["sealed"], "contact": application.get("contact"),
             "language": application.get("language", "en"), "indexes": application["indexes"],
             "search_tokens": stored_tokens(application_id, application["public"]["full_name"]), "updated_at": at}

@@ -23,6 +23,9 @@ REVOKED, REINSTATED = "RegistrationRevoked", "RegistrationReinstated"
 INFORMATION_REQUESTED, INFORMATION_REMINDER = "InformationRequested", "InformationReminder"
 # a reviewer (admin, auditor) looked at the case or one of its documents: the applicant sees the role and the time
 RECORD_VIEWED = "RecordViewed"
+# the registrant took their registration out of the public directory, or put it back (intake's
+# ListingPreferenceChanged): for the directory only, no one is told
+UNLISTED, RELISTED = "RegistrationUnlisted", "RegistrationRelisted"
 PROFILE_FIELDS = ("full_name", "city", "province", "skills", "platforms", "headline")
 
 
@@ -42,3 +45,10 @@ def record_viewed(application_id: str, role: str, what: str) -> dict:
     `what` is "case" or "document:<kind>"."""
     return new_event(RECORD_VIEWED, application_id, {"application_id": application_id, "role": role, "what": what},
                      source=SOURCE)
+
+
+def listing_changed(application_id: str, registration_number: str, listed: bool, caused_by: dict) -> dict:
+    """The registration leaves the public directory (`listed` false) or returns to it: no contact, no reasons."""
+    return new_event(RELISTED if listed else UNLISTED, application_id,
+                     {"application_id": application_id, "registration_number": registration_number},
+                     source=SOURCE, caused_by=caused_by)

@@ -16,6 +16,9 @@ class ApplicationFacts:
     mobile: str
     platforms: tuple[tuple[str, str], ...]  # (platform, profile_url)
     language: str
+    # the contact details as intake sealed them for notification (under the applicant's contact key, which
+    # verification cannot open): forwarded in decisions as they are; None for applications of earlier versions
+    sealed_contact: str | None = None
 
     @classmethod
     def from_event(cls, payload: dict, private: dict) -> "ApplicationFacts":
@@ -32,4 +35,5 @@ class ApplicationFacts:
             mobile=private["mobile"],
             platforms=tuple((p["platform"], p["profile_url"]) for p in public["platforms"]),
             language=payload.get("language", "en"),
+            sealed_contact=payload.get("contact"),
         )

@@ -161,7 +161,11 @@ def decision_record(outcome: str, by: str, at: dt.datetime, reasons: list[str], 
 
 
 def contact_of(deps: Dependencies, facts: ApplicationFacts) -> str:
-    """What notification needs to reach the applicant, sealed so only it (and intake) can read it."""
+    """What notification needs to reach the applicant, sealed so only it (and intake) can read it: the part intake
+    sealed under the applicant's contact key, forwarded; for an application of an earlier version (no such part),
+    sealed under the shared EVENT_PII_KEY as then."""
+    if facts.sealed_contact:
+        return facts.sealed_contact
     return deps.events_sealer.seal({"full_name": facts.full_name, "email": facts.email, "mobile": facts.mobile})
 
 

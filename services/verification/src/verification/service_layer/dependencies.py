@@ -27,6 +27,9 @@ class Cases(Protocol):
 
     def record_document(self, application_id: str, document: dict) -> bool: ...
 
+    def record_listing_preference(self, application_id: str, registration_number: str, listed: bool, event_id: str,
+                                  audit: dict, event: dict) -> bool: ...
+
     def transition(self, change: Transition) -> bool: ...
 
     def transition_many(self, changes: list[Transition]) -> int: ...
@@ -120,7 +123,7 @@ class Dependencies:
     numbers: RegistrationNumbers
     reviewers: Reviewers
     documents: Documents
-    events_sealer: Sealer  # seals and unseals the personal data in events
+    events_sealer: Sealer  # EVENT_PII_KEY: opens events of earlier versions, seals their applicants' contact
     index_key: bytes  # the blind indexes' key (domainkit.people)
     disposable_domains: frozenset[str] = frozenset()
     blocklist: frozenset[str] = frozenset()  # "cnic:…", "email:…", "mobile:…", "domain:…"
@@ -133,9 +136,17 @@ class Dependencies:
     information_deadline_days: float = 14  # an applicant asked for more has this long (domain.information)
     information_reminder_days: float = 3  # reminded this long before the deadline
     clock: Callable[[], dt.datetime] = utc_now
+    # opens the identity part intake seals under each applicant's own key (servicekit.data_keys), and the
+    # earlier versions' EVENT_PII_KEY ciphertexts; None: events_sealer alone (unit tests of earlier events)
+    events_keyring: object | None = None
 
     def now(self) -> dt.datetime:
         return self.clock()
 
     def today(self) -> dt.date:
         return self.clock().date()
+
+    def open_sealed(self, sealed: str) -> dict:
+        """The applicant's personal data from an event's (or a case's) `sealed` part. KeyErased (servicekit.crypto)
+        when the applicant's data was erased; KeysUnavailable while intake, which holds the keys, is down."""
+        return (self.events_keyring or self.events_sealer).unseal(sealed)

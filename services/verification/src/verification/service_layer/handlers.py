@@ -7,7 +7,7 @@ import dataclasses
 from collections.abc import Callable
 
 from verification.domain.case import SharedIdentities
-from verification.service_layer import decisions, fees, information, intake_events, renewals
+from verification.service_layer import decisions, fees, information, intake_events, listing, renewals
 from verification.service_layer.dependencies import Dependencies
 
 GROUP = "verification-applications"
@@ -61,6 +61,7 @@ HANDLERS = {
     "DocumentUploaded": Handling(intake_events.record_document),
     "InformationProvided": Handling(information.information_provided),  # the applicant sent what was asked
     "RenewalRequested": Handling(renewals.receive_request),  # checked: approved in principle, reviewed, or refused
+    "ListingPreferenceChanged": Handling(listing.change_listing),  # kept on the case; the directory follows
     "FeePaid": Handling(fees.fee_paid),  # payments.events: the registration issued, or renewed
     "VoucherExpired": Handling(fees.voucher_expired),  # payments.events: the application lapses, or the renewal
     "VoucherCancelled": Handling(fees.withdraw),  # payments.events: withdrawn while the fee was due

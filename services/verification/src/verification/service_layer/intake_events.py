@@ -4,6 +4,7 @@ from cryptography.exceptions import InvalidTag
 from domainkit.documents import KINDS
 from domainkit.people import cnic_index, email_index, mobile_index
 from eventkit.envelope import InvalidMessage
+from servicekit.crypto import KeyErased
 from verification.domain.facts import ApplicationFacts
 from verification.service_layer.dependencies import Dependencies
 
@@ -13,8 +14,10 @@ SUBMITTED, AMENDED = "ApplicationSubmitted", "ApplicationAmended"
 def unseal_application(deps: Dependencies, payload: dict) -> tuple[ApplicationFacts, dict]:
     """The application's facts and its blind indexes; InvalidMessage when it can never be read."""
     try:
-        private = deps.events_sealer.unseal(payload["sealed"])
+        private = deps.open_sealed(payload["sealed"])
         facts = ApplicationFacts.from_event(payload, private)
+    except KeyErased:
+        raise  # the applicant's data was erased: the caller decides (a replayed submission is skipped)
     except (KeyError, TypeError, ValueError, InvalidTag) as exc:
         raise InvalidMessage(f"unreadable application payload: {type(exc).__name__}: {exc}") from exc
     indexes = {"cnic": cnic_index(deps.index_key, facts.cnic),
@@ -28,7 +31,7 @@ def application_of(deps: Dependencies, envelope: dict) -> tuple[dict, dict]:
     the application can never be read, before anything is stored."""
     payload = envelope["payload"]
     _facts, indexes = unseal_application(deps, payload)
-    application = {"public": payload["public"], "sealed": payload["sealed"],
+    application = {"public": payload["public"], "sealed": payload["sealed"], "contact": payload.get("contact"),
                    "language": payload.get("language", "en"), "indexes": indexes}
     event_note = {"event_id": envelope["event_id"], "event_type": envelope["event_type"],
                   "occurred_at": envelope["occurred_at"]}

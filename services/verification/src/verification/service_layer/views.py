@@ -95,7 +95,7 @@ def case_view(deps: Dependencies, application_id: str, reviewer: str, audited: b
         case = deps.cases.get(application_id)
     if case is None:
         raise CaseNotFound()
-    private = deps.events_sealer.unseal(case["sealed"])
+    private = deps.open_sealed(case["sealed"])
     return {
         "application_id": case["_id"], "state": case["state"], "version": case["version"],
         "received_at": case["received_at"], "updated_at": case["updated_at"],

@@ -1,4 +1,5 @@
-"""The applicant's JSON API: submit, track, view, amend, withdraw, download the certificate."""
+"""The applicant's JSON API: submit, track, view, amend, withdraw, download the certificate, leave or rejoin the
+public directory."""
 from flask import current_app, url_for
 from flask_smorest import Blueprint
 from werkzeug.exceptions import Conflict, NotFound, Unauthorized
@@ -6,9 +7,9 @@ from werkzeug.exceptions import Conflict, NotFound, Unauthorized
 from intake.bootstrap import intake_for
 from intake.domain import application as lifecycle
 from intake.entrypoints.downloads import certificate_response
-from intake.entrypoints.schemas import (AmendmentSchema, ApplicantViewSchema, ApplicationSchema, StatusSchema,
-                                        SubmittedSchema)
-from intake.service_layer import certificates, submissions, views
+from intake.entrypoints.schemas import (AmendmentSchema, ApplicantViewSchema, ApplicationSchema, ListingSchema,
+                                        ListingStateSchema, StatusSchema, SubmittedSchema)
+from intake.service_layer import certificates, listing, submissions, views
 from servicekit.rate_limit import rate_limited
 from servicekit.requests import bearer_token, json_body
 
@@ -114,3 +115,25 @@ def certificate(application_id):
     except certificates.NoCertificate:
         raise Conflict("This application has no registration in force to certify.") from None
     return certificate_response(pdf, doc["decision"]["registration_number"])
+
+
+@blp.route("/<application_id>/listing", methods=["PUT"])
+@json_body()
+@blp.arguments(ListingSchema())
+@blp.response(200, ListingStateSchema)
+@blp.alt_response(401, description="No access token")
+@blp.alt_response(409, description="No registration in force: not yet registered, expired, revoked or closed")
+@blp.alt_response(415, description="The body is not JSON")
+def set_listing(choice, application_id):
+    """Leave the public directory, or appear in it again.
+
+    `{"listed": false}` takes the registration out of the directory's search, its profile, the statistics and the
+    open data; `{"listed": true}` puts it back. The registration stays valid and the public verify keeps answering
+    for its number. Repeating a choice changes nothing."""
+    doc = authorised_application(application_id)
+    try:
+        updated = listing.set_listed(intake(), doc, choice["listed"])
+    except listing.NotListable:
+        raise Conflict("This application has no registration in force to list or un-list.") from None
+    return {"application_id": updated["_id"], "registration_number": updated["decision"]["registration_number"],
+            "listed": bool(updated["public"].get("listed"))}

@@ -1,5 +1,6 @@
 """What an applicant does from the status page with their tracking id and access code: withdraw the application
-(after a confirmation page), and add or replace a document while the application is open."""
+(after a confirmation page), add or replace a document while the application is open, and take a registration
+in force out of the public directory or put it back."""
 from flask import render_template, request
 from flask_babel import gettext as _
 
@@ -7,7 +8,7 @@ from intake.domain import application as lifecycle
 from intake.domain.documents import APPLICATION_KINDS
 from intake.entrypoints.web.access import attached_file, authorised_form, details_page, not_matched
 from intake.entrypoints.web.blueprint import bp, intake
-from intake.service_layer import submissions
+from intake.service_layer import listing, submissions
 from servicekit.rate_limit import rate_limited
 
 # The statuses an applicant may withdraw from: open, or approved in principle with the fee still due (it takes
@@ -64,3 +65,26 @@ def document_upload():
         closed = _("Documents can only be added while the application is open.")
         return details_page(doc, access_token, 409, upload_errors={"document": [closed]})
     return details_page(intake().applications.get(doc["_id"]), access_token, 201, uploaded=kind)
+
+
+# The listing form's values: the choice it sends is the opposite of what the status page shows.
+LISTING_CHOICES = {"yes": True, "no": False}
+
+
+@bp.post("/status/listing")
+@rate_limited("status")
+def listing_change():
+    """Leave the public directory, or appear in it again; the registration and its verification stay as they are."""
+    application_id, access_token, doc = authorised_form()
+    if doc is None:
+        return not_matched(application_id)
+    choice = LISTING_CHOICES.get(request.form.get("listed", ""))
+    if choice is None:
+        return details_page(doc, access_token, 422,
+                            listing_errors={"listed": [_("Choose whether to appear in the public directory.")]})
+    try:
+        doc = listing.set_listed(intake(), doc, choice)
+    except listing.NotListable:
+        none_in_force = _("Only a registration in force can be listed in or removed from the public directory.")
+        return details_page(doc, access_token, 409, listing_errors={"listing": [none_in_force]})
+    return details_page(doc, access_token, listing_changed=True)

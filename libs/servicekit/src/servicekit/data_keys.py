@@ -1,0 +1,70 @@
+"""Per-applicant data keys as the consumers of intake's events get them (crypto-shredding).
+
+Intake seals each application's personal data under keys of that application alone and holds them; a
+ciphertext names its key ("v2:<application id>.<part>:…", servicekit.crypto). A consumer asks intake for a key
+by its id with its own service token, and intake hands over only the part that token may read (verification:
+`identity`; notification: `contact`). Once an applicant's data is erased intake answers 410 and the key is
+gone: every copy of their data, in any topic, read model or backup, stays sealed for good.
+
+Keys are cached in the process for `cache_seconds` (a worker handles an application's events in bursts), and
+dropped at once when the process learns of the erasure (`forget`).
+"""
+import base64
+import threading
+import time
+
+import httpx
+
+from eventkit.consumer import DependencyDown
+from servicekit.crypto import KeyErased, Keyring, Sealer
+
+MAX_CACHED = 10_000
+
+
+class KeysUnavailable(DependencyDown):
+    """Intake did not answer (or answered an error): a passing failure, the event is tried again until it does."""
+
+
+class RemoteDataKeys:
+    """`resolve(key_id)` → the key's 32 bytes, fetched from intake (GET /api/v1/data-keys/<key id>)."""
+
+    def __init__(self, intake_url: str, token: str, cache_seconds: float = 60.0, timeout: float = 5.0,
+                 client: httpx.Client | None = None):
+        self.url, self.token, self.cache_seconds = intake_url.rstrip("/"), token, cache_seconds
+        self.client = client or httpx.Client(timeout=timeout)
+        self._cache: dict[str, tuple[float, bytes]] = {}
+        self._lock = threading.Lock()
+
+    def resolve(self, key_id: str) -> bytes:
+        now = time.monotonic()
+        with self._lock:
+            cached = self._cache.get(key_id)
+        if cached and now - cached[0] < self.cache_seconds:
+            return cached[1]
+        try:
+            answer = self.client.get(f"{self.url}/api/v1/data-keys/{key_id}",
+                                     headers={"Authorization": f"Bearer {self.token}"})
+        except httpx.HTTPError as exc:
+            raise KeysUnavailable(f"intake did not answer for data key {key_id}: {exc}") from exc
+        if answer.status_code in (404, 410):
+            raise KeyErased(key_id)
+        if answer.status_code != 200:
+            raise KeysUnavailable(f"intake answered {answer.status_code} for data key {key_id}")
+        key = base64.b64decode(answer.json()["key"])
+        with self._lock:
+            if len(self._cache) >= MAX_CACHED:
+                self._cache.clear()
+            self._cache[key_id] = (now, key)
+        return key
+
+    def forget(self, application_id: str) -> None:
+        """Drop every cached key of an application (its data was erased)."""
+        with self._lock:
+            for key_id in [k for k in self._cache if k.split(".", 1)[0] == application_id]:
+                del self._cache[key_id]
+
+
+def events_keyring(remote: RemoteDataKeys, legacy: Sealer | None) -> Keyring:
+    """Opens what intake sealed in events: per-applicant keys fetched from intake, and (legacy) the shared
+    EVENT_PII_KEY of events written before per-applicant keys."""
+    return Keyring(remote.resolve, legacy)
