@@ -62,6 +62,16 @@ def with_events(update: dict, events: list[dict]) -> dict:
     return merged
 
 
+def replacing_events(update: dict, events: list[dict]) -> dict:
+    """Like `with_events`, but the outbox afterwards holds `events` alone: the events the document published
+    before (and any still waiting) are dropped with their payloads. For an erasure, where what those events
+    carried must not stay in the document; the topic's copies are the data keys' business (crypto-shredding)."""
+    merged = {op: dict(fields) for op, fields in update.items()}
+    merged.setdefault("$set", {}).update(outbox=[_entry(e) for e in events], outbox_pending=bool(events))
+    merged.setdefault("$inc", {})["revision"] = 1
+    return merged
+
+
 def ensure_indexes(collection: Collection) -> None:
     """Create OUTBOX_INDEXES on `collection` (the relay does at start; idempotent, like every index declaration)."""
     indexes.ensure_indexes(collection.database, {collection.name: OUTBOX_INDEXES})

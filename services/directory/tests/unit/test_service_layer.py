@@ -89,7 +89,7 @@ def test_the_table_lists_approvals_and_revocations_and_ignores_other_decisions(l
     number = a_number(1)
     assert set(HANDLERS) == {"ApplicationApproved", "RegistrationIssued", "RegistrationRevoked", "RegistrationExpired",
                              "RegistrationReinstated", "RegistrationRenewed", "RenewalRejected", "RegistrationUnlisted",
-                             "RegistrationRelisted"}
+                             "RegistrationRelisted", "ErasureCompleted"}
     handle_decision(listings, approval(number, "2026-01-01"), {"topic": "t", "partition": 0, "offset": 3})
     assert listings.docs[number]["source"] == {"topic": "t", "partition": 0, "offset": 3}
     handle_decision(listings, {"event_type": "ApplicationFlagged", "occurred_at": "x", "payload": {}}, None)

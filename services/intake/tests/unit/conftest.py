@@ -274,6 +274,43 @@ class FakeDocuments:
     def get(self, application_id, kind):
         return self.stored.get((application_id, kind))
 
+    def delete_all_of(self, application_id):
+        gone = [key for key in self.stored if key[0] == application_id]
+        for key in gone:
+            del self.stored[key]
+        return len(gone)
+
+
+class FakeErasures:
+    """ErasureRepository over FakeApplications' documents."""
+
+    PERSONAL_FIELDS = ("pii", "public", "cnic_index", "cnic_claim", "contact_index", "documents",
+                       "information_request", "looks", "voucher", "renewal", "sign_in_code_sent_at")
+
+    def __init__(self, applications):
+        self.applications = applications
+
+    def erase(self, application_id, statuses, erasure, event):
+        doc = self.applications.docs.get(application_id)
+        if doc is None or doc["status"] not in statuses or doc.get("erasure"):
+            return None
+        for field in self.PERSONAL_FIELDS:
+            doc.pop(field, None)
+        doc.update(erasure=copy.deepcopy(erasure), updated_at=erasure["at"], outbox=[event])
+        return {"_id": application_id, "status": doc["status"], "erasure": doc["erasure"]}
+
+    def note_completion(self, application_id, service, at):
+        doc = self.applications.docs.get(application_id)
+        if doc is None or not doc.get("erasure") or service in doc["erasure"]["completed_by"]:
+            return False
+        doc["erasure"]["completed_by"][service] = at
+        return True
+
+    def ended_before(self, status, cutoff, limit):
+        found = sorted((d for d in self.applications.docs.values() if d["status"] == status
+                        and d["updated_at"] < cutoff and not d.get("erasure")), key=lambda d: d["updated_at"])
+        return [{"_id": d["_id"], "status": d["status"], "updated_at": d["updated_at"]} for d in found[:limit]]
+
 
 class FakeSignInChallenges:
     """SignInChallenges in memory: `kept` by challenge id."""
@@ -322,8 +359,10 @@ def deps():
     keys = Keys(at_rest=Sealer(bytes(32)), in_events=Sealer(bytes(reversed(range(32)))), cnic_index=INDEX_KEY,
                 sign_in=b"s" * 32)
     data_keys = DataKeys(FakeDataKeyRepository(), {"w1": Sealer(b"w" * 32)}, legacy=keys.at_rest)
-    return Dependencies(keys=keys, applications=FakeApplications(), documents=FakeDocuments(), drafts=FakeDrafts(),
-                        sign_in_challenges=FakeSignInChallenges(), clock=lambda: NOW, data_keys=data_keys)
+    applications = FakeApplications()
+    return Dependencies(keys=keys, applications=applications, documents=FakeDocuments(), drafts=FakeDrafts(),
+                        sign_in_challenges=FakeSignInChallenges(), clock=lambda: NOW, data_keys=data_keys,
+                        erasures=FakeErasures(applications))
 
 
 class FakeDataKeyRepository:

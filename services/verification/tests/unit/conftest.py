@@ -11,6 +11,7 @@ import pytest
 
 from eventkit.envelope import new_event
 from servicekit.crypto import Sealer
+from verification.adapters.cases import ERASED_FIELDS, ERASED_PUBLIC
 from verification.domain import case as states
 from verification.domain.case import SYSTEM, audit_entry
 from verification.domain.information import next_due
@@ -84,6 +85,18 @@ class FakeCaseRepository:
         case["applied_events"].append(event_id)
         case["audit"].append(audit)
         case["outbox"].append(copy.deepcopy(event))
+        return True
+
+    def erase(self, application_id, event_id, at, event):
+        case = self.cases.get(application_id)
+        if case is None or case.get("erased_at") or event_id in case["applied_events"]:
+            return False
+        for field in ERASED_FIELDS:
+            case.pop(field, None)
+        case.update(erased_at=at, public=copy.deepcopy(ERASED_PUBLIC), updated_at=at)
+        case["applied_events"].append(event_id)
+        case["audit"].append(audit_entry("system", "erased", "", at))
+        case["outbox"] = [copy.deepcopy(event)]
         return True
 
     def record_document(self, application_id, document):

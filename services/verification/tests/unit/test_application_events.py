@@ -151,4 +151,4 @@ def test_other_event_types_are_ignored_and_each_type_has_one_handler(deps, appli
     assert deps.cases.cases == {}
     assert set(HANDLERS) == {"ApplicationSubmitted", "ApplicationAmended", "ApplicationWithdrawn", "DocumentUploaded",
                              "FeePaid", "VoucherExpired", "RenewalRequested", "VoucherCancelled", "InformationProvided",
-                             "ListingPreferenceChanged"}
+                             "ListingPreferenceChanged", "ApplicationErased"}

@@ -14,7 +14,13 @@ UNLISTED_EVENT, RELISTED_EVENT = "RegistrationUnlisted", "RegistrationRelisted"
 LISTING_EVENTS = (APPROVED, REGISTRATION_ISSUED, RENEWED_EVENT)
 # Events that change a stored listing's standing: revoked, expired, reinstated, a renewal refused, un-listed or
 # listed again by the registrant.
-STANDING_EVENTS = (REVOKED_EVENT, EXPIRED_EVENT, REINSTATED_EVENT, RENEWAL_REJECTED, UNLISTED_EVENT, RELISTED_EVENT)
+# A registration erased after its legal retention (verification's ErasureCompleted names its number): the listing
+# stays as a tombstone, so verify still says the number existed and how it ended, with no name nor profile.
+ERASED_EVENT = "ErasureCompleted"
+ERASED_PROFILE = {"full_name": "", "city": "", "province": "", "skills": [], "platforms": [], "headline": "",
+                  "listed": False, "erased": True}
+STANDING_EVENTS = (REVOKED_EVENT, EXPIRED_EVENT, REINSTATED_EVENT, RENEWAL_REJECTED, UNLISTED_EVENT, RELISTED_EVENT,
+                   ERASED_EVENT)
 VALID, EXPIRED, REVOKED, UNKNOWN, MISTYPED = "valid", "expired", "revoked", "unknown", "mistyped"
 PUBLIC_FIELDS = ("registration_number", "full_name", "city", "province", "skills", "platforms", "headline",
                  "status", "valid_until")
@@ -93,6 +99,8 @@ def standing_change(envelope: dict) -> dict:
     whether it is still in force. The registrant's un-listing and re-listing set `listed`, the same flag the
     application's choice gave the listing (a later renewal carries the choice as it stands then)."""
     event_type, payload = envelope["event_type"], envelope["payload"]
+    if event_type == ERASED_EVENT:
+        return dict(ERASED_PROFILE)
     if event_type in (UNLISTED_EVENT, RELISTED_EVENT):
         return {"listed": event_type == RELISTED_EVENT}
     if event_type == REVOKED_EVENT:

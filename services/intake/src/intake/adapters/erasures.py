@@ -22,11 +22,12 @@ class ErasureRepository:
 
     def erase(self, application_id: str, statuses: tuple[str, ...], erasure: dict, event: dict) -> dict | None:
         """Remove the application's personal data and store `event`, if its status is one of `statuses` and it is
-        not erased yet; the application after it (id, status, erasure), or None."""
+        not erased yet; the application after it (id, status, erasure), or None. The outbox keeps `event` alone:
+        the events published before carried the applicant's public profile in the clear."""
         return self.applications.find_one_and_update(
             {"_id": application_id, "status": {"$in": list(statuses)}, "erasure": None},
-            outbox.with_events({"$set": {"erasure": erasure, "updated_at": erasure["at"]},
-                                "$unset": {field: "" for field in PERSONAL_FIELDS}}, [event]),
+            outbox.replacing_events({"$set": {"erasure": erasure, "updated_at": erasure["at"]},
+                                     "$unset": {field: "" for field in PERSONAL_FIELDS}}, [event]),
             projection={"status": 1, "erasure": 1, "updated_at": 1}, return_document=ReturnDocument.AFTER)
 
     def note_completion(self, application_id: str, service: str, at: dt.datetime) -> bool:

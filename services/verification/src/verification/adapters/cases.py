@@ -112,6 +112,19 @@ class CaseRepository:
             self.collection, {"_id": application_id, "decision.registration_number": registration_number, **guard},
             {"$set": {"public.listed": listed}, "$push": {"audit": audit, **mark["$push"]}}, [event])
 
+    def erase(self, application_id: str, event_id: str, at: dt.datetime, event: dict) -> bool:
+        """Remove every personal field of the case (what the applicant filed, sealed or not, the blind indexes,
+        the documents' and checks' details, the search tokens), keeping its state, decision and audit trail, with
+        `event` (ErasureCompleted) the only one left in its outbox (those before carried the profile, the payer's name
+        in the clear); once per intake event. False when there is no case or it is erased already."""
+        guard, mark = apply_once(event_id)
+        return self.collection.update_one(
+            {"_id": application_id, "erased_at": None, **guard},
+            outbox.replacing_events({"$set": {"erased_at": at, "public": ERASED_PUBLIC, "updated_at": at},
+                                     "$unset": {field: "" for field in ERASED_FIELDS},
+                                     "$push": {"audit": audit_entry(SYSTEM, "erased", "", at), **mark["$push"]}},
+                                    [event])).matched_count == 1
+
     def transition(self, change: Transition) -> bool:
         """Apply one state change with its reasons, audit entry, events (and checks, decision) in one write,
         only while the case is still in the state and at the version it was read at: a withdrawal or
@@ -392,6 +405,13 @@ def _search_index(wanted: QueueFilter) -> str | None:
 def _free_for(reviewer: str, now: dt.datetime) -> dict:
     """The condition that no reviewer but `reviewer` holds a live lease on the case at `now`."""
     return {"$or": [{"lease": None}, {"lease.until": {"$lte": now}}, {"lease.reviewer": reviewer}]}
+
+
+# what an erased case keeps in place of the applicant's public profile (the console's lists still render it)
+ERASED_PUBLIC = {"full_name": "", "city": "", "province": "", "skills": [], "platforms": [], "headline": "",
+                 "listed": False}
+ERASED_FIELDS = ("sealed", "contact", "indexes", "search_tokens", "documents", "checks", "information_request",
+                 "renewal", "pending_action", "lease")
 
 
 def _stored(application_id: str, application: dict, at: dt.datetime) -> dict:

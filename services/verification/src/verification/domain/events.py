@@ -52,3 +52,14 @@ def listing_changed(application_id: str, registration_number: str, listed: bool,
     return new_event(RELISTED if listed else UNLISTED, application_id,
                      {"application_id": application_id, "registration_number": registration_number},
                      source=SOURCE, caused_by=caused_by)
+
+
+ERASURE_COMPLETED = "ErasureCompleted"
+
+
+def erasure_completed(application_id: str, registration_number: str | None, caused_by: dict) -> dict:
+    """Verification holds nothing personal of the application any more; the directory removes a listing of
+    `registration_number` (a registration erased after its legal retention), intake notes the completion."""
+    return new_event(ERASURE_COMPLETED, application_id,
+                     {"application_id": application_id, "service": SOURCE, "registration_number": registration_number},
+                     source=SOURCE, caused_by=caused_by)

@@ -6,6 +6,7 @@ trips whatever the run's length. The loop falls back to the one-event handler wh
 import dataclasses
 from collections.abc import Callable
 
+from servicekit.crypto import KeyErased
 from verification.domain.case import SharedIdentities
 from verification.service_layer import decisions, fees, information, intake_events, listing, renewals
 from verification.service_layer.dependencies import Dependencies
@@ -16,7 +17,10 @@ GROUP = "verification-applications"
 def receive_and_decide(deps: Dependencies, envelope: dict) -> None:
     """Store the submitted or amended application on its case, then decide the case if it waits for checks:
     also on a redelivery, since a crash after storing but before deciding leaves the case in "checking"."""
-    case = intake_events.receive_application(deps, envelope)
+    try:
+        case = intake_events.receive_application(deps, envelope)
+    except KeyErased:  # a replayed application whose applicant's data was erased since: nothing to keep
+        return
     decisions.decide_automatically(deps, case, caused_by=envelope)
 
 
@@ -62,6 +66,7 @@ HANDLERS = {
     "InformationProvided": Handling(information.information_provided),  # the applicant sent what was asked
     "RenewalRequested": Handling(renewals.receive_request),  # checked: approved in principle, reviewed, or refused
     "ListingPreferenceChanged": Handling(listing.change_listing),  # kept on the case; the directory follows
+    "ApplicationErased": Handling(intake_events.erase),  # nothing personal stays; ErasureCompleted reports it
     "FeePaid": Handling(fees.fee_paid),  # payments.events: the registration issued, or renewed
     "VoucherExpired": Handling(fees.voucher_expired),  # payments.events: the application lapses, or the renewal
     "VoucherCancelled": Handling(fees.withdraw),  # payments.events: withdrawn while the fee was due

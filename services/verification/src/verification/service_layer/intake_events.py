@@ -5,6 +5,7 @@ from domainkit.documents import KINDS
 from domainkit.people import cnic_index, email_index, mobile_index
 from eventkit.envelope import InvalidMessage
 from servicekit.crypto import KeyErased
+from verification.domain import events
 from verification.domain.facts import ApplicationFacts
 from verification.service_layer.dependencies import Dependencies
 
@@ -71,3 +72,16 @@ def record_document(deps: Dependencies, envelope: dict) -> None:
         raise InvalidMessage(f"unknown document kind {kind!r}")
     deps.cases.record_document(envelope["key"], {"kind": kind, "content_type": payload.get("content_type"),
                                                  "size": payload.get("size"), "uploaded_at": envelope["occurred_at"]})
+
+
+def erase(deps: Dependencies, envelope: dict) -> None:
+    """ApplicationErased: the case keeps its state, decision and audit trail and nothing personal; intake (and,
+    for a registration, the directory) hear of it by ErasureCompleted. The applicant's keys are destroyed already,
+    so what the case held sealed was unreadable before this write."""
+    application_id = envelope["key"]
+    case = deps.cases.get(application_id)
+    if case is None or case.get("erased_at"):
+        return
+    number = (case.get("decision") or {}).get("registration_number")
+    deps.cases.erase(application_id, envelope["event_id"], deps.now(),
+                     events.erasure_completed(application_id, number, caused_by=envelope))

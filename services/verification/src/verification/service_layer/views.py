@@ -95,6 +95,8 @@ def case_view(deps: Dependencies, application_id: str, reviewer: str, audited: b
         case = deps.cases.get(application_id)
     if case is None:
         raise CaseNotFound()
+    if case.get("erased_at"):
+        return erased_case_view(case)
     private = deps.open_sealed(case["sealed"])
     return {
         "application_id": case["_id"], "state": case["state"], "version": case["version"],
@@ -109,6 +111,16 @@ def case_view(deps: Dependencies, application_id: str, reviewer: str, audited: b
                     for other in deps.cases.same_identity(case["indexes"]["cnic"], HISTORY_LIMIT)
                     if other["_id"] != case["_id"]],
     }
+
+
+def erased_case_view(case: dict) -> dict:
+    """An erased case: its state, decision and audit trail, nothing of the applicant."""
+    return {"application_id": case["_id"], "state": case["state"], "version": case["version"],
+            "received_at": case["received_at"], "updated_at": case["updated_at"],
+            "applicant": {**case["public"], "language": case.get("language", "en")}, "checks": [],
+            "reasons": case.get("reasons", []), "decision": case.get("decision"), "documents": [],
+            "audit": case.get("audit", []), "pending_action": None, "renewal": None, "lease": None,
+            "information_request": None, "history": [], "erased_at": case["erased_at"]}
 
 
 def document(deps: Dependencies, application_id: str, kind: str, reviewer: str,
