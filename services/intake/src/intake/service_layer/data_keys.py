@@ -33,11 +33,11 @@ class DataKeys:
         wrapped = {part: wrapper.seal_bytes(os.urandom(32)) for part in rules.PARTS}
         self.repository.add_unless_present(application_id, self.current_wrapping, wrapped, now)
 
-    def _keys_of(self, application_id: str) -> dict:
+    def _keys_of(self, application_id: str, cached_ok: bool = True) -> dict:
         now = time.monotonic()
         with self._lock:
             cached = self._cache.get(application_id)
-        if cached and now - cached[0] < CACHE_SECONDS:
+        if cached_ok and cached and now - cached[0] < CACHE_SECONDS:
             return cached[1]
         stored = self.repository.get(application_id)
         if stored is None:
@@ -56,11 +56,12 @@ class DataKeys:
         return self._keys_of(application_id)[part]
 
     def served_key(self, key_id: str, allowed_parts: tuple[str, ...]) -> bytes:
-        """The key for another service, if its part is one that service may read (PermissionError otherwise)."""
-        _, part = rules.parse_key_id(key_id)
+        """The key for another service, if its part is one that service may read (PermissionError otherwise);
+        read from the database each time, so no process hands out a key another one has just destroyed."""
+        application_id, part = rules.parse_key_id(key_id)
         if part not in allowed_parts:
             raise PermissionError(part)
-        return self.key(key_id)
+        return self._keys_of(application_id, cached_ok=False)[part]  # never from a cache: erased is erased now
 
     def sealer(self, application_id: str, part: str) -> KeyedSealer:
         """Seals under the application's key of `part` (made now for an application of an earlier version)."""
