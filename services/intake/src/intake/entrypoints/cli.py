@@ -78,8 +78,9 @@ def retention_policy(config: Config) -> erasure.RetentionPolicy:
 
 
 def add_report(commands) -> None:
-    report = commands.add_parser("erasure-report", help="list what the retention policy erases within the next "
-                                                        "days (ERASE_CLOSED_AFTER_DAYS, ERASE_REGISTRATIONS_AFTER_YEARS)")
+    report = commands.add_parser("erasure-report",
+                                 help="list what the retention policy erases within the next days "
+                                      "(ERASE_CLOSED_AFTER_DAYS, ERASE_REGISTRATIONS_AFTER_YEARS)")
     report.add_argument("--days", type=float, default=30, help="how far ahead to look (default 30)")
 
 
