@@ -4,11 +4,13 @@ database would hold them), nor by replaying the topics from the beginning and op
 the services' own credentials (what any rebuild of a read model does), nor from intake's key store; verification
 reports its completion. Also: the service key that wraps the data keys is rotated by the CLI without losing one."""
 import base64
+import io
 import json
 import os
 import subprocess
 import sys
 import uuid
+import zipfile
 
 import httpx
 import pytest
@@ -17,7 +19,8 @@ from bson import json_util
 from eventkit.mongo import get_database
 from eventkit.topics import INTAKE_EVENTS, VERIFICATION_EVENTS
 from support.directory import latin_word
-from support.intake import bearer, client_from_own_address, open_sealed_part, secrets_env, valid_application
+from support.intake import (bearer, client_from_own_address, csrf_from, open_sealed_part, secrets_env,
+                            valid_application)
 from support.kafka import SESSION_STARTED_MS, read_messages
 
 DATABASES = ("intake", "verification", "notification", "payments", "directory")
@@ -130,3 +133,33 @@ def test_the_wrapping_key_rotates_without_losing_a_data_key(stack, wait_for):
     with httpx.Client(base_url=stack.url("intake"), timeout=30) as intake:
         view = intake.get(f"/api/v1/applications/{application_id}", headers=bearer(token)).json()
     assert view["email"] == data["email"]  # the record opens as before, with the same data key
+
+
+def test_the_applicant_downloads_all_their_data_and_erases_it_from_the_status_page(stack, wait_for):
+    application_id, token, data = rejected_application(stack, wait_for)
+    with httpx.Client(base_url=stack.url("intake"), timeout=30) as intake:
+        archive = intake.get(f"/api/v1/applications/{application_id}/export", headers=bearer(token))
+        assert archive.status_code == 200 and archive.headers["content-type"] == "application/zip"
+        assert archive.headers["cache-control"] == "no-store"
+        assert intake.get(f"/api/v1/applications/{application_id}/export", headers=bearer("wrong")).status_code == 404
+    with zipfile.ZipFile(io.BytesIO(archive.content)) as opened:
+        record = json.loads(opened.read("application.json"))
+    assert record["filed"]["cnic"] == data["cnic"].replace("-", "") and record["filed"]["email"] == data["email"]
+    assert record["status"] == "rejected" and record["timeline"]
+
+    with client_from_own_address(stack.url("intake")) as client:
+        status = client.get("/status", params={"application_id": application_id})
+        form = {"application_id": application_id, "access_token": token, "csrf_token": csrf_from(status.text)}
+        details = client.post("/status", data=form)
+        assert 'id="erasure-form"' in details.text and 'id="download-data"' in details.text
+        download = client.post("/status/export", data=form)
+        assert download.status_code == 200 and download.content[:2] == b"PK"
+        unconfirmed = client.post("/status/erasure", data=form)
+        assert unconfirmed.status_code == 422 and "confirm_erasure-error" in unconfirmed.text
+        assert httpx.get(stack.url("intake", f"/api/v1/applications/{application_id}/erasure"),
+                         headers=bearer(token)).json()["erasure"] is None  # nothing happened
+        erased = client.post("/status/erasure?lang=ur", data={**form, "confirm_erasure": "yes"})
+        assert erased.status_code == 202 and 'id="erased-banner"' in erased.text and 'lang="ur"' in erased.text
+        assert data["email"] not in erased.text
+        again = client.post("/status/erasure", data={**form, "confirm_erasure": "yes"})
+        assert again.status_code == 409

@@ -71,3 +71,21 @@ def test_the_policy_reports_and_erases_what_ended_long_enough_ago(deps, applicat
     assert deps.applications.docs[old["_id"]]["erasure"]["cause"] == "retention"
     assert not deps.applications.docs[soon["_id"]].get("erasure") and not deps.applications.docs[kept["_id"]].get(
         "erasure")
+
+
+def test_the_archive_holds_what_was_filed_and_every_document(deps, application):
+    import io
+    import zipfile
+
+    from intake.service_layer import export
+
+    doc = closed(deps, application)
+    doc["documents"] = {"cnic_front": {"kind": "cnic_front", "content_type": "image/png", "size": 3}}
+    with zipfile.ZipFile(io.BytesIO(export.archive_of(deps, doc))) as archive:
+        record = json.loads(archive.read("application.json"))
+        assert archive.read("documents/cnic_front.png") == b"png"
+    assert record["filed"]["cnic"] == "3520212345671" and record["status"] == "rejected"
+    erasure.erase(deps, dict(doc))
+    with zipfile.ZipFile(io.BytesIO(export.archive_of(deps, deps.applications.docs[doc["_id"]]))) as archive:
+        assert archive.namelist() == ["application.json"]
+        assert "filed" not in json.loads(archive.read("application.json"))

@@ -1,15 +1,18 @@
-"""The applicant's right to erasure (domain/erasure.py), by the application's access token: erase an application
-that ended without a registration. Registrations are kept for their legal retention, then erased by the policy."""
+"""The applicant's rights over their data, by the application's access token: a copy of all of it (one ZIP
+archive), and erasure (domain/erasure.py) of an application that ended without a registration. Registrations are
+kept for their legal retention, then erased by the policy."""
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from werkzeug.exceptions import Conflict
 
 from intake.domain.erasure import NotErasable
 from intake.entrypoints.api.applications import authorised_application, intake
-from intake.service_layer import erasure
+from intake.entrypoints.downloads import archive_response
+from intake.service_layer import erasure, export
 
-blp = Blueprint("erasure", __name__, url_prefix="/api/v1/applications",
-                description="Erase an application's personal data (rejected, withdrawn or lapsed applications)")
+blp = Blueprint("my_data", __name__, url_prefix="/api/v1/applications",
+                description="The applicant's data: download all of it; erase it (rejected, withdrawn or lapsed "
+                            "applications)")
 
 
 class ErasureSchema(Schema):
@@ -48,3 +51,14 @@ def erasure_state(application_id):
     """Whether the application was erased, and which services have finished."""
     doc = authorised_application(application_id)
     return {"status": doc["status"], "erasure": doc.get("erasure")}
+
+
+@blp.route("/<application_id>/export")
+@blp.doc(responses={200: {"description": "application.json and the uploaded documents, as one ZIP archive",
+                          "content": {"application/zip": {}}}})
+@blp.alt_response(404, description="No application with that id and access token")
+def export_data(application_id):
+    """Everything intake holds about the application: what was filed (CNIC in full), its timeline, decision,
+    voucher and the looks at the record, and every uploaded document."""
+    doc = authorised_application(application_id)
+    return archive_response(export.archive_of(intake(), doc), application_id)
