@@ -23,18 +23,19 @@ def test_valid_application_is_accepted_and_its_event_published_as_stored(submit,
     assert decode(message.value) == stored_event  # on Kafka exactly as stored
     assert stored_event["event_type"] == "ApplicationSubmitted"
     payload = stored_event["payload"]
-    assert set(payload) == {"application_id", "public", "sealed", "contact", "language"}
+    assert set(payload) == {"application_id", "profile", "sealed", "contact", "language"}
     intake_url = stack.url("intake")
+    assert open_sealed_part(intake_url, payload["profile"], "INTAKE_SERVICE_TOKEN") == doc["public"]
+    assert data["full_name"] not in json.dumps(payload)  # nothing of the applicant in the clear
     private = open_sealed_part(intake_url, payload["sealed"], "INTAKE_SERVICE_TOKEN")  # verification's part
     assert private["cnic"] == data["cnic"].replace("-", "")
     assert private["mobile"] == "+92" + data["mobile"][1:].replace("-", "")
     assert private["date_of_birth"] == data["date_of_birth"]
-    assert "cnic" not in json.dumps(payload["public"])
     # notification's part: the contact details alone, under a key of this application that only it may fetch
     contact = open_sealed_part(intake_url, payload["contact"], "NOTIFICATION_SERVICE_TOKEN")
     assert contact == {"full_name": data["full_name"], "email": data["email"], "mobile": private["mobile"]}
     crossed = ((payload["sealed"], "NOTIFICATION_SERVICE_TOKEN"), (payload["contact"], "INTAKE_SERVICE_TOKEN"))
-    for sealed, token in crossed:
+    for sealed, token in (*crossed, (payload["profile"], "NOTIFICATION_SERVICE_TOKEN")):
         with pytest.raises(httpx.HTTPStatusError) as refused:
             open_sealed_part(intake_url, sealed, token)
         assert refused.value.response.status_code == 403
@@ -73,7 +74,7 @@ def test_same_cnic_in_either_form_is_refused_while_active_and_free_after_withdra
     assert client.post("/api/v1/applications", json=valid_application(cnic=cnic)).status_code == 202
 
 
-def test_amend_publishes_the_whole_amended_application(client, submit, published):
+def test_amend_publishes_the_whole_amended_application(client, submit, published, stack):
     application_id, token, _ = submit()
     response = client.patch(f"/api/v1/applications/{application_id}", headers=bearer(token),
                             json={"city": "Karachi", "province": "Sindh", "skills": ["seo"]})
@@ -81,7 +82,8 @@ def test_amend_publishes_the_whole_amended_application(client, submit, published
     assert response.json()["city"] == "Karachi" and response.json()["father_name"] == "Imran Khan"
     submitted, amended = published(application_id, 2)
     assert decode(amended.value)["event_type"] == "ApplicationAmended"
-    assert decode(amended.value)["payload"]["public"]["skills"] == ["seo"]
+    profile = open_sealed_part(stack.url("intake"), decode(amended.value)["payload"]["profile"], "INTAKE_SERVICE_TOKEN")
+    assert profile["skills"] == ["seo"] and profile["city"] == "Karachi"
     refused = client.patch(f"/api/v1/applications/{application_id}", headers=bearer(token), json={"cnic": "x"})
     assert refused.status_code == 422 and "cnic" in refused.json()["errors"]
     client.post(f"/api/v1/applications/{application_id}/withdraw", headers=bearer(token))

@@ -93,17 +93,17 @@ def test_an_erased_applicant_cannot_be_read_back_from_any_collection_topic_or_ke
     assert {"ApplicationSubmitted", "ApplicationRejected", "ApplicationErased", "ErasureCompleted"} <= {
         e["event_type"] for e in events}
     sealed = [(e["payload"][part], token) for e in events
-              for part, token in (("sealed", "INTAKE_SERVICE_TOKEN"), ("contact", "NOTIFICATION_SERVICE_TOKEN"))
-              if e["payload"].get(part)]
-    assert len(sealed) >= 3
+              for part, token in (("profile", "INTAKE_SERVICE_TOKEN"), ("sealed", "INTAKE_SERVICE_TOKEN"),
+                                  ("contact", "NOTIFICATION_SERVICE_TOKEN")) if e["payload"].get(part)]
+    assert len(sealed) >= 4
     for part, token_name in sealed:
         with pytest.raises(httpx.HTTPStatusError) as refused:
             open_sealed_part(stack.url("intake"), part, token_name)
         assert refused.value.response.status_code == 410  # the key is gone for good
-    clear = json.dumps([{k: v for k, v in e["payload"].items() if k not in ("sealed", "contact", "code")}
+    clear = json.dumps([{k: v for k, v in e["payload"].items() if k not in ("profile", "sealed", "contact", "code")}
                         for e in events])
-    assert not [v for v in (data["cnic"].replace("-", ""), data["email"], data["mobile"][-7:], data["address"])
-                if v in clear]
+    assert not [v for v in (data["full_name"], data["cnic"].replace("-", ""), data["email"], data["mobile"][-7:],
+                            data["address"], data["headline"]) if v in clear]
 
 
 def run_intake_cli(*args: str, **settings: str) -> subprocess.CompletedProcess:

@@ -45,8 +45,8 @@ def realistic_application(n: int) -> dict:
               "platforms": [{"platform": "upwork", "profile_url": "https://www.upwork.com/freelancers/~01abc"}],
               "headline": "Python developer", "listed": True, "education": "bachelors", "experience_years": 5}
     application_id = f"app{n:06d}"
-    event = events.application_event(events.APPLICATION_SUBMITTED, application_id, public, SEALER.seal(private),
-                                     SEALER.seal({"email": private["email"]}), "en")
+    event = events.application_event(events.APPLICATION_SUBMITTED, application_id, SEALER.seal(public),
+                                     SEALER.seal(private), SEALER.seal({"email": private["email"]}), "en")
     doc = {"_id": application_id, "status": status, "submitted_at": NOW, "updated_at": NOW, "token_hash": "x" * 64,
            "cnic_index": cnic_index(KEY, cnic), "language": "en", "public": public, "pii": SEALER.seal(private),
            "timeline": [lifecycle.timeline_entry(lifecycle.SUBMITTED, "Application received", NOW)],

@@ -1,9 +1,10 @@
 """The events intake publishes on `intake.events`, keyed by application id.
 
-Payloads carry what verification and notification need and nothing more. Personal data
-(CNIC, date of birth, gender, email, mobile, address, father's name) travels only sealed, under keys of
-that application alone (domain/data_keys.py): `sealed` (identity: verification) and `contact` (name, email,
-mobile: notification). Events of earlier versions sealed `sealed` under the shared EVENT_PII_KEY.
+Payloads carry what verification and notification need and nothing more. An application's data (its public
+profile, and the CNIC, date of birth, gender, email, mobile, address, father's name) travels only sealed, under
+keys of that application alone (domain/data_keys.py): `profile` and `sealed` (identity: verification) and
+`contact` (name, email, mobile: notification). Events of earlier versions carried the profile in the clear as
+`public` and sealed `sealed` under the shared EVENT_PII_KEY.
 """
 from eventkit.envelope import new_event
 
@@ -18,14 +19,15 @@ INFORMATION_PROVIDED = "InformationProvided"
 LISTING_PREFERENCE_CHANGED = "ListingPreferenceChanged"
 
 
-def application_event(event_type: str, application_id: str, public: dict, sealed: str, contact: str,
+def application_event(event_type: str, application_id: str, profile: str, sealed: str, contact: str,
                       language: str) -> dict:
-    """Submitted or amended: the whole current application, so consumers never merge partial updates. `sealed`
-    holds the personal data under the application's identity key (verification), `contact` its name, email and
-    mobile under its contact key (notification)."""
+    """Submitted or amended: the whole current application, so consumers never merge partial updates. Nothing in
+    the clear but ids and the language: `profile` (the public fields: name, city, skills, platforms, headline…)
+    and `sealed` (the personal data) are under the application's identity key (verification), `contact` (name,
+    email, mobile) under its contact key (notification). Erasing the keys leaves nothing readable."""
     return new_event(event_type, application_id, {
         "application_id": application_id,
-        "public": public,
+        "profile": profile,
         "sealed": sealed,
         "contact": contact,
         "language": language,

@@ -52,11 +52,12 @@ def _split(data: dict) -> tuple[dict, dict]:
     return public, private
 
 
-def sealed_parts(deps: Dependencies, application_id: str, private: dict, public: dict) -> tuple[str, str]:
-    """An application event's two sealed parts, each under its own key of the application: the whole personal
-    bundle (`identity`, for verification) and the contact details alone (`contact`, for notification)."""
+def sealed_parts(deps: Dependencies, application_id: str, private: dict, public: dict) -> tuple[str, str, str]:
+    """An application event's sealed parts, under the application's own keys: the public profile and the whole
+    personal bundle (identity key, for verification), and the contact details alone (contact key, notification)."""
+    identity = deps.sealer(application_id, IDENTITY)
     contact = {"full_name": public["full_name"], "email": private["email"], "mobile": private["mobile"]}
-    return (deps.sealer(application_id, IDENTITY).seal(private), deps.sealer(application_id, CONTACT).seal(contact))
+    return identity.seal(public), identity.seal(private), deps.sealer(application_id, CONTACT).seal(contact)
 
 
 def submit(deps: Dependencies, data: dict) -> Submitted:
@@ -82,7 +83,7 @@ def submit(deps: Dependencies, data: dict) -> Submitted:
         "decision": {},
         "documents": {},
     }
-    event = events.application_event(events.APPLICATION_SUBMITTED, application_id, public,
+    event = events.application_event(events.APPLICATION_SUBMITTED, application_id,
                                      *sealed_parts(deps, application_id, private, public), data["language"])
     deps.applications.add(application, [event])
     return Submitted(application_id, token, application)
@@ -108,7 +109,7 @@ def amend(deps: Dependencies, doc: dict, changes: dict) -> dict:
     now = deps.now()
     answered = {"information_request.answered_at": now} if information.is_waiting(doc.get("information_request")) \
         else {}  # the amendment answers a reviewer's request: it goes back through the checks
-    event = events.application_event(events.APPLICATION_AMENDED, doc["_id"], public,
+    event = events.application_event(events.APPLICATION_AMENDED, doc["_id"],
                                      *sealed_parts(deps, doc["_id"], private, public), data["language"])
     amended = deps.applications.amend(
         doc["_id"], doc["revision"],

@@ -12,11 +12,17 @@ from verification.service_layer.dependencies import Dependencies
 SUBMITTED, AMENDED = "ApplicationSubmitted", "ApplicationAmended"
 
 
+def profile_of(deps: Dependencies, payload: dict) -> dict:
+    """The application's public profile: sealed under its identity key (`profile`), or in the clear (`public`) in
+    events of earlier versions and on stored cases."""
+    return deps.open_sealed(payload["profile"]) if payload.get("profile") else payload["public"]
+
+
 def unseal_application(deps: Dependencies, payload: dict) -> tuple[ApplicationFacts, dict]:
     """The application's facts and its blind indexes; InvalidMessage when it can never be read."""
     try:
         private = deps.open_sealed(payload["sealed"])
-        facts = ApplicationFacts.from_event(payload, private)
+        facts = ApplicationFacts.from_event({**payload, "public": profile_of(deps, payload)}, private)
     except KeyErased:
         raise  # the applicant's data was erased: the caller decides (a replayed submission is skipped)
     except (KeyError, TypeError, ValueError, InvalidTag) as exc:
@@ -32,7 +38,7 @@ def application_of(deps: Dependencies, envelope: dict) -> tuple[dict, dict]:
     the application can never be read, before anything is stored."""
     payload = envelope["payload"]
     _facts, indexes = unseal_application(deps, payload)
-    application = {"public": payload["public"], "sealed": payload["sealed"], "contact": payload.get("contact"),
+    application = {"public": profile_of(deps, payload), "sealed": payload["sealed"], "contact": payload.get("contact"),
                    "language": payload.get("language", "en"), "indexes": indexes}
     event_note = {"event_id": envelope["event_id"], "event_type": envelope["event_type"],
                   "occurred_at": envelope["occurred_at"]}
