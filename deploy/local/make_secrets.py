@@ -15,7 +15,7 @@ from pathlib import Path
 KEYS = ["INTAKE_PII_KEY", "EVENT_PII_KEY", "CNIC_INDEX_KEY"]  # 32 random bytes, base64
 TOKENS = ["INTAKE_SECRET_KEY", "INTAKE_SERVICE_TOKEN", "VERIFICATION_SECRET_KEY", "NOTIFICATION_OPERATOR_TOKEN",
           "MONGODB_PASSWORD", "SANDBOX_AGGREGATOR_KEY", "WEBHOOK_SIGNING_KEY",
-          "NOTIFICATION_SERVICE_TOKEN"]  # opaque random strings
+          "NOTIFICATION_SERVICE_TOKEN", "PAYMENTS_SERVICE_TOKEN"]  # opaque random strings
 
 
 def main(path: Path) -> None:

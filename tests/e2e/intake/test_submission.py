@@ -23,7 +23,7 @@ def test_valid_application_is_accepted_and_its_event_published_as_stored(submit,
     assert decode(message.value) == stored_event  # on Kafka exactly as stored
     assert stored_event["event_type"] == "ApplicationSubmitted"
     payload = stored_event["payload"]
-    assert set(payload) == {"application_id", "profile", "sealed", "contact", "language"}
+    assert set(payload) == {"application_id", "profile", "sealed", "contact", "payer", "language"}
     intake_url = stack.url("intake")
     assert open_sealed_part(intake_url, payload["profile"], "INTAKE_SERVICE_TOKEN") == doc["public"]
     assert data["full_name"] not in json.dumps(payload)  # nothing of the applicant in the clear
@@ -35,7 +35,10 @@ def test_valid_application_is_accepted_and_its_event_published_as_stored(submit,
     contact = open_sealed_part(intake_url, payload["contact"], "NOTIFICATION_SERVICE_TOKEN")
     assert contact == {"full_name": data["full_name"], "email": data["email"], "mobile": private["mobile"]}
     crossed = ((payload["sealed"], "NOTIFICATION_SERVICE_TOKEN"), (payload["contact"], "INTAKE_SERVICE_TOKEN"))
-    for sealed, token in (*crossed, (payload["profile"], "NOTIFICATION_SERVICE_TOKEN")):
+    # payments' part: the name alone, for the fee voucher
+    assert open_sealed_part(intake_url, payload["payer"], "PAYMENTS_SERVICE_TOKEN") == {"full_name": data["full_name"]}
+    for sealed, token in (*crossed, (payload["profile"], "NOTIFICATION_SERVICE_TOKEN"),
+                          (payload["payer"], "INTAKE_SERVICE_TOKEN"), (payload["contact"], "PAYMENTS_SERVICE_TOKEN")):
         with pytest.raises(httpx.HTTPStatusError) as refused:
             open_sealed_part(intake_url, sealed, token)
         assert refused.value.response.status_code == 403

@@ -163,3 +163,14 @@ def test_the_applicant_downloads_all_their_data_and_erases_it_from_the_status_pa
         assert data["email"] not in erased.text
         again = client.post("/status/erasure", data={**form, "confirm_erasure": "yes"})
         assert again.status_code == 409
+
+
+def test_the_retention_report_lists_what_the_policy_erases_next(stack, wait_for):
+    """The report (read only) with a retention of zero days lists a just-rejected application; with the default
+    two years it does not."""
+    application_id, _, _ = rejected_application(stack, wait_for)
+    now = run_intake_cli("erasure-report", "--days", "0", ERASE_CLOSED_AFTER_DAYS="0")
+    assert now.returncode == 0, now.stderr
+    assert f"{application_id}  rejected" in now.stdout and "applications erased by" in now.stderr
+    default = run_intake_cli("erasure-report", "--days", "30")
+    assert default.returncode == 0 and application_id not in default.stdout

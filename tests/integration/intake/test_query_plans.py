@@ -46,7 +46,8 @@ def realistic_application(n: int) -> dict:
               "headline": "Python developer", "listed": True, "education": "bachelors", "experience_years": 5}
     application_id = f"app{n:06d}"
     event = events.application_event(events.APPLICATION_SUBMITTED, application_id, SEALER.seal(public),
-                                     SEALER.seal(private), SEALER.seal({"email": private["email"]}), "en")
+                                     SEALER.seal(private), SEALER.seal({"email": private["email"]}),
+                                     SEALER.seal({"full_name": public["full_name"]}), "en")
     doc = {"_id": application_id, "status": status, "submitted_at": NOW, "updated_at": NOW, "token_hash": "x" * 64,
            "cnic_index": cnic_index(KEY, cnic), "language": "en", "public": public, "pii": SEALER.seal(private),
            "timeline": [lifecycle.timeline_entry(lifecycle.SUBMITTED, "Application received", NOW)],
@@ -168,6 +169,7 @@ def exercise_every_method(db) -> set[str]:
     call(data_keys, "wrapped_by_other_than", "w2", "app000100", 500)
     call(data_keys, "count_wrapped_by_other_than", "w2")
     call(data_keys, "rewrap", new["_id"], "w1", "w2", {"record": "rewrapped"})
+    call(data_keys, "add_part", new["_id"], "payer", "sealed")
     call(data_keys, "destroy", new["_id"])
     withdrawn = applications.get("app000011")["status"]
     call(erasures, "erase", "app000011", (withdrawn,), {"cause": "applicant", "at": NOW, "completed_by": {}},

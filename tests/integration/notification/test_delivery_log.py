@@ -1,11 +1,13 @@
 """The delivery log's guarantees on the real database server: opening a record is idempotent even
 when redeliveries race, a due retry is claimed by one scheduler only (several claiming at once),
-a retry is found only once due, stale sends are settled, and the operators' listing pages
-through every record once."""
+a retry is found only once due, stale sends are settled, the operators' listing pages
+through every record once, every record carries the `purge_at` its TTL index deletes it by, and an erased
+application's records all go at once."""
 import datetime as dt
 import threading
 
 from eventkit.envelope import new_event
+from notification.adapters.notifications import COLLECTION, DeliveryLog
 from notification.domain import deliveries as d
 from notification.service_layer.notify import uncertain_event
 
@@ -126,3 +128,26 @@ def test_a_resend_is_listed_with_its_original_even_if_the_original_lost_its_list
     assert listed["resent_as"] == [first["_id"]]
     [paged] = delivery_log.with_status(d.FAILED, 10)
     assert paged["resent_as"] == [first["_id"]]
+
+
+def test_every_record_is_made_with_the_purge_at_its_ttl_index_deletes_it_by(delivery_log, indexed_database):
+    log = DeliveryLog(indexed_database, dt.timedelta(days=30))
+    record, _ = log.open_claimed("e1:email", {"application_id": "a", "channel": "email"}, {"key": "a"}, NOW)
+    assert record["purge_at"] == NOW + dt.timedelta(days=30) == log.get("e1:email")["purge_at"]
+    log.mark_failed("e1:email", "550", {"event_id": "x"}, NOW)
+    resend = log.add_resend(log.get("e1:email"), 1, {"requested_by": "zara"}, NOW + dt.timedelta(days=2))
+    assert log.get(resend["_id"])["purge_at"] == NOW + dt.timedelta(days=32)
+    ttl = [i for i in indexed_database[COLLECTION].list_indexes() if "expireAfterSeconds" in i]
+    assert [(dict(i["key"]), i["expireAfterSeconds"]) for i in ttl] == [({"purge_at": 1}, 0)]
+
+
+def test_an_erased_applications_records_are_deleted_and_no_others(delivery_log):
+    for event_id, application_id in (("e1", "erased"), ("e2", "erased"), ("e3", "kept")):
+        for channel in ("email", "sms"):
+            delivery_log.open_claimed(f"{event_id}:{channel}", {"application_id": application_id, "channel": channel},
+                                      {"key": application_id}, NOW)
+    delivery_log.mark_failed("e1:email", "550", {"event_id": "x"}, NOW)
+    delivery_log.add_resend(delivery_log.get("e1:email"), 1, {}, NOW)
+    assert delivery_log.delete_for_application("erased") == 5
+    assert {r["application_id"] for r in delivery_log.collection.find({})} == {"kept"}
+    assert delivery_log.delete_for_application("erased") == 0

@@ -106,6 +106,9 @@ CASES = {
         d.FAILED, 50, cursor_after_first_page(log, d.FAILED))),
     "with_status uncertain, next page": ("with_status", lambda log, records: log.with_status(
         d.UNCERTAIN, 50, cursor_after_first_page(log, d.UNCERTAIN))),
+    # the last application's records: no other case picks them
+    "delete_for_application": ("delete_for_application", lambda log, records: log.delete_for_application(
+        records[-1]["application_id"])),
 }
 
 

@@ -90,6 +90,9 @@ def exercise_every_method(db) -> set[str]:
     call(vouchers, "mark_paid", new.number, transaction, events.fee_paid(new, transaction))
     call(vouchers, "mark_expired", format_voucher_number("7711", 10_011), NOW, events.voucher_expired(new))
     call(vouchers, "cancel", format_voucher_number("7711", 10_012), NOW, events.voucher_cancelled(new))
+    call(vouchers, "of_application", "app000007")
+    call(vouchers, "remove_personal_data", format_voucher_number("7711", 10_013), NOW,
+         [events.erasure_completed("app000013")])
     call(vouchers, "unpaid_payable_until_before", NOW, 200)
     call(vouchers, "fill_missing_due_at", 1000)
     call(vouchers, "drop_retired_index")

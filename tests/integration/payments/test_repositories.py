@@ -1,7 +1,8 @@
 """Payments' repositories on the real database (a database of its own per test), driven through the service
 layer where it has a use case: what a voucher's document holds, the refusals the indexes give (a number
 taken, a second voucher of one application), the conditional moves, a transaction's first answer kept
-when two requests with its id race, the withdrawals remembered once, and the scheduler's order."""
+when two requests with its id race, the withdrawals remembered once, the scheduler's order, and an erasure that
+clears the payer's name and the published contact once, with its event, past a relay marking the outbox."""
 import dataclasses
 import datetime as dt
 import itertools
@@ -11,14 +12,14 @@ import pytest
 
 from domainkit.vouchers import format_voucher_number
 from eventkit.indexes import ensure_indexes
-from eventkit.outbox import PENDING
+from eventkit.outbox import PENDING, SENT
 from payments.adapters.indexes import INDEXES
 from payments.adapters.transactions import TransactionRepository
 from payments.adapters.vouchers import VoucherRepository
 from payments.adapters.withdrawals import WithdrawalRepository
 from payments.domain import events
 from payments.domain import vouchers as rules
-from payments.service_layer import aggregator, expiry, vouchers
+from payments.service_layer import aggregator, erasure, expiry, vouchers
 from payments.service_layer.dependencies import Dependencies, Settings
 
 UTC = dt.timezone.utc
@@ -72,7 +73,8 @@ def test_an_issued_voucher_is_one_document_with_its_event_and_reads_back_as_issu
     assert {k: v for k, v in document.items() if k not in ("outbox", "outbox_pending", "revision")} == {
         "_id": number(1), "application_id": "app1", "fee_cycle": rules.REGISTRATION, "payer_name": "Ayesha Khan",
         "amount": 1000, "issued_at": START, "due_date": "2026-03-15", "due_at": dt.datetime(2026, 3, 16, tzinfo=UTC),
-        "status": rules.UNPAID, "updated_at": START, "paid_at": None, "aggregator_id": None, "transaction_id": None}
+        "status": rules.UNPAID, "updated_at": START, "paid_at": None, "aggregator_id": None, "transaction_id": None,
+        "erased_at": None}
     assert event_types(document) == [events.VOUCHER_ISSUED] and document["outbox"][0]["state"] == PENDING
     assert (document["outbox_pending"], document["revision"]) == (True, 1)
     assert deps.vouchers.get(number(2)) is None and deps.vouchers.get_by_application("app2", "registration") is None
@@ -257,3 +259,56 @@ def test_vouchers_kept_before_due_at_are_given_the_end_of_their_due_date(deps, d
     database["vouchers"].update_one({"_id": voucher.number}, {"$unset": {"due_at": ""}})  # as earlier versions kept it
     assert deps.vouchers.fill_missing_due_at(10) == 1 and deps.vouchers.fill_missing_due_at(10) == 0
     assert deps.vouchers.get(voucher.number) == voucher
+
+
+def published(database, voucher_number: str) -> None:
+    """Mark every event of the voucher sent, as the relay does (one write of the whole outbox, under its revision)."""
+    document = stored(database, voucher_number)
+    entries = [{**entry, "state": SENT, "send_count": 1} for entry in document["outbox"]]
+    assert database["vouchers"].update_one({"_id": voucher_number, "revision": document["revision"]}, {
+        "$set": {"outbox": entries, "outbox_pending": False}}).matched_count == 1
+
+
+def test_an_erasure_clears_the_payer_and_the_published_contact_once_and_keeps_the_accounts(deps, database):
+    passed_on = {"contact": "v2:app1.contact:c2VhbGVk", "language": "ur"}
+    voucher = vouchers.issue(deps, "app1", "Ayesha Khan", passed_on=passed_on)
+    published(database, voucher.number)
+    vouchers.cancel_for_withdrawal(deps, "app1")  # VoucherCancelled: still waiting for the relay
+    relay_read = stored(database, voucher.number)  # what a relay read just before the erasure
+    deps.clock.now = START + dt.timedelta(days=3)
+
+    assert erasure.erase_application(deps, "app1", caused_by=None)
+    assert not erasure.erase_application(deps, "app1", caused_by=None)  # redelivered: nothing written
+    document = stored(database, voucher.number)
+    assert document["payer_name"] is None and document["erased_at"] == deps.clock.now
+    assert {k: document[k] for k in ("amount", "due_date", "status", "issued_at", "application_id", "fee_cycle")} == \
+        {"amount": 1000, "due_date": "2026-03-15", "status": rules.CANCELLED, "issued_at": START,
+         "application_id": "app1", "fee_cycle": rules.REGISTRATION}
+    assert event_types(document) == [events.VOUCHER_ISSUED, events.VOUCHER_CANCELLED, events.ERASURE_COMPLETED]
+    issued, cancelled, completed = document["outbox"]
+    assert "contact" not in issued["event"]["payload"] and "language" not in issued["event"]["payload"]
+    assert issued["state"] == SENT and issued["event"]["payload"]["voucher_number"] == voucher.number
+    assert (cancelled["state"], completed["state"], document["outbox_pending"]) == (PENDING, PENDING, True)
+    assert completed["event"]["payload"] == {"application_id": "app1", "service": "payments"}
+    assert "Ayesha" not in str(document) and "c2VhbGVk" not in str(document)
+    assert deps.vouchers.get(voucher.number).payer_shown == rules.PAYER_NAME_ERASED
+    # the relay that read the outbox before cannot write the old entries back: the revision moved
+    assert database["vouchers"].update_one({"_id": voucher.number, "revision": relay_read["revision"]}, {
+        "$set": {"outbox": relay_read["outbox"]}}).matched_count == 0
+
+
+def test_an_event_not_yet_published_keeps_its_sealed_contact_for_notification_to_skip(deps, database):
+    voucher = vouchers.issue(deps, "app1", "Ayesha Khan", passed_on={"contact": "v2:app1.contact:eA"})
+    assert erasure.erase_application(deps, "app1")
+    issued = stored(database, voucher.number)["outbox"][0]
+    assert issued["state"] == PENDING and issued["event"]["payload"]["contact"] == "v2:app1.contact:eA"
+    assert stored(database, voucher.number)["payer_name"] is None
+
+
+def test_an_applications_vouchers_come_earliest_issued_first(deps):
+    first = vouchers.issue(deps, "app1", "Ayesha Khan")
+    deps.clock.now = START + dt.timedelta(days=400)
+    renewal = vouchers.issue(deps, "app1", "Ayesha Khan", "renewal:e1")
+    vouchers.issue(deps, "app2", "Bilal Ahmed")
+    assert deps.vouchers.of_application("app1") == [first, renewal]
+    assert deps.vouchers.of_application("nobody") == []

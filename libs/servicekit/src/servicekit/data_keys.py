@@ -10,15 +10,12 @@ Keys are cached in the process for `cache_seconds` (a worker handles an applicat
 dropped at once when the process learns of the erasure (`forget`).
 """
 import base64
-import threading
-import time
 
 import httpx
 
 from eventkit.consumer import DependencyDown
 from servicekit.crypto import KeyErased, Keyring, Sealer
-
-MAX_CACHED = 10_000
+from servicekit.timed_cache import TimedCache
 
 
 class KeysUnavailable(DependencyDown):
@@ -30,17 +27,14 @@ class RemoteDataKeys:
 
     def __init__(self, intake_url: str, token: str, cache_seconds: float = 60.0, timeout: float = 5.0,
                  client: httpx.Client | None = None):
-        self.url, self.token, self.cache_seconds = intake_url.rstrip("/"), token, cache_seconds
+        self.url, self.token = intake_url.rstrip("/"), token
         self.client = client or httpx.Client(timeout=timeout)
-        self._cache: dict[str, tuple[float, bytes]] = {}
-        self._lock = threading.Lock()
+        self._cache = TimedCache(cache_seconds)
 
     def resolve(self, key_id: str) -> bytes:
-        now = time.monotonic()
-        with self._lock:
-            cached = self._cache.get(key_id)
-        if cached and now - cached[0] < self.cache_seconds:
-            return cached[1]
+        return self._cache.get(key_id, lambda: self._fetch(key_id))
+
+    def _fetch(self, key_id: str) -> bytes:
         try:
             answer = self.client.get(f"{self.url}/api/v1/data-keys/{key_id}",
                                      headers={"Authorization": f"Bearer {self.token}"})
@@ -50,18 +44,11 @@ class RemoteDataKeys:
             raise KeyErased(key_id)
         if answer.status_code != 200:
             raise KeysUnavailable(f"intake answered {answer.status_code} for data key {key_id}")
-        key = base64.b64decode(answer.json()["key"])
-        with self._lock:
-            if len(self._cache) >= MAX_CACHED:
-                self._cache.clear()
-            self._cache[key_id] = (now, key)
-        return key
+        return base64.b64decode(answer.json()["key"])
 
     def forget(self, application_id: str) -> None:
         """Drop every cached key of an application (its data was erased)."""
-        with self._lock:
-            for key_id in [k for k in self._cache if k.split(".", 1)[0] == application_id]:
-                del self._cache[key_id]
+        self._cache.drop(lambda key_id: key_id.split(".", 1)[0] == application_id)
 
 
 def events_keyring(remote: RemoteDataKeys, legacy: Sealer | None) -> Keyring:

@@ -41,6 +41,9 @@ class Config(BenefitConfig):
     notification_service_token: str = setting("NOTIFICATION_SERVICE_TOKEN", "",
                                               "bearer token notification uses to get applicants' contact keys",
                                               secret=True)
+    payments_service_token: str = setting("PAYMENTS_SERVICE_TOKEN", "",
+                                          "bearer token payments uses to get the names fee vouchers are made out to",
+                                          secret=True)
     erase_closed_after_days: float = setting("ERASE_CLOSED_AFTER_DAYS", 730.0,
                                              "rejected, withdrawn and lapsed applications are erased this long after "
                                              "they closed (the retention policy)")

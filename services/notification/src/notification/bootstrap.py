@@ -1,9 +1,12 @@
 """The composition root: notification's parts built from its config, once per process, on first use.
 
 The first build in a process also makes the database ready: every declared index
-(adapters/indexes.py, idempotent), and the collection of the due-retry entries an earlier
-version kept (`notifications_due`) dropped — the scheduler finds due retries through an index now.
+(adapters/indexes.py, idempotent; the delivery log's TTL among them), and the collection of the due-retry
+entries an earlier version kept (`notifications_due`) dropped — the scheduler finds due retries through an
+index now. Delivery records of versions before the TTL have no `purge_at` and are kept (no backfill: it would
+read the whole log at every start); an operator may delete them.
 """
+import datetime as dt
 import os
 
 from eventkit.indexes import ensure_indexes
@@ -33,6 +36,9 @@ def check_settings(config: Config) -> None:
         raise ValueError("DELIVERY_RETRY_SECONDS must be above 0 and at most DELIVERY_RETRY_MAX_SECONDS")
     if config.give_up_hours <= 0:
         raise ValueError("DELIVERY_GIVE_UP_HOURS must be above 0")
+    if config.delivery_log_days * 24 <= config.give_up_hours:
+        # a record is what stops its event being sent twice: it must outlive the time its event can still be sent
+        raise ValueError("DELIVERY_LOG_DAYS must be longer than DELIVERY_GIVE_UP_HOURS")
 
 
 def email_sender(config: Config) -> SmtpSender:
@@ -57,13 +63,13 @@ def notification_for(config: Config) -> Dependencies:
         ensure_indexes(db, INDEXES)
         db.drop_collection(LEGACY_DUE_ENTRIES)
         events_sealer = Sealer(decode_key(config.event_pii_key, "EVENT_PII_KEY"))
+        data_keys = RemoteDataKeys(config.intake_url, config.intake_service_token)
         _built[key] = Dependencies(
-            deliveries=DeliveryLog(db),
+            deliveries=DeliveryLog(db, dt.timedelta(days=config.delivery_log_days)),
             email=email_sender(config),
             sms=sms_sender(config),
             events_sealer=events_sealer,
-            contact_keyring=events_keyring(RemoteDataKeys(config.intake_url, config.intake_service_token),
-                                           events_sealer),
+            contact_keyring=events_keyring(data_keys, events_sealer), forget_data_keys=data_keys.forget,
             render_certificate=render_certificate, render_voucher=render_voucher,
             intake_public_url=config.intake_public_url,
             directory_public_url=config.directory_public_url,

@@ -40,3 +40,7 @@ class Config(BenefitConfig):
     give_up_hours: float = setting("DELIVERY_GIVE_UP_HOURS", 24.0,
                                    "a message still not delivered this long after its event arrived is recorded "
                                    "as failed (reason expired) and left to an operator's re-send")
+    delivery_log_days: float = setting("DELIVERY_LOG_DAYS", 90.0,
+                                       "how long a delivery record is kept after it was made (then the server deletes "
+                                       "it: TTL); must outlast DELIVERY_GIVE_UP_HOURS, since an event older than that "
+                                       "is never sent, record or not")

@@ -125,6 +125,12 @@ class FakeDeliveryLog:
         return sorted((copy.deepcopy(r) for r in self.records.values() if r.get("application_id") == application_id),
                       key=lambda r: (r["created_at"], r["_id"]), reverse=True)
 
+    def delete_for_application(self, application_id):
+        doomed = [i for i, r in self.records.items() if r.get("application_id") == application_id]
+        for record_id in doomed:
+            del self.records[record_id]
+        return len(doomed)
+
     def with_status(self, status, limit, after=None):
         items = sorted((copy.deepcopy(r) for r in self.records.values() if r["status"] == status
                         and (after is None or (r["created_at"], r["_id"]) < after)),

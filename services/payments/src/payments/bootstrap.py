@@ -12,6 +12,8 @@ from payments.adapters.vouchers import VoucherRepository
 from payments.adapters.withdrawals import WithdrawalRepository
 from payments.config import Config
 from payments.service_layer.dependencies import Dependencies, Settings
+from servicekit.crypto import Keyring
+from servicekit.data_keys import RemoteDataKeys
 
 
 def load_settings(config: Config) -> Settings:
@@ -36,7 +38,9 @@ def payments_for(config: Config) -> Dependencies:
         vouchers = VoucherRepository(db)
         vouchers.drop_retired_index()
         _built[key] = Dependencies(vouchers=vouchers, transactions=TransactionRepository(db),
-                                   withdrawals=WithdrawalRepository(db), settings=settings)
+                                   withdrawals=WithdrawalRepository(db), settings=settings,
+                                   payer_keyring=Keyring(RemoteDataKeys(config.intake_url,
+                                                                        config.intake_service_token).resolve))
     return _built[key]
 
 

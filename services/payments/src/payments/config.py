@@ -18,3 +18,7 @@ class Config(BaseConfig):
     aggregator_keys: str = setting("AGGREGATOR_KEYS", "", "the bill aggregators allowed to call the API and their "
                                    "bearer keys, as name:key pairs, comma-separated (names: letters, digits, . _ -)",
                                    secret=True)
+    intake_url: str = setting("INTAKE_URL", "http://127.0.0.1:8001",
+                              "intake's base URL, where the payer names' keys are asked for")
+    intake_service_token: str = setting("PAYMENTS_SERVICE_TOKEN", "",
+                                        "bearer token payments shows intake for the keys of payer names", secret=True)

@@ -42,6 +42,19 @@ class FakeVouchers:
         return next((v for v in self.vouchers.values()
                      if (v.application_id, v.fee_cycle) == (application_id, fee_cycle)), None)
 
+    def of_application(self, application_id):
+        return sorted((v for v in self.vouchers.values() if v.application_id == application_id),
+                      key=lambda v: (v.issued_at, v.number))
+
+    def remove_personal_data(self, number, at, events):
+        """As the real one: once per voucher, whatever its status; the events stored with it."""
+        voucher = self.vouchers.get(number)
+        if voucher is None or voucher.erased_at is not None:
+            return False
+        self.vouchers[number] = dataclasses.replace(voucher, payer_name=None, erased_at=at)
+        self.events.extend(events)
+        return True
+
     def _move_unpaid(self, number, event, **changes):
         if self.before_write is not None:
             meanwhile, self.before_write = self.before_write, None

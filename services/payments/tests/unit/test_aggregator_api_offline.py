@@ -34,7 +34,7 @@ def test_default_settings_match_the_public_contract():
     config = Config.from_env({})
     assert (config.port, config.mongodb_database, config.biller_code, config.fee_amount, config.fee_due_days) == \
         (8005, "payments", "7711", 1000, 14)
-    assert Config.secret_env_var_names() == ["AGGREGATOR_KEYS"]
+    assert Config.secret_env_var_names() == ["AGGREGATOR_KEYS", "PAYMENTS_SERVICE_TOKEN"]
     shown = repr(Config.from_env({"AGGREGATOR_KEYS": KEYS}))
     assert KEY_1 not in shown and "bank1" not in shown
 

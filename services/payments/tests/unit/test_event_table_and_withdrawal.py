@@ -19,9 +19,9 @@ def voucher_of(deps, application_id="app1"):
     return deps.vouchers.get_by_application(application_id, rules.REGISTRATION)
 
 
-def test_the_table_names_the_approvals_in_principle_and_the_withdrawal_and_nothing_else():
+def test_the_table_names_the_approvals_in_principle_the_withdrawal_and_the_erasure_and_nothing_else():
     assert set(HANDLERS) == {lifecycle.APPLICATION_APPROVED_IN_PRINCIPLE, "RenewalApprovedInPrinciple",
-                             lifecycle.APPLICATION_WITHDRAWN}
+                             lifecycle.APPLICATION_WITHDRAWN, "ApplicationErased"}
 
 
 def test_each_renewal_gets_a_voucher_of_its_own_fee_cycle_and_its_payment_names_it(deps, approval):

@@ -28,6 +28,12 @@ class DataKeyRepository:
     def get(self, application_id: str) -> dict | None:
         return self.keys.find_one({"_id": application_id})
 
+    def add_part(self, application_id: str, part: str, wrapped: str) -> bool:
+        """Give the application a key of `part` it lacks (made before that part existed); False when it has one
+        (another process added it first: that one is kept)."""
+        return self.keys.update_one({"_id": application_id, f"keys.{part}": {"$exists": False}},
+                                    {"$set": {f"keys.{part}": wrapped}}).modified_count == 1
+
     def destroy(self, application_id: str) -> bool:
         """Destroy the application's keys (their erasure); False when there were none."""
         return self.keys.delete_one({"_id": application_id}).deleted_count == 1

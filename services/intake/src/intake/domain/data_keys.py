@@ -1,17 +1,18 @@
 """Per-applicant data keys (crypto-shredding): each application's personal data is sealed under keys of its own.
 
-Three parts, so that no service can open what it does not use: `identity` (the whole personal bundle in events,
-for verification's checks), `contact` (name, email and mobile in events, for notification) and `record` (intake's
-own copy at rest and the uploaded documents). A key's id is "<application id>.<part>" and every ciphertext names
+Four parts, so that no service can open what it does not use: `identity` (the profile and the whole personal
+bundle in events, for verification's checks), `contact` (name, email and mobile in events, for notification),
+`payer` (the name a fee voucher is made out to, for payments) and `record` (intake's own copy at rest and the
+uploaded documents). Applications of earlier versions get a part they lack when it is first needed. A key's id is "<application id>.<part>" and every ciphertext names
 it (servicekit.crypto.KeyedSealer). The keys are kept wrapped (sealed) under the service key INTAKE_PII_KEY,
 with the id of the wrapping key, so that key can be rotated: `cli rewrap-data-keys` re-wraps them all.
 Destroying an application's keys makes every copy of its personal data unreadable, wherever it lies.
 """
 import hashlib
 
-IDENTITY, CONTACT, RECORD = "identity", "contact", "record"
-PARTS = (IDENTITY, CONTACT, RECORD)
-SERVED_PARTS = (IDENTITY, CONTACT)  # the parts another service may ask for (the record key never leaves intake)
+IDENTITY, CONTACT, RECORD, PAYER = "identity", "contact", "record", "payer"
+PARTS = (IDENTITY, CONTACT, RECORD, PAYER)
+SERVED_PARTS = (IDENTITY, CONTACT, PAYER)  # the parts another service may ask for (the record key never leaves intake)
 
 
 class UnknownPart(ValueError):

@@ -19,17 +19,19 @@ INFORMATION_PROVIDED = "InformationProvided"
 LISTING_PREFERENCE_CHANGED = "ListingPreferenceChanged"
 
 
-def application_event(event_type: str, application_id: str, profile: str, sealed: str, contact: str,
+def application_event(event_type: str, application_id: str, profile: str, sealed: str, contact: str, payer: str,
                       language: str) -> dict:
     """Submitted or amended: the whole current application, so consumers never merge partial updates. Nothing in
     the clear but ids and the language: `profile` (the public fields: name, city, skills, platforms, headline…)
     and `sealed` (the personal data) are under the application's identity key (verification), `contact` (name,
-    email, mobile) under its contact key (notification). Erasing the keys leaves nothing readable."""
+    email, mobile) under its contact key (notification), `payer` (the name) under its payer key (payments).
+    Erasing the keys leaves nothing readable."""
     return new_event(event_type, application_id, {
         "application_id": application_id,
         "profile": profile,
         "sealed": sealed,
         "contact": contact,
+        "payer": payer,
         "language": language,
     }, source=SOURCE)
 

@@ -6,14 +6,12 @@ Unwrapped keys are cached in the process for a minute (an application's data is 
 drops them here at once, and other processes' copies age out within the minute."""
 import datetime as dt
 import os
-import threading
-import time
 
 from intake.domain import data_keys as rules
 from servicekit.crypto import KeyErased, KeyedSealer, Keyring, Sealer
+from servicekit.timed_cache import TimedCache
 
 CACHE_SECONDS = 60.0
-MAX_CACHED = 10_000
 
 
 class DataKeys:
@@ -24,8 +22,7 @@ class DataKeys:
         self.repository, self.wrapping = repository, wrapping
         self.current_wrapping = next(iter(wrapping))
         self.legacy = legacy  # what earlier versions sealed records with (v1, INTAKE_PII_KEY)
-        self._cache: dict[str, tuple[float, dict]] = {}
-        self._lock = threading.Lock()
+        self._cache = TimedCache(CACHE_SECONDS)
 
     def create_for(self, application_id: str, now: dt.datetime) -> None:
         """Make the application's keys (nothing changes when it has them)."""
@@ -34,21 +31,16 @@ class DataKeys:
         self.repository.add_unless_present(application_id, self.current_wrapping, wrapped, now)
 
     def _keys_of(self, application_id: str, cached_ok: bool = True) -> dict:
-        now = time.monotonic()
-        with self._lock:
-            cached = self._cache.get(application_id)
-        if cached_ok and cached and now - cached[0] < CACHE_SECONDS:
-            return cached[1]
+        if cached_ok:
+            return self._cache.get(application_id, lambda: self._unwrapped(application_id))
+        return self._unwrapped(application_id)
+
+    def _unwrapped(self, application_id: str) -> dict:
         stored = self.repository.get(application_id)
         if stored is None:
             raise KeyErased(application_id)
-        keys = {part: self.wrapping[stored["wrapped_by"]].unseal_bytes(wrapped)
+        return {part: self.wrapping[stored["wrapped_by"]].unseal_bytes(wrapped)
                 for part, wrapped in stored["keys"].items()}
-        with self._lock:
-            if len(self._cache) >= MAX_CACHED:
-                self._cache.clear()
-            self._cache[application_id] = (now, keys)
-        return keys
 
     def key(self, key_id: str) -> bytes:
         """The key a ciphertext names; KeyErased when the application's keys were destroyed (or never made)."""
@@ -64,11 +56,18 @@ class DataKeys:
         return self._keys_of(application_id, cached_ok=False)[part]  # never from a cache: erased is erased now
 
     def sealer(self, application_id: str, part: str) -> KeyedSealer:
-        """Seals under the application's key of `part` (made now for an application of an earlier version)."""
+        """Seals under the application's key of `part` (made now for an application of an earlier version, or
+        one made before that part existed)."""
         try:
             keys = self._keys_of(application_id)
         except KeyErased:
             self.create_for(application_id, dt.datetime.now(dt.timezone.utc))
+            keys = self._keys_of(application_id)
+        if part not in keys:
+            stored = self.repository.get(application_id)
+            self.repository.add_part(application_id, part, self.wrapping[stored["wrapped_by"]].seal_bytes(
+                os.urandom(32)))
+            self._cache.drop(lambda key: key == application_id)
             keys = self._keys_of(application_id)
         return KeyedSealer(rules.key_id(application_id, part), keys[part])
 
@@ -78,8 +77,7 @@ class DataKeys:
 
     def destroy(self, application_id: str) -> bool:
         """Crypto-shred the application: its keys are destroyed, here and in this process's cache."""
-        with self._lock:
-            self._cache.pop(application_id, None)
+        self._cache.drop(lambda key: key == application_id)
         return self.repository.destroy(application_id)
 
     def rewrap_all(self, progress=None, batch: int = 500) -> int:

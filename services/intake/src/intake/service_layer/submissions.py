@@ -12,7 +12,7 @@ import secrets
 from domainkit.people import cnic_index
 from intake.domain import application as lifecycle
 from intake.domain import events, information
-from intake.domain.data_keys import CONTACT, IDENTITY, RECORD
+from intake.domain.data_keys import CONTACT, IDENTITY, PAYER, RECORD
 from intake.domain.application import DuplicateCnic  # noqa: F401 - callers catch it as submissions.DuplicateCnic
 from intake.domain.sign_in import contact_indexes
 from intake.service_layer.cnic_index import require_current_recipe
@@ -52,12 +52,14 @@ def _split(data: dict) -> tuple[dict, dict]:
     return public, private
 
 
-def sealed_parts(deps: Dependencies, application_id: str, private: dict, public: dict) -> tuple[str, str, str]:
+def sealed_parts(deps: Dependencies, application_id: str, private: dict, public: dict) -> tuple[str, str, str, str]:
     """An application event's sealed parts, under the application's own keys: the public profile and the whole
-    personal bundle (identity key, for verification), and the contact details alone (contact key, notification)."""
+    personal bundle (identity key, for verification), the contact details alone (contact key, notification) and
+    the name a fee voucher is made out to (payer key, payments; verification passes it on unopened)."""
     identity = deps.sealer(application_id, IDENTITY)
     contact = {"full_name": public["full_name"], "email": private["email"], "mobile": private["mobile"]}
-    return identity.seal(public), identity.seal(private), deps.sealer(application_id, CONTACT).seal(contact)
+    return (identity.seal(public), identity.seal(private), deps.sealer(application_id, CONTACT).seal(contact),
+            deps.sealer(application_id, PAYER).seal({"full_name": public["full_name"]}))
 
 
 def submit(deps: Dependencies, data: dict) -> Submitted:

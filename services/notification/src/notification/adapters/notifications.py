@@ -9,6 +9,11 @@ A record that is not sent keeps the event's envelope (`envelope`; its personal d
 sealed under EVENT_PII_KEY), which is what a later attempt or an operator's re-send renders
 the message from; sending it drops the envelope.
 
+Every record is made with a `purge_at` (its creation plus DELIVERY_LOG_DAYS), and the server deletes it then
+(the TTL index in adapters/indexes.py). Records made by versions before that have none and are kept, as they
+were before; nothing depends on them going. An erased application's records are all deleted at once
+(`delete_for_application`).
+
 Every query here is served by an index declared in adapters/indexes.py (checked with
 `explain` by tests/integration/notification/test_query_plans.py).
 """
@@ -34,13 +39,15 @@ NEWEST_FIRST = [("created_at", DESCENDING), ("_id", DESCENDING)]
 WRITE_CONFLICT = 112
 CLAIM_ATTEMPTS = 3
 STALE_SEND_ERROR = "the process sending it stopped during the send; not repeated"
+KEPT_FOR = dt.timedelta(days=90)  # DELIVERY_LOG_DAYS' default
 
 
 class DeliveryLog:
     """The delivery records and their moves (see the module's docstring)."""
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, kept_for: dt.timedelta = KEPT_FOR):
         self.collection: Collection = db[COLLECTION]
+        self.kept_for = kept_for  # DELIVERY_LOG_DAYS: a record's `purge_at` is its creation plus this
 
     # --- the worker's first attempt -------------------------------------------------------------
 
@@ -49,7 +56,7 @@ class DeliveryLog:
         True; or, when it exists (the event came again), return it as it is with False. One round trip
         for a new record (the usual case), two for an existing one."""
         created = {"status": SENDING, "attempts": 0, "created_at": at, "updated_at": at, "claimed_at": at,
-                   "envelope": envelope, **fields, **outbox.new_document_fields([])}
+                   "purge_at": at + self.kept_for, "envelope": envelope, **fields, **outbox.new_document_fields([])}
         result = upsert_by_id(self.collection, record_id, {"$setOnInsert": created})
         if result.upserted_id is not None:
             return {"_id": record_id, **created}, True
@@ -162,7 +169,7 @@ class DeliveryLog:
         kept = {k: original[k] for k in ("application_id", "event_id", "event_type", "channel", "template",
                                          "language", "to", "envelope") if k in original}
         record = {"_id": new_id, "status": RETRYING, "attempts": 0, "next_attempt_at": at, "created_at": at,
-                  "updated_at": at, "resend_of": original["_id"], **kept, **fields,
+                  "updated_at": at, "purge_at": at + self.kept_for, "resend_of": original["_id"], **kept, **fields,
                   **outbox.new_document_fields([])}
         try:
             self.collection.insert_one(record)
@@ -204,6 +211,14 @@ class DeliveryLog:
         for item in items:
             _list_resends(item, found.get(item["_id"], []))
         return items
+
+    # --- erasure ---------------------------------------------------------------------------------
+
+    def delete_for_application(self, application_id: str) -> int:
+        """Delete every record of an application (its data was erased: ApplicationErased), re-sends included;
+        how many. One delete through the `application_id` index. An event still in a record's outbox goes with
+        it: nobody reads notification.events, and what it reported is gone."""
+        return self.collection.delete_many({"application_id": application_id}).deleted_count
 
 
 def _list_resends(record: dict, found: list[str]) -> None:

@@ -9,7 +9,10 @@
 A delivery's id is "<event id>:<channel>", so a second delivery of an event finds the first
 one's record and sends nothing. An operator's re-send is a delivery of its own,
 "<original id>:resend-<n>", numbered 1, 2, … without gaps; it starts as a retry due at once.
-Delivery records are the audit trail of what was sent to whom: none is ever deleted.
+Delivery records are the audit trail of what was sent to whom, kept DELIVERY_LOG_DAYS (then the server
+deletes them), and deleted at once when the application is erased. A record is also what keeps an event from
+being sent twice, so an event read again after its record went is not sent either: by then it is older than
+DELIVERY_GIVE_UP_HOURS, and no event that old is sent (notify.tell_applicant).
 """
 
 PENDING, SENDING, RETRYING, SENT, FAILED, UNCERTAIN = "pending", "sending", "retrying", "sent", "failed", "uncertain"

@@ -42,6 +42,9 @@ class Deliveries(Protocol):
 
     def with_status(self, status: str, limit: int, after: tuple[dt.datetime, str] | None = None) -> list[dict]: ...
 
+    def delete_for_application(self, application_id: str) -> int:
+        """Delete every record of the application, re-sends included; how many (ApplicationErased)."""
+
 
 class EmailSender(Protocol):
     """adapters.email.SmtpSender: returns the Message-ID; raises domain.messages' failures."""
@@ -85,6 +88,9 @@ class Dependencies:
     # opens the `contact` part intake seals under each applicant's contact key (servicekit.data_keys; notification
     # may get no other part), and EVENT_PII_KEY ciphertexts of earlier versions; None: events_sealer alone
     contact_keyring: Unsealer | None = None
+    # drops whatever this process has cached of an application's data keys (servicekit.data_keys.RemoteDataKeys'
+    # `forget`), once the application is erased; does nothing when keys are not fetched (tests, events_sealer alone)
+    forget_data_keys: Callable[[str], None] = lambda application_id: None
 
     def now(self) -> dt.datetime:
         return self.clock()

@@ -1,9 +1,10 @@
 """Notification's worker: what each event it consumes does, in one table.
 
-Each of these events tells the applicant something; which message, on which channels, is the
-domain's (domain.messages.message_for). The other event types on the topics are not notification's
-business and are skipped."""
-from notification.service_layer import notify
+Each of these events but one tells the applicant something; which message, on which channels, is the
+domain's (domain.messages.message_for). ApplicationErased deletes what notification holds of the application
+(service_layer/erasure.py). The other event types on the topics are not notification's business and are
+skipped."""
+from notification.service_layer import erasure, notify
 from notification.service_layer.dependencies import Dependencies
 
 GROUP = "notification"
@@ -25,6 +26,7 @@ HANDLERS = {
     "InformationRequested": notify.tell_applicant,  # a reviewer asks for more: what, and by when
     "InformationReminder": notify.tell_applicant,  # the deadline for it is near
     "SignInCodeRequested": notify.tell_applicant,  # a one-time sign-in code, on the channel asked for
+    "ApplicationErased": erasure.forget_applicant,  # the applicant's data was erased: the delivery records go
 }
 
 

@@ -4,7 +4,9 @@ retrying the ones that failed for a passing reason until they go out or the hori
 Use cases, one function each:
 - `tell_applicant` (the worker, through handlers.HANDLERS): for each channel, the delivery
   record (id "<event id>:<channel>") is opened with the event kept in it, and ONE attempt is made.
-  A record found in any other state than pending means the event was handled before.
+  A record found in any other state than pending means the event was handled before. An event that
+  happened more than DELIVERY_GIVE_UP_HOURS ago is not sent at all: records expire (DELIVERY_LOG_DAYS),
+  so a replayed old event may find none, and its message is long past use anyway.
 - `retry_due` (the scheduler): claim one due retry and make one attempt — or none, when the
   give-up horizon passed while it waited (the scheduler was down): it fails as expired unsent.
 - `settle_stale_sends` (the scheduler): records left `sending` by a process that died during
@@ -48,6 +50,8 @@ log = logging.getLogger(__name__)
 SENT_TOTAL = Counter("notifications_sent_total", "Messages delivered", ["channel", "template"])
 FAILED_TOTAL = Counter("notifications_failed_total", "Messages given up on", ["channel", "template", "reason"])
 RETRIED_TOTAL = Counter("notifications_retried_total", "Delivery attempts that will be tried again", ["channel"])
+SKIPPED_TOTAL = Counter("notifications_skipped_total", "Events read more than DELIVERY_GIVE_UP_HOURS after they "
+                        "happened: not sent", ["template"])
 
 # A send is one SMTP session or one gateway request, each under a 10 s socket timeout; a record
 # still `sending` this long after its claim was left by a process that died during the send.
@@ -93,6 +97,9 @@ def message_context(deps: Dependencies, envelope: dict, contact: dict) -> dict:
     payload = envelope["payload"]
     application_id = envelope["key"]
     number = payload.get("registration_number")
+    # verification's registration events carry the public profile as it is listed; intake's application events carry
+    # it sealed under the identity key, which notification never gets (a string here): no skills from those
+    profile = payload.get("profile") if isinstance(payload.get("profile"), dict) else {}
     return {
         "full_name": contact["full_name"], "application_id": application_id,
         "status_url": f"{deps.intake_public_url}/status?application_id={quote(application_id)}",
@@ -102,7 +109,7 @@ def message_context(deps: Dependencies, envelope: dict, contact: dict) -> dict:
         "registration_number": number, "valid_until": payload.get("valid_until"),
         "verify_url": f"{deps.directory_public_url}/verify/{number}" if number else None,
         "skills": [translated_term(SKILLS_BY_SLUG[s].name, contact.get("language", "en")) if s in SKILLS_BY_SLUG else s
-                   for s in payload.get("profile", {}).get("skills", [])],
+                   for s in profile.get("skills", [])],
         "voucher_number": payload.get("voucher_number"), "amount": payload.get("amount"),
         "due_date": payload.get("due_date"), "revoked_on": payload.get("revoked_on"),
         "status": payload.get("status"),
@@ -140,9 +147,28 @@ class Draft:
         return self.contact["email"] if channel == EMAIL else self.contact["mobile"]
 
 
+def too_old(deps: Dependencies, envelope: dict) -> bool:
+    """Whether the event happened more than DELIVERY_GIVE_UP_HOURS ago: its message is never sent any more. Its
+    delivery records may be gone (DELIVERY_LOG_DAYS, which is longer), so only this keeps a replay of an old event
+    (a consumer group reset, a replay of dead letters) from sending its message a second time."""
+    try:
+        occurred_at = dt.datetime.fromisoformat(envelope["occurred_at"])
+    except ValueError as exc:
+        raise InvalidMessage(f"{envelope['event_type']}: occurred_at is not an ISO 8601 time") from exc
+    if occurred_at.tzinfo is None:
+        occurred_at = occurred_at.replace(tzinfo=dt.timezone.utc)
+    return deps.now() - occurred_at > dt.timedelta(hours=deps.give_up_hours)
+
+
 def tell_applicant(deps: Dependencies, envelope: dict) -> None:
-    """The worker's use case: one attempt per channel of the message the event calls for (domain.messages)."""
+    """The worker's use case: one attempt per channel of the message the event calls for (domain.messages);
+    nothing for an event older than DELIVERY_GIVE_UP_HOURS (`too_old`), whether it was sent before or not."""
     message = message_for(envelope)
+    if too_old(deps, envelope):
+        SKIPPED_TOTAL.labels(message.template).inc()
+        log.warning("%s %s for %s not sent: it happened at %s, more than DELIVERY_GIVE_UP_HOURS ago",
+                    envelope["event_type"], envelope["event_id"], envelope["key"], envelope["occurred_at"])
+        return
     try:
         draft = Draft(deps, envelope, message)
     except KeyErased:  # the applicant's data was erased (a replay, or a message that waited): nothing to send

@@ -4,11 +4,17 @@ carrying its own outbox (eventkit.outbox).
     {_id: "7711000000000013", application_id, fee_cycle, payer_name, amount (int rupees),
      issued_at (datetime), due_date ("YYYY-MM-DD"), due_at (datetime: when it stops being payable),
      status, updated_at (datetime),
-     paid_at, aggregator_id, transaction_id (null until paid), outbox, outbox_pending, revision}
+     paid_at, aggregator_id, transaction_id (null until paid), erased_at (null until its application is erased),
+     outbox, outbox_pending, revision}
 
 Every change is ONE write of that document with the event it causes: the insert that issues a voucher
 holds VoucherIssued; each move (paid, expired, cancelled) is an update conditioned on the voucher being
 unpaid, holding its event. So a voucher moves once and its event is stored once, whoever else writes.
+
+Erasing an application (`remove_personal_data`) clears the voucher's `payer_name` and takes the applicant's
+sealed contact and language out of the published events its outbox keeps, in one write conditioned on the
+outbox's `revision` (so a relay marking it meanwhile re-reads it rather than writing the old entries back) and on
+`erased_at` being unset (so it happens once, and the event it holds is stored once).
 
 The unique index on (application_id, fee_cycle) (adapters/indexes.py) is what keeps one voucher per
 application and fee cycle when two deliveries of one event race; the `_id` is what keeps numbers unique.
@@ -32,6 +38,15 @@ DUE_INDEX = "status_due_at"  # (status, due_at, _id): the scheduler's unpaid vou
 RETIRED_INDEX = "status_due_date"  # (status, due_date, _id): what the scheduler's query used before `due_at`
 VOUCHER_FIELDS = {"outbox": 0, "outbox_pending": 0, "revision": 0}  # a voucher without its outbox, which only grows
 _UNPAID = {"status": UNPAID}
+_NOT_ERASED = {"erased_at": None}  # unset, or null (vouchers kept before erasure existed have no field)
+# What VoucherIssued passes on from the approval for notification (service_layer/handlers.PASSED_ON): the contact,
+# sealed under the applicant's key, and their language. Payments never reads them.
+PERSONAL_EVENT_FIELDS = ("contact", "language")
+ERASE_ATTEMPTS = 5  # reads and conditional writes tried while the relay keeps marking the same voucher
+
+
+class OutboxBusy(RuntimeError):
+    """The voucher's outbox changed under every attempt to remove its personal data: the event is tried again."""
 
 
 def violates_application_index(error: DuplicateKeyError) -> bool:
@@ -50,16 +65,29 @@ def to_document(voucher: Voucher) -> dict:
             "payer_name": voucher.payer_name, "amount": voucher.amount, "issued_at": stored_time(voucher.issued_at),
             "due_date": stored_day(voucher.due_date), "due_at": stored_time(voucher.due_at), "status": voucher.status,
             "updated_at": stored_time(voucher.updated_at), "paid_at": stored_time(voucher.paid_at),
-            "aggregator_id": voucher.aggregator_id, "transaction_id": voucher.transaction_id}
+            "aggregator_id": voucher.aggregator_id, "transaction_id": voucher.transaction_id,
+            "erased_at": stored_time(voucher.erased_at)}
 
 
 def from_document(document: dict) -> Voucher:
     return Voucher(number=document["_id"], application_id=document["application_id"],
-                   fee_cycle=document["fee_cycle"], payer_name=document["payer_name"], amount=document["amount"],
+                   fee_cycle=document["fee_cycle"], payer_name=document.get("payer_name"), amount=document["amount"],
                    issued_at=read_time(document["issued_at"]), due_date=read_day(document["due_date"]),
                    status=document["status"], updated_at=read_time(document["updated_at"]),
                    paid_at=read_time(document.get("paid_at")), aggregator_id=document.get("aggregator_id"),
-                   transaction_id=document.get("transaction_id"), due_at=read_time(document.get("due_at")))
+                   transaction_id=document.get("transaction_id"), due_at=read_time(document.get("due_at")),
+                   erased_at=read_time(document.get("erased_at")))
+
+
+def without_personal_data(entry: dict) -> dict:
+    """An outbox entry with PERSONAL_EVENT_FIELDS taken out of its event's payload once it is published; an entry
+    still waiting for the relay is kept whole (its contact is sealed under a destroyed key: notification, finding
+    it unreadable, skips the message, where a missing one would be an invalid message)."""
+    payload = entry.get("event", {}).get("payload") or {}
+    if entry.get("state") == outbox.PENDING or not any(name in payload for name in PERSONAL_EVENT_FIELDS):
+        return entry
+    kept = {name: value for name, value in payload.items() if name not in PERSONAL_EVENT_FIELDS}
+    return {**entry, "event": {**entry["event"], "payload": kept}}
 
 
 class VoucherRepository:
@@ -85,6 +113,33 @@ class VoucherRepository:
     def get_by_application(self, application_id: str, fee_cycle: str) -> Voucher | None:
         document = self.vouchers.find_one({"application_id": application_id, "fee_cycle": fee_cycle}, VOUCHER_FIELDS)
         return None if document is None else from_document(document)
+
+    def of_application(self, application_id: str) -> list[Voucher]:
+        """Every voucher of the application, whatever its fee cycle and status, earliest issued first (by number
+        among those issued at once): a handful, through the application index."""
+        found = [from_document(document)
+                 for document in self.vouchers.find({"application_id": application_id}, VOUCHER_FIELDS)]
+        return sorted(found, key=lambda voucher: (voucher.issued_at, voucher.number))
+
+    def remove_personal_data(self, number: str, at: dt.datetime, events: list[dict]) -> bool:
+        """The application was erased: the voucher's payer name cleared and the contact and language taken out of
+        the published events it keeps (`without_personal_data`), `erased_at` set, with `events` in its outbox, in
+        one write; numbers, amount, dates, status and payment stay. False, changing nothing, when its data was
+        removed before (or no voucher has the number). OutboxBusy if the relay changed the outbox under every
+        attempt."""
+        for _ in range(ERASE_ATTEMPTS):
+            document = self.vouchers.find_one({"_id": number, **_NOT_ERASED}, {"outbox": 1, "revision": 1})
+            if document is None:
+                return False
+            entries = [without_personal_data(e) for e in document.get("outbox", [])]
+            entries += outbox.new_document_fields(events)["outbox"]
+            update = {"$set": {"payer_name": None, "erased_at": stored_time(at), "outbox": entries,
+                               "outbox_pending": any(e["state"] == outbox.PENDING for e in entries)},
+                      "$inc": {"revision": 1}}
+            if self.vouchers.update_one({"_id": number, "revision": document.get("revision"), **_NOT_ERASED},
+                                        update).matched_count == 1:
+                return True
+        raise OutboxBusy(f"voucher {number}: its outbox changed under {ERASE_ATTEMPTS} attempts")
 
     def mark_paid(self, number: str, transaction: Transaction, event: dict) -> bool:
         """Unpaid → paid, keeping who paid it (aggregator and transaction id) and when, with FeePaid;

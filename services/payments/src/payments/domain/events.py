@@ -6,6 +6,8 @@ the clear: the payer's name stays in payments' database, and the applicant's con
 VoucherIssued passes on to notification are sealed under a key payments does not hold. Dates are
 YYYY-MM-DD, times ISO 8601 in UTC, money integer rupees. Each names the voucher's `fee_cycle`
 ("registration", or "renewal:<request>"), so verification knows whether a payment registers or renews.
+ErasureCompleted is the exception: not a change of status but the report that an erased application's personal
+data is gone from payments, written with the last voucher's change that removed it.
 """
 import datetime as dt
 
@@ -17,7 +19,8 @@ VOUCHER_ISSUED = "VoucherIssued"
 FEE_PAID = "FeePaid"
 VOUCHER_EXPIRED = "VoucherExpired"
 VOUCHER_CANCELLED = "VoucherCancelled"
-EVENT_TYPES = (VOUCHER_ISSUED, FEE_PAID, VOUCHER_EXPIRED, VOUCHER_CANCELLED)
+ERASURE_COMPLETED = "ErasureCompleted"
+EVENT_TYPES = (VOUCHER_ISSUED, FEE_PAID, VOUCHER_EXPIRED, VOUCHER_CANCELLED, ERASURE_COMPLETED)
 
 
 def utc_iso(at: dt.datetime) -> str:
@@ -67,4 +70,13 @@ def voucher_cancelled(voucher: Voucher, caused_by: dict | None = None) -> dict:
     return new_event(VOUCHER_CANCELLED, voucher.application_id, {
         "application_id": voucher.application_id,
         "voucher_number": voucher.number,
+    }, source=SOURCE, caused_by=caused_by)
+
+
+def erasure_completed(application_id: str, caused_by: dict | None = None) -> dict:
+    """What payments held of an erased application is gone (its vouchers keep no name, no contact); intake notes
+    it on the application (`erasure.completed_by`). Caused by intake's ApplicationErased."""
+    return new_event(ERASURE_COMPLETED, application_id, {
+        "application_id": application_id,
+        "service": SOURCE,
     }, source=SOURCE, caused_by=caused_by)

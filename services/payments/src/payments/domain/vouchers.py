@@ -5,6 +5,9 @@ app, a branch), its statuses, and the rules for answering the aggregator. Pure: 
     unpaid ──its due date passed (the scheduler marks it)──▶ expired
     unpaid ──the application was withdrawn──▶ cancelled
 
+Whatever its status, a voucher loses its payer's name when its application is erased (`erased_at`); its
+numbers, amount, dates and status stay, for the board's accounts.
+
 Only an unpaid voucher moves, and every move is final, so each status change happens once however
 often an event or request repeats. One voucher is issued per application and fee cycle
 (`fee_cycle`: REGISTRATION for the first registration's fee), under a number of domainkit.vouchers.
@@ -24,6 +27,8 @@ from domainkit.vouchers import SERIAL_DIGITS, normalise_voucher_number
 
 UNPAID, PAID, EXPIRED, CANCELLED = "unpaid", "paid", "expired", "cancelled"
 STATUSES = (UNPAID, PAID, EXPIRED, CANCELLED)
+
+PAYER_NAME_ERASED = "Name withheld"  # what an inquiry shows for a voucher whose application was erased
 
 REGISTRATION = "registration"  # the fee cycle of a new registration (a renewal has its own: "renewal:<request>")
 
@@ -62,7 +67,7 @@ class Voucher:
     number: str  # 16 digits (domainkit.vouchers); the aggregator's key
     application_id: str
     fee_cycle: str
-    payer_name: str  # shown to the payer on inquiry, to confirm it is their bill
+    payer_name: str | None  # shown to the payer on inquiry, to confirm it is their bill; None once erased
     amount: int  # rupees
     issued_at: dt.datetime
     due_date: dt.date  # the last day it may be paid
@@ -72,6 +77,12 @@ class Voucher:
     aggregator_id: str | None = None  # who collected the payment
     due_at: dt.datetime | None = None  # when it stops being payable; None: kept before it was (the due date's end)
     transaction_id: str | None = None  # the aggregator's id of the payment
+    erased_at: dt.datetime | None = None  # when the application's personal data was removed (ApplicationErased)
+
+    @property
+    def payer_shown(self) -> str:
+        """The name an inquiry shows: the payer's, or a neutral placeholder once it was erased."""
+        return self.payer_name or PAYER_NAME_ERASED
 
 
 @dataclasses.dataclass(frozen=True)

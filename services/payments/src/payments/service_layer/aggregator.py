@@ -28,13 +28,14 @@ log = logging.getLogger(__name__)
 
 def inquiry(deps: Dependencies, voucher_number: str) -> dict:
     """{voucher_number, payer_name, amount, due_date, status} of the voucher, as of now: an unpaid voucher
-    past its due date answers `expired` even before the scheduler marks it. Refused(unknown_voucher) for
+    past its due date answers `expired` even before the scheduler marks it; an erased application's voucher
+    names a neutral placeholder as its payer (domain.vouchers.PAYER_NAME_ERASED). Refused(unknown_voucher) for
     a number that is mistyped or finds no voucher."""
     number = checked_number(voucher_number)
     voucher = known(deps.vouchers.get(number))
     return {
         "voucher_number": voucher.number,
-        "payer_name": voucher.payer_name,
+        "payer_name": voucher.payer_shown,
         "amount": voucher.amount,
         "due_date": voucher.due_date,
         "status": status_at(voucher, deps.now()),

@@ -30,6 +30,13 @@ class Vouchers(Protocol):
 
     def get_by_application(self, application_id: str, fee_cycle: str) -> Voucher | None: ...
 
+    def of_application(self, application_id: str) -> list[Voucher]:
+        """Every voucher of the application (any fee cycle, any status), earliest issued first."""
+
+    def remove_personal_data(self, number: str, at: dt.datetime, events: list[dict]) -> bool:
+        """Clear the payer's name and the applicant's contact (and language) from the published events the voucher
+        keeps, with `events` (ErasureCompleted, or none); False, changing nothing, when that was done before."""
+
     def mark_paid(self, number: str, transaction: Transaction, event: dict) -> bool:
         """Unpaid → paid, keeping who paid it (aggregator and transaction id) and when, with FeePaid;
         False, changing nothing, when the voucher is not unpaid."""
@@ -93,6 +100,9 @@ class Dependencies:
     settings: Settings
     clock: Callable[[], dt.datetime] = utc_now  # the time the rules go by (tests set their own)
     draw_serial: Callable[[], int] = random_serial  # a voucher serial, 1 … 10^11 - 1
+    # opens the `payer` part of an approval (the name, sealed by intake under the applicant's payer key, which
+    # payments alone may fetch: servicekit.data_keys); None: approvals carry `payer_name` (earlier versions)
+    payer_keyring: object | None = None
 
     def now(self) -> dt.datetime:
         return self.clock()

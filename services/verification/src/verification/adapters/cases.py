@@ -410,12 +410,13 @@ def _free_for(reviewer: str, now: dt.datetime) -> dict:
 # what an erased case keeps in place of the applicant's public profile (the console's lists still render it)
 ERASED_PUBLIC = {"full_name": "", "city": "", "province": "", "skills": [], "platforms": [], "headline": "",
                  "listed": False}
-ERASED_FIELDS = ("sealed", "contact", "indexes", "search_tokens", "documents", "checks", "information_request",
+ERASED_FIELDS = ("sealed", "contact", "payer", "indexes", "search_tokens", "documents", "checks", "information_request",
                  "renewal", "pending_action", "lease")
 
 
 def _stored(application_id: str, application: dict, at: dt.datetime) -> dict:
     """The application's fields as a case stores them, with the tokens the queue's search uses."""
     return {"public": application["public"], "sealed": application["sealed"], "contact": application.get("contact"),
+            "payer": application.get("payer"),
             "language": application.get("language", "en"), "indexes": application["indexes"],
             "search_tokens": stored_tokens(application_id, application["public"]["full_name"]), "updated_at": at}

@@ -124,7 +124,7 @@ def approve(deps: Dependencies, case: dict, facts: ApplicationFacts, actor: str,
     (service_layer.fees), so an unpaid voucher leaves no gap-less number behind it."""
     at = deps.now()
     event = events.decision_event(events.APPROVED_IN_PRINCIPLE, case, [], contact_of(deps, facts), caused_by,
-                                  payer_name=case["public"]["full_name"])
+                                  **payer_of(case))
     return Transition(case, states.AWAITING_PAYMENT, [], audit_entry(actor, "approved_in_principle", note, at),
                       [event], checks=checks, decision=decision_record(states.AWAITING_PAYMENT, actor, at, []))
 
@@ -167,6 +167,12 @@ def contact_of(deps: Dependencies, facts: ApplicationFacts) -> str:
     if facts.sealed_contact:
         return facts.sealed_contact
     return deps.events_sealer.seal({"full_name": facts.full_name, "email": facts.email, "mobile": facts.mobile})
+
+
+def payer_of(case: dict) -> dict:
+    """Whom the fee voucher is made out to, for payments: intake's `payer` part (the name under the applicant's
+    payer key, which verification cannot open) passed on; for a case of an earlier version, `payer_name` in clear."""
+    return {"payer": case["payer"]} if case.get("payer") else {"payer_name": case["public"]["full_name"]}
 
 
 def _process_name() -> str:

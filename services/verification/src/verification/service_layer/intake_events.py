@@ -39,6 +39,7 @@ def application_of(deps: Dependencies, envelope: dict) -> tuple[dict, dict]:
     payload = envelope["payload"]
     _facts, indexes = unseal_application(deps, payload)
     application = {"public": profile_of(deps, payload), "sealed": payload["sealed"], "contact": payload.get("contact"),
+                   "payer": payload.get("payer"),
                    "language": payload.get("language", "en"), "indexes": indexes}
     event_note = {"event_id": envelope["event_id"], "event_type": envelope["event_type"],
                   "occurred_at": envelope["occurred_at"]}

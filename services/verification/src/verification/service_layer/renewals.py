@@ -86,7 +86,7 @@ def _expires_at(case: dict) -> dt.datetime:
 def _approve_in_principle(deps: Dependencies, case: dict, facts, renewal: dict, actor: str, note: str,
                           caused_by: dict | None) -> Transition:
     event = events.decision_event(events.RENEWAL_APPROVED_IN_PRINCIPLE, case, [], decisions.contact_of(deps, facts),
-                                  caused_by, payer_name=case["public"]["full_name"], fee_cycle=renewal["fee_cycle"],
+                                  caused_by, **decisions.payer_of(case), fee_cycle=renewal["fee_cycle"],
                                   registration_number=case["decision"]["registration_number"])
     return Transition(case, states.RENEWAL_AWAITING_PAYMENT, [],
                       audit_entry(actor, "renewal_approved_in_principle", note, deps.now()), [event], renewal=renewal)

@@ -1,6 +1,6 @@
 """Applicants' data keys for the services that read intake's events (domain/data_keys.py), each by its own
 service token and only the part it uses: verification (INTAKE_SERVICE_TOKEN) the `identity` keys,
-notification (NOTIFICATION_SERVICE_TOKEN) the `contact` keys. The record keys never leave intake. 410 once the
+notification (NOTIFICATION_SERVICE_TOKEN) the `contact` keys, payments (PAYMENTS_SERVICE_TOKEN) the `payer` keys. The record keys never leave intake. 410 once the
 applicant's data was erased: what was sealed under the key stays sealed for good."""
 import base64
 import hmac
@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from werkzeug.exceptions import Forbidden, Gone, NotFound, Unauthorized
 
-from intake.domain.data_keys import CONTACT, IDENTITY, UnknownPart
+from intake.domain.data_keys import CONTACT, IDENTITY, PAYER, UnknownPart
 from intake.entrypoints.api.applications import intake
 from servicekit.crypto import KeyErased
 from servicekit.requests import bearer_token
@@ -28,7 +28,8 @@ class DataKeySchema(Schema):
 def _parts_for(token: str | None) -> tuple[str, ...]:
     """The parts the token's holder may read; Unauthorized for no or an unknown token."""
     config = current_app.config["SERVICE_CONFIG"]
-    readers = ((config.service_token, (IDENTITY,)), (config.notification_service_token, (CONTACT,)))
+    readers = ((config.service_token, (IDENTITY,)), (config.notification_service_token, (CONTACT,)),
+               (config.payments_service_token, (PAYER,)))
     for expected, parts in readers:
         if token and expected and hmac.compare_digest(token, expected):
             return parts
