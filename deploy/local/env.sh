@@ -28,9 +28,10 @@ export AGGREGATOR_KEYS="${AGGREGATOR_KEYS:-sandbox:$SANDBOX_AGGREGATOR_KEY}"
 # The schedulers look for what is due every 5 s here (60 s by default), so a test's registration valid for a
 # minute or two, or its voucher payable for one, expires on time.
 export EXPIRY_SWEEP_SECONDS="${EXPIRY_SWEEP_SECONDS:-5}" VOUCHER_SWEEP_SECONDS="${VOUCHER_SWEEP_SECONDS:-5}"
-# Partners' webhooks: the tests' receivers listen on plain http on loopback, and a failed delivery is retried after
-# 1 s here (30 s by default), so a drill's outage of a receiver is waited out in seconds.
+# Partners' webhooks: the tests' receivers listen on plain http on loopback (allowed here only), and a failed
+# delivery is retried after 1 s here (30 s by default), so a drill's outage of a receiver is waited out in seconds.
 export WEBHOOK_REQUIRE_HTTPS="${WEBHOOK_REQUIRE_HTTPS:-false}" WEBHOOK_RETRY_SECONDS="${WEBHOOK_RETRY_SECONDS:-1}"
+export WEBHOOK_ALLOW_PRIVATE_ADDRESSES="${WEBHOOK_ALLOW_PRIVATE_ADDRESSES:-true}"
 # The board's blocklist: a test domain the journeys apply from, to meet the four-eyes approval.
 export BLOCKLIST_FILE="${BLOCKLIST_FILE:-$ROOT/deploy/local/blocklist.txt}"
 # Notification's SMS sink stands in for a gateway here, so intake offers sign-in codes by SMS as well as by email.

@@ -48,6 +48,8 @@ def test_delivery_queries_use_their_indexes(repositories):
                       sort=[("next_attempt_at", 1)], limit=1, index="status_1_next_attempt_at_1")  # claim_due
     assert_uses_index(deliveries.deliveries, {"key_id": "key05", "created_at": {"$lt": T0}},
                       sort=[("created_at", -1)], limit=50, index="key_id_1_created_at_-1")  # log_of
+    assert_uses_index(deliveries.deliveries, {"key_id": "key05", "type": "webhook.test", "status": "pending"},
+                      index="key_id_1_created_at_-1")  # pending_of_type
 
 
 def test_a_delivery_is_kept_once_and_claimed_by_one_sender_at_a_time(repositories):
@@ -56,6 +58,10 @@ def test_a_delivery_is_kept_once_and_claimed_by_one_sender_at_a_time(repositorie
     assert deliveries.add_unless_present(new_delivery("key01", "event-x", change, T0)) is True
     assert deliveries.add_unless_present(new_delivery("key01", "event-x", change, T0)) is False
     due_at = T0 + dt.timedelta(hours=1)
-    claimed = [deliveries.claim_due(due_at, dt.timedelta(minutes=1)) for _ in range(len(KEYS) * 10 + 2)]
+    claimed = [deliveries.claim_due(due_at, dt.timedelta(minutes=1), f"c{n}") for n in range(len(KEYS) * 10 + 2)]
     assert claimed[-1] is None and len({c["_id"] for c in claimed[:-1]}) == len(KEYS) * 10 + 1
-    assert deliveries.claim_due(due_at + dt.timedelta(minutes=2), dt.timedelta(minutes=1)) is not None  # lease over
+    again = deliveries.claim_due(due_at + dt.timedelta(minutes=2), dt.timedelta(minutes=1), "later")  # lease over
+    deliveries.record_delivered(again["_id"], "an-earlier-claim", {"at": 1})
+    assert deliveries.deliveries.find_one({"_id": again["_id"]})["status"] == "pending"  # a stale claim records nothing
+    deliveries.record_delivered(again["_id"], "later", {"at": 2})
+    assert deliveries.deliveries.find_one({"_id": again["_id"]})["status"] == "delivered"

@@ -169,11 +169,11 @@ def exercise_every_method(db) -> set[str]:
     call(data_keys, "wrapped_by_other_than", "w2", "app000100", 500)
     call(data_keys, "count_wrapped_by_other_than", "w2")
     call(data_keys, "rewrap", new["_id"], "w1", "w2", {"record": "rewrapped"})
-    call(data_keys, "add_part", new["_id"], "payer", "sealed")
-    call(data_keys, "destroy", new["_id"])
+    call(data_keys, "add_part", new["_id"], "payer", "w2", "sealed")
+    call(data_keys, "destroy", new["_id"], NOW)
     withdrawn = applications.get("app000011")["status"]
-    call(erasures, "erase", "app000011", (withdrawn,), {"cause": "applicant", "at": NOW, "completed_by": {}},
-         {"event_id": "e9"})
+    call(erasures, "start", "app000011", (withdrawn,), NOW)
+    call(erasures, "finish", "app000011", {"cause": "applicant", "at": NOW, "completed_by": {}}, {"event_id": "e9"})
     call(erasures, "note_completion", "app000011", "verification", NOW)
     call(erasures, "ended_before", lifecycle.REJECTED, NOW + dt.timedelta(days=1), 500)
     limiter = RateLimiter(db[RATE_LIMITS], "submit", 30, 3600)

@@ -62,12 +62,15 @@ def with_events(update: dict, events: list[dict]) -> dict:
     return merged
 
 
-def replacing_events(update: dict, events: list[dict]) -> dict:
-    """Like `with_events`, but the outbox afterwards holds `events` alone: the events the document published
-    before (and any still waiting) are dropped with their payloads. For an erasure, where what those events
-    carried must not stay in the document; the topic's copies are the data keys' business (crypto-shredding)."""
+def replacing_sent_events(update: dict, outbox: list[dict], events: list[dict]) -> dict:
+    """Like `with_events`, but the events the document published already (in `outbox`, as read) are dropped with
+    their payloads; those still waiting for the relay stay, before `events`. For an erasure, where what the
+    published events carried must not stay in the document (the topic's copies are the data keys' business).
+    Condition the write on the revision `outbox` was read at: the relay may mark entries meanwhile."""
+    kept = [entry for entry in outbox if entry.get("state") == PENDING]
     merged = {op: dict(fields) for op, fields in update.items()}
-    merged.setdefault("$set", {}).update(outbox=[_entry(e) for e in events], outbox_pending=bool(events))
+    merged.setdefault("$set", {}).update(outbox=[*kept, *(_entry(e) for e in events)],
+                                         outbox_pending=bool(kept or events))
     merged.setdefault("$inc", {})["revision"] = 1
     return merged
 

@@ -3,8 +3,10 @@
 Intake seals each application's personal data under keys of that application alone and holds them; a
 ciphertext names its key ("v2:<application id>.<part>:…", servicekit.crypto). A consumer asks intake for a key
 by its id with its own service token, and intake hands over only the part that token may read (verification:
-`identity`; notification: `contact`). Once an applicant's data is erased intake answers 410 and the key is
-gone: every copy of their data, in any topic, read model or backup, stays sealed for good.
+`identity`; notification: `contact`; payments: `payer`). Once an applicant's data is erased intake answers 410
+and the key is gone: every copy of their data, in any topic, read model or backup, stays sealed for good. Any
+other answer (a 404 from a wrong INTAKE_URL or an old intake, a 403 from a wrong token, a 5xx) is a fault the
+consumer waits out, loudly (it logs each retry), never taken for an erasure.
 
 Keys are cached in the process for `cache_seconds` (a worker handles an application's events in bursts), and
 dropped at once when the process learns of the erasure (`forget`).
@@ -40,7 +42,7 @@ class RemoteDataKeys:
                                      headers={"Authorization": f"Bearer {self.token}"})
         except httpx.HTTPError as exc:
             raise KeysUnavailable(f"intake did not answer for data key {key_id}: {exc}") from exc
-        if answer.status_code in (404, 410):
+        if answer.status_code == 410:  # destroyed: the only answer that means erased
             raise KeyErased(key_id)
         if answer.status_code != 200:
             raise KeysUnavailable(f"intake answered {answer.status_code} for data key {key_id}")

@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 
 class TimedCache:
+    """Values by key, each good for `seconds` after it was fetched; at most `max_entries` of them."""
+
     def __init__(self, seconds: float, max_entries: int = 10_000):
         self.seconds, self.max_entries = seconds, max_entries
         self._entries: dict = {}

@@ -36,7 +36,8 @@ def webhook_settings(config: Config) -> WebhookSettings | None:
     if not config.webhook_signing_key:
         return None
     return WebhookSettings(signing_key=config.webhook_signing_key.encode(), require_https=config.webhook_require_https,
-                           retry_seconds=config.webhook_retry_seconds, give_up_hours=config.webhook_give_up_hours)
+                           retry_seconds=config.webhook_retry_seconds, give_up_hours=config.webhook_give_up_hours,
+                           allow_private=config.webhook_allow_private_addresses)
 
 
 _built: dict[tuple[int, Config], Directory] = {}

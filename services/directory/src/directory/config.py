@@ -25,6 +25,9 @@ class Config(BenefitConfig):
     webhook_require_https: bool = setting("WEBHOOK_REQUIRE_HTTPS", True,
                                           "partners' webhook addresses must be https (the local stack allows http "
                                           "for its test receivers)")
+    webhook_allow_private_addresses: bool = setting("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False,
+                                                    "partners' webhook addresses may resolve to private, loopback or "
+                                                    "reserved networks (the local stack's test receivers)")
     webhook_retry_seconds: float = setting("WEBHOOK_RETRY_SECONDS", 30.0,
                                            "a failed webhook delivery is retried after this, then twice as long "
                                            "each time, at most an hour apart")

@@ -46,21 +46,28 @@ class FakeDeliveries:
         self.docs[delivery["_id"]] = dict(delivery, attempts=[])
         return True
 
-    def claim_due(self, now, lease):
+    def claim_due(self, now, lease, claim):
         due = sorted((d for d in self.docs.values() if d["status"] == "pending" and d["next_attempt_at"] <= now),
                      key=lambda d: d["next_attempt_at"])
         if not due:
             return None
-        due[0]["next_attempt_at"] = now + lease
+        due[0].update(next_attempt_at=now + lease, claim=claim)
         return dict(due[0], attempts=list(due[0]["attempts"]))
 
-    def record_delivered(self, delivery_id, attempt):
-        self.docs[delivery_id].update(status="delivered", delivered_at=attempt["at"])
-        self.docs[delivery_id]["attempts"].append(attempt)
+    def record_delivered(self, delivery_id, claim, attempt):
+        if self.docs[delivery_id].get("claim") == claim:
+            self.docs[delivery_id].update(status="delivered", delivered_at=attempt["at"])
+            self.docs[delivery_id]["attempts"].append(attempt)
 
-    def record_failed_attempt(self, delivery_id, attempt, next_attempt_at):
+    def record_failed_attempt(self, delivery_id, claim, attempt, next_attempt_at):
+        if self.docs[delivery_id].get("claim") != claim:
+            return
         self.docs[delivery_id].update({"next_attempt_at": next_attempt_at} if next_attempt_at else {"status": "failed"})
         self.docs[delivery_id]["attempts"].append(attempt)
+
+    def pending_of_type(self, key_id, delivery_type):
+        return next((d for d in self.docs.values() if d["key_id"] == key_id and d["type"] == delivery_type
+                     and d["status"] == "pending"), None)
 
     def drop_pending(self, delivery_id, reason, now):
         self.docs[delivery_id].update(status="failed", dropped=reason)
@@ -180,6 +187,22 @@ def test_a_key_without_an_address_keeps_its_deliveries_waiting_and_a_revoked_key
     assert deliveries.docs[delivery_id]["status"] == "failed" and receiver.received == []
 
 
+def test_a_replayed_change_older_than_the_delivery_log_makes_no_delivery(world):
+    keys, watches, deliveries = world
+    number = a_number(15)
+    webhooks.watch(watches, "bank1", [number], T0 - dt.timedelta(days=60))
+    old = event(revocation(number, "2026-04-15T10:00:00.000Z"))  # 47 days before T0: its delivery may be gone
+    assert webhooks.fan_out(keys, watches, deliveries, old, T0) == 0
+
+
+def test_an_address_on_a_private_network_is_refused(world):
+    keys, _, _ = world
+    with pytest.raises(rules.BadWebhookUrl, match="private"):
+        webhooks.set_webhook(keys, "bank1", "https://bank.example/hooks", SETTINGS,
+                             lambda url: "the address is on a private or reserved network")
+    assert keys.get("bank1")["webhook_url"] == "https://bank.example/hooks"  # unchanged
+
+
 def test_only_possible_numbers_and_usable_addresses_are_taken(world):
     keys, watches, _ = world
     good = a_number(14)
@@ -196,9 +219,10 @@ def test_only_possible_numbers_and_usable_addresses_are_taken(world):
                                                                                                       "bank2")
 
 
-def test_a_test_delivery_is_sent_like_any_other(world):
+def test_a_test_delivery_is_sent_like_any_other_and_tests_do_not_pile_up(world):
     keys, _, deliveries = world
     delivery = webhooks.send_test(deliveries, "bank1", T0)
+    assert webhooks.send_test(deliveries, "bank1", T0)["_id"] == delivery["_id"]  # the pending one again
     receiver = Receiver(204)
     webhooks.send_next(deliveries, keys, receiver, SETTINGS, T0)
     assert json.loads(receiver.received[0][1])["type"] == "webhook.test"

@@ -290,9 +290,16 @@ class FakeErasures:
     def __init__(self, applications):
         self.applications = applications
 
-    def erase(self, application_id, statuses, erasure, event):
+    def start(self, application_id, statuses, at):
         doc = self.applications.docs.get(application_id)
         if doc is None or doc["status"] not in statuses or doc.get("erasure"):
+            return None
+        doc.setdefault("erasure_started_at", at)
+        return {"_id": application_id, "status": doc["status"], "erasure_started_at": doc["erasure_started_at"]}
+
+    def finish(self, application_id, erasure, event):
+        doc = self.applications.docs.get(application_id)
+        if doc is None or doc.get("erasure") or not doc.get("erasure_started_at"):
             return None
         for field in self.PERSONAL_FIELDS:
             doc.pop(field, None)
@@ -381,16 +388,27 @@ class FakeDataKeyRepository:
     def get(self, application_id):
         return copy.deepcopy(self.docs.get(application_id))
 
-    def destroy(self, application_id):
-        return self.docs.pop(application_id, None) is not None
+    def destroy(self, application_id, at):
+        doc = self.docs.get(application_id)
+        if doc is not None and doc.get("destroyed_at"):
+            return False
+        self.docs[application_id] = {"_id": application_id, "destroyed_at": at}
+        return True
+
+    def add_part(self, application_id, part, wrapped_by, wrapped):
+        doc = self.docs.get(application_id)
+        if doc is None or doc.get("destroyed_at") or doc["wrapped_by"] != wrapped_by or part in doc["keys"]:
+            return False
+        doc["keys"][part] = wrapped
+        return True
 
     def wrapped_by_other_than(self, wrapping_key_id, after, limit):
-        docs = sorted((d for d in self.docs.values() if d["wrapped_by"] != wrapping_key_id
+        docs = sorted((d for d in self.docs.values() if d.get("wrapped_by") not in (wrapping_key_id, None)
                        and (after is None or d["_id"] > after)), key=lambda d: d["_id"])
         return copy.deepcopy(docs[:limit])
 
     def count_wrapped_by_other_than(self, wrapping_key_id):
-        return sum(d["wrapped_by"] != wrapping_key_id for d in self.docs.values())
+        return sum(d.get("wrapped_by") not in (wrapping_key_id, None) for d in self.docs.values())
 
     def rewrap(self, application_id, old_wrapping, new_wrapping, wrapped):
         doc = self.docs.get(application_id)

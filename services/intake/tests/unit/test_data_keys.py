@@ -5,10 +5,10 @@ import pytest
 
 from intake.domain.data_keys import CONTACT, IDENTITY
 from intake.service_layer import submissions
-from intake.service_layer.data_keys import DataKeys
+from intake.service_layer.data_keys import DataKeys, NoKeys
 from servicekit.crypto import KeyErased, Sealer, key_id_of
 
-from .conftest import FakeDataKeyRepository
+from .conftest import NOW, FakeDataKeyRepository
 
 
 def test_an_applications_parts_are_sealed_under_its_own_keys(deps, application):
@@ -34,13 +34,17 @@ def test_destroyed_keys_leave_every_copy_sealed_for_good(deps, application):
     submitted = submissions.submit(deps, application())
     doc = deps.applications.docs[submitted.application_id]
     ring = deps.data_keys.keyring()
-    assert deps.data_keys.destroy(submitted.application_id) is True
+    assert deps.data_keys.destroy(submitted.application_id, NOW) is True
     for sealed in (doc["pii"], doc["outbox"][0]["payload"]["sealed"], doc["outbox"][0]["payload"]["contact"]):
         with pytest.raises(KeyErased):
             ring.unseal(sealed)
     other = DataKeys(deps.data_keys.repository, deps.data_keys.wrapping)  # another process, no cache
     with pytest.raises(KeyErased):
         other.key(f"{submitted.application_id}.identity")
+    with pytest.raises(KeyErased):  # and no write makes keys for it again
+        other.sealer(submitted.application_id, CONTACT)
+    with pytest.raises(NoKeys):  # an application that never had keys is told apart (a 404, not a 410)
+        other.served_key("nosuchapplication.contact", (CONTACT,))
 
 
 def test_rotating_the_wrapping_key_rewraps_every_data_key_and_keeps_them(application, deps):

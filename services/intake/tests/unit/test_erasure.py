@@ -8,7 +8,7 @@ import pytest
 
 from intake.domain import application as lifecycle
 from intake.domain.erasure import NotErasable
-from intake.service_layer import erasure, submissions
+from intake.service_layer import erasure, submissions, views
 from servicekit.crypto import KeyErased
 
 from .conftest import NOW
@@ -89,3 +89,15 @@ def test_the_archive_holds_what_was_filed_and_every_document(deps, application):
     with zipfile.ZipFile(io.BytesIO(export.archive_of(deps, deps.applications.docs[doc["_id"]]))) as archive:
         assert archive.namelist() == ["application.json"]
         assert "filed" not in json.loads(archive.read("application.json"))
+
+
+def test_an_erasure_interrupted_after_the_keys_went_is_finished_by_the_next_attempt(deps, application):
+    doc = closed(deps, application, status=lifecycle.WITHDRAWN)
+    deps.erasures.start(doc["_id"], (lifecycle.WITHDRAWN,), NOW)
+    deps.data_keys.destroy(doc["_id"], NOW)  # ... and the process died here
+    view = views.applicant_view(deps, deps.applications.docs[doc["_id"]])
+    assert view["erasure"]["at"] == NOW and "email" not in view  # the page shows it under way, not a failure
+    assert erasure.due(deps, erasure.RetentionPolicy(closed_after_days=0), NOW + dt.timedelta(seconds=1))
+    result = erasure.erase(deps, deps.applications.docs[doc["_id"]], "retention")
+    assert result["erasure"]["completed_by"] == {"intake": NOW}
+    assert "pii" not in deps.applications.docs[doc["_id"]]

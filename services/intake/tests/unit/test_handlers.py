@@ -15,9 +15,8 @@ def decision(event_type, application_id, **payload):
 
 
 def test_the_table_names_every_decision_and_voucher_event_and_nothing_else():
-    assert set(HANDLERS) == set(lifecycle.DECISION_STATUS) | set(VOUCHER_STATUS) | {lifecycle.RENEWAL_GRACE_ENDED,
-                                                                                      "InformationRequested",
-                                                                                      "RecordViewed", "ErasureCompleted"}
+    assert set(HANDLERS) == set(lifecycle.DECISION_STATUS) | set(VOUCHER_STATUS) | {
+        lifecycle.RENEWAL_GRACE_ENDED, "InformationRequested", "RecordViewed", "ErasureCompleted"}
 
 
 def voucher_event(event_type, application_id, number="7711000000000013", **payload):

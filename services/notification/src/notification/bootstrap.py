@@ -36,9 +36,9 @@ def check_settings(config: Config) -> None:
         raise ValueError("DELIVERY_RETRY_SECONDS must be above 0 and at most DELIVERY_RETRY_MAX_SECONDS")
     if config.give_up_hours <= 0:
         raise ValueError("DELIVERY_GIVE_UP_HOURS must be above 0")
-    if config.delivery_log_days * 24 <= config.give_up_hours:
+    if config.delivery_log_days * 24 <= config.give_up_hours + 24:
         # a record is what stops its event being sent twice: it must outlive the time its event can still be sent
-        raise ValueError("DELIVERY_LOG_DAYS must be longer than DELIVERY_GIVE_UP_HOURS")
+        raise ValueError("DELIVERY_LOG_DAYS must be longer than DELIVERY_GIVE_UP_HOURS and a day")
 
 
 def email_sender(config: Config) -> SmtpSender:
@@ -76,6 +76,7 @@ def notification_for(config: Config) -> Dependencies:
             retry_base_seconds=config.retry_base_seconds,
             retry_max_seconds=config.retry_max_seconds,
             give_up_hours=config.give_up_hours,
+            delivery_log_days=config.delivery_log_days,
             tax_benefit=TaxBenefit(config.withholding_rate_registered, config.withholding_rate_standard),
         )
     return _built[key]

@@ -96,7 +96,7 @@ class FakeCaseRepository:
         case.update(erased_at=at, public=copy.deepcopy(ERASED_PUBLIC), updated_at=at)
         case["applied_events"].append(event_id)
         case["audit"].append(audit_entry("system", "erased", "", at))
-        case["outbox"] = [copy.deepcopy(event)]
+        case["outbox"] = [copy.deepcopy(event)]  # the fake's outbox holds published events only
         return True
 
     def record_document(self, application_id, document):

@@ -68,23 +68,30 @@ class DeliveryRepository:
         except DuplicateKeyError:
             return False
 
-    def claim_due(self, now: dt.datetime, lease: dt.timedelta) -> dict | None:
-        """The earliest pending delivery due by `now`, moved `lease` into the future in the same atomic update
-        so no other sender takes it meanwhile (a sender that dies mid-send leaves it due again then)."""
+    def claim_due(self, now: dt.datetime, lease: dt.timedelta, claim: str) -> dict | None:
+        """The earliest pending delivery due by `now`, moved `lease` into the future and marked with `claim` in
+        the same atomic update, so no other sender takes it meanwhile (a sender that dies mid-send leaves it due
+        again then, and its late outcome, under a stale claim, is not recorded)."""
         return self.deliveries.find_one_and_update(
-            {"status": PENDING, "next_attempt_at": {"$lte": now}}, {"$set": {"next_attempt_at": now + lease}},
+            {"status": PENDING, "next_attempt_at": {"$lte": now}},
+            {"$set": {"next_attempt_at": now + lease, "claim": claim}},
             sort=[("next_attempt_at", 1)], return_document=ReturnDocument.AFTER)
 
-    def record_delivered(self, delivery_id: str, attempt: dict) -> None:
-        self.deliveries.update_one({"_id": delivery_id, "status": PENDING},
+    def record_delivered(self, delivery_id: str, claim: str, attempt: dict) -> None:
+        self.deliveries.update_one({"_id": delivery_id, "status": PENDING, "claim": claim},
                                    {"$set": {"status": DELIVERED, "delivered_at": attempt["at"]},
                                     "$push": {"attempts": attempt}})
 
-    def record_failed_attempt(self, delivery_id: str, attempt: dict, next_attempt_at: dt.datetime | None) -> None:
-        """One more failed attempt; retried at `next_attempt_at`, or given up (failed) when it is None."""
+    def record_failed_attempt(self, delivery_id: str, claim: str, attempt: dict,
+                              next_attempt_at: dt.datetime | None) -> None:
+        """One more failed attempt under `claim`; retried at `next_attempt_at`, or given up (failed) when None."""
         change = {"next_attempt_at": next_attempt_at} if next_attempt_at else {"status": FAILED}
-        self.deliveries.update_one({"_id": delivery_id, "status": PENDING},
+        self.deliveries.update_one({"_id": delivery_id, "status": PENDING, "claim": claim},
                                    {"$set": change, "$push": {"attempts": attempt}})
+
+    def pending_of_type(self, key_id: str, delivery_type: str) -> dict | None:
+        """The key's pending delivery of `delivery_type`, if it has one (the test endpoint's)."""
+        return self.deliveries.find_one({"key_id": key_id, "type": delivery_type, "status": PENDING})
 
     def drop_pending(self, delivery_id: str, reason: str, now: dt.datetime) -> None:
         """Give up a delivery that can no longer be made (its key revoked, or its address removed)."""

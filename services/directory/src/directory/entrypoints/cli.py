@@ -14,7 +14,7 @@ import sys
 from directory.bootstrap import decision_handler, decision_log_for, directory_for, staging_listings_for
 from directory.config import Config
 from directory.service_layer.handlers import GROUP
-from directory.domain.partners import SCOPES
+from directory.domain.partners import BULK_VERIFY, SCOPES
 from directory.service_layer import partners
 from directory.service_layer.open_data import publish_snapshot
 from directory.service_layer.rebuild import rebuild
@@ -44,7 +44,7 @@ def add_partner_key(commands) -> None:
                                                "once (only its hash is kept), what it allows to stderr")
     create.add_argument("name", help="who it is for, e.g. 'Bank of Lahore, remittances desk'")
     create.add_argument("--scope", action="append", choices=SCOPES,
-                        help=f"what it may call, repeatable (default: all of {', '.join(SCOPES)})")
+                        help=f"what it may call, repeatable: {', '.join(SCOPES)} (default {BULK_VERIFY} only)")
     create.add_argument("--per-minute", type=int, default=600, help="its quota: requests a minute (default 600)")
     revoke = actions.add_parser("revoke", help="refuse a key from now on (its watches' deliveries stop)")
     revoke.add_argument("key_id", help="the key's id (the part after prk_ and before the dot)")
@@ -55,7 +55,7 @@ def run_partner_key(args, config: Config) -> None:
     keys, now = directory_for(config).partner_keys, dt.datetime.now(dt.timezone.utc)
     if args.action == "create":
         try:
-            issued = partners.issue_key(keys, args.name, args.scope or list(SCOPES), args.per_minute, now)
+            issued = partners.issue_key(keys, args.name, args.scope or [BULK_VERIFY], args.per_minute, now)
         except ValueError as exc:
             raise SystemExit(str(exc)) from None
         print(f"key {issued.key_id} for {args.name}: scopes {', '.join(issued.record['scopes'])}, "

@@ -6,6 +6,7 @@ out with backoff (servicekit.sweeps). A stop asked for during a send lets that s
 WEBHOOK_SIGNING_KEY it refuses to start (webhooks are off).
 """
 import datetime as dt
+import functools
 import logging
 
 from directory.adapters.webhook_sender import post
@@ -22,8 +23,9 @@ log = logging.getLogger(__name__)
 def send_due(config: Config, stop: StopFlag) -> int:
     """Attempt every delivery due now (until none is, or a stop is asked for); how many were attempted."""
     directory, settings = directory_for(config), webhook_settings(config)
+    send = functools.partial(post, allow_private=settings.allow_private)
     attempted = 0
-    while not stop.is_set and send_next(directory.deliveries, directory.partner_keys, post, settings,
+    while not stop.is_set and send_next(directory.deliveries, directory.partner_keys, send, settings,
                                         dt.datetime.now(dt.timezone.utc)):
         attempted += 1
     return attempted

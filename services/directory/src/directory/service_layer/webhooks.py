@@ -19,8 +19,9 @@ class WebhookSettings:
     require_https: bool
     retry_seconds: float  # the first retry's delay; it doubles, up to an hour
     give_up_hours: float
-    timeout_seconds: float = 10.0
-    lease: dt.timedelta = dt.timedelta(seconds=60)  # a claimed delivery is left alone this long
+    allow_private: bool = False  # WEBHOOK_ALLOW_PRIVATE_ADDRESSES
+    timeout_seconds: float = 10.0  # a whole send's deadline
+    lease: dt.timedelta = dt.timedelta(seconds=60)  # a claimed delivery is left alone this long (> the deadline)
 
 
 class BadNumbers(ValueError):
@@ -58,10 +59,14 @@ def watch(watches, key_id: str, numbers: list[str], now: dt.datetime) -> dict:
     return {"added": watches.add_all(key_id, wanted, now), "numbers": wanted}
 
 
-def set_webhook(keys, key_id: str, url: str, settings: WebhookSettings) -> dict:
-    """Send the key's webhooks to `url` (domain.webhooks.BadWebhookUrl when it cannot be); the secret they are
-    signed with comes back with it."""
+def set_webhook(keys, key_id: str, url: str, settings: WebhookSettings, refusal_of=lambda url: None) -> dict:
+    """Send the key's webhooks to `url` (domain.webhooks.BadWebhookUrl when it cannot be: malformed, or
+    `refusal_of(url)` says why not — it does not resolve, or to a private network); the secret they are signed
+    with comes back with it."""
     url = rules.check_url(url, settings.require_https)
+    refused = refusal_of(url)
+    if refused:
+        raise rules.BadWebhookUrl(f"Deliveries cannot go there: {refused}.")
     keys.set_webhook_url(key_id, url)
     return {"url": url, "signing_secret": rules.signing_secret(settings.signing_key, key_id)}
 
@@ -77,6 +82,8 @@ def fan_out(keys, watches, deliveries, envelope: dict, now: dt.datetime) -> int:
     if change is None:
         return 0
     occurred_at = dt.datetime.fromisoformat(envelope["occurred_at"].replace("Z", "+00:00"))
+    if now - occurred_at > dt.timedelta(days=rules.DELIVERY_LOG_DAYS - 1):
+        return 0  # a replay of an old change: its delivery may have expired from the log, so never make it again
     made = 0
     for watcher in watches.watchers_of(change["data"]["registration_number"]):
         if watcher["since"] > occurred_at:
@@ -89,7 +96,11 @@ def fan_out(keys, watches, deliveries, envelope: dict, now: dt.datetime) -> int:
 
 
 def send_test(deliveries, key_id: str, now: dt.datetime) -> dict:
-    """A test delivery (webhook.test) for the key, sent like any other; the delivery as kept."""
+    """A test delivery (webhook.test) for the key, sent like any other; the delivery as kept. While one is still
+    pending (an address that does not answer), that one is the answer: tests cannot pile up behind it."""
+    waiting = deliveries.pending_of_type(key_id, rules.PING)
+    if waiting is not None:
+        return waiting
     ping = {"type": rules.PING, "occurred_at": now.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "data": {"message": "A test delivery from the Freelancer Registry."}}
     delivery = rules.new_delivery(key_id, uuid.uuid4().hex, ping, now)
@@ -102,7 +113,8 @@ def send_next(deliveries, keys, post, settings: WebhookSettings, now: dt.datetim
 
     Signed at the moment of sending (a retry carries a fresh time). A 2xx answer delivers it; anything else
     is retried with backoff until the give-up horizon. A delivery whose key was revoked is dropped."""
-    delivery = deliveries.claim_due(now, settings.lease)
+    claim = uuid.uuid4().hex
+    delivery = deliveries.claim_due(now, settings.lease, claim)
     if delivery is None:
         return False
     key = keys.get(delivery["key_id"])
@@ -120,12 +132,12 @@ def send_next(deliveries, keys, post, settings: WebhookSettings, now: dt.datetim
         attempt = {"at": now, "status_code": None, "error": "no webhook address is set for this key",
                    "duration_ms": 0}
     if rules.succeeded(attempt["status_code"]):
-        deliveries.record_delivered(delivery["_id"], attempt)
+        deliveries.record_delivered(delivery["_id"], claim, attempt)
     else:
         failures = 1 + len(delivery["attempts"])
         retry = None if rules.gives_up(delivery, now, settings.give_up_hours) else \
             rules.retry_at(failures, now, settings.retry_seconds)
-        deliveries.record_failed_attempt(delivery["_id"], attempt, retry)
+        deliveries.record_failed_attempt(delivery["_id"], claim, attempt, retry)
     return True
 
 

@@ -20,15 +20,37 @@ class ErasureRepository:
     def __init__(self, db: Database):
         self.applications: Collection = db[COLLECTION]
 
-    def erase(self, application_id: str, statuses: tuple[str, ...], erasure: dict, event: dict) -> dict | None:
-        """Remove the application's personal data and store `event`, if its status is one of `statuses` and it is
-        not erased yet; the application after it (id, status, erasure), or None. The outbox keeps `event` alone:
-        the events published before carried the applicant's public profile in the clear."""
-        return self.applications.find_one_and_update(
-            {"_id": application_id, "status": {"$in": list(statuses)}, "erasure": None},
-            outbox.replacing_events({"$set": {"erasure": erasure, "updated_at": erasure["at"]},
-                                     "$unset": {field: "" for field in PERSONAL_FIELDS}}, [event]),
-            projection={"status": 1, "erasure": 1, "updated_at": 1}, return_document=ReturnDocument.AFTER)
+    def start(self, application_id: str, statuses: tuple[str, ...], at: dt.datetime) -> dict | None:
+        """Mark the application's erasure as begun, if its status is one of `statuses` and it is not erased; the
+        application (id, status, erasure_started_at), or None. Begun, it is finished by any later attempt, and
+        nothing reads its personal data any more (its keys are about to go)."""
+        erasable = {"_id": application_id, "status": {"$in": list(statuses)}, "erasure": None}
+        self.applications.update_one({**erasable, "erasure_started_at": None}, {"$set": {"erasure_started_at": at}})
+        return self.applications.find_one({**erasable, "erasure_started_at": {"$ne": None}},
+                                          {"status": 1, "erasure_started_at": 1})
+
+    def finish(self, application_id: str, erasure: dict, event: dict, attempts: int = 5) -> dict | None:
+        """Remove the begun erasure's personal fields and store `event`; the application after it (id, status,
+        erasure), or None when it is not begun or is finished already. The outbox keeps the events still waiting
+        for the relay (withdrawn, say: verification must still hear of it) and drops the published ones, which
+        carried the applicant's data (sealed, or in clear in earlier versions)."""
+        for _ in range(attempts):
+            current = self.applications.find_one({"_id": application_id}, {"outbox": 1, "revision": 1})
+            if current is None:
+                return None
+            done = self.applications.find_one_and_update(
+                {"_id": application_id, "revision": current.get("revision"), "erasure": None,
+                 "erasure_started_at": {"$ne": None}},
+                outbox.replacing_sent_events({"$set": {"erasure": erasure, "updated_at": erasure["at"]},
+                                              "$unset": {field: "" for field in PERSONAL_FIELDS}},
+                                             current.get("outbox", []), [event]),
+                projection={"status": 1, "erasure": 1, "updated_at": 1}, return_document=ReturnDocument.AFTER)
+            if done is not None:
+                return done
+            if self.applications.count_documents({"_id": application_id, "erasure": None,
+                                                  "erasure_started_at": {"$ne": None}}) == 0:
+                return None  # finished by another attempt, or never begun
+        raise RuntimeError(f"application {application_id}: its outbox kept changing during the erasure")
 
     def note_completion(self, application_id: str, service: str, at: dt.datetime) -> bool:
         """`service` has erased what it held of the application; False when it is not erased (or noted already)."""

@@ -3,8 +3,8 @@
 Four parts, so that no service can open what it does not use: `identity` (the profile and the whole personal
 bundle in events, for verification's checks), `contact` (name, email and mobile in events, for notification),
 `payer` (the name a fee voucher is made out to, for payments) and `record` (intake's own copy at rest and the
-uploaded documents). Applications of earlier versions get a part they lack when it is first needed. A key's id is "<application id>.<part>" and every ciphertext names
-it (servicekit.crypto.KeyedSealer). The keys are kept wrapped (sealed) under the service key INTAKE_PII_KEY,
+uploaded documents). Applications of earlier versions get a part they lack when it is first needed. A key's id
+is "<application id>.<part>" and every ciphertext names it (servicekit.crypto.KeyedSealer). The keys are kept wrapped (sealed) under the service key INTAKE_PII_KEY,
 with the id of the wrapping key, so that key can be rotated: `cli rewrap-data-keys` re-wraps them all.
 Destroying an application's keys makes every copy of its personal data unreadable, wherever it lies.
 """
@@ -12,7 +12,7 @@ import hashlib
 
 IDENTITY, CONTACT, RECORD, PAYER = "identity", "contact", "record", "payer"
 PARTS = (IDENTITY, CONTACT, RECORD, PAYER)
-SERVED_PARTS = (IDENTITY, CONTACT, PAYER)  # the parts another service may ask for (the record key never leaves intake)
+SERVED_PARTS = (IDENTITY, CONTACT, PAYER)  # the parts other services may ask for (the record key stays in intake)
 
 
 class UnknownPart(ValueError):

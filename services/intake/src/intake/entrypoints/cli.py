@@ -65,12 +65,11 @@ def add_rewrap(commands) -> None:
 
 def run_rewrap(args, config: Config) -> None:
     deps = intake_for(config)
-    total = deps.data_keys.repository.count_wrapped_by_other_than(deps.data_keys.current_wrapping)
-    progress = Progress("re-wrapping data keys", total)
+    progress = Progress("re-wrapping data keys", deps.data_keys.count_to_rewrap())
     done = deps.data_keys.rewrap_all(progress)
     progress.finish()
-    print(f"{done} applications' data keys re-wrapped under {deps.data_keys.current_wrapping}; "
-          "INTAKE_PII_KEYS_OLD may now be emptied")
+    print(f"{done} applications' data keys re-wrapped under {deps.data_keys.current_wrapping}. Once every intake "
+          "process runs with this INTAKE_PII_KEY, run this again: when it re-wraps 0, empty INTAKE_PII_KEYS_OLD")
 
 
 def retention_policy(config: Config) -> erasure.RetentionPolicy:

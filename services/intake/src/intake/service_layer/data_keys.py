@@ -9,6 +9,14 @@ import os
 
 from intake.domain import data_keys as rules
 from servicekit.crypto import KeyErased, KeyedSealer, Keyring, Sealer
+
+
+class NoKeys(LookupError):
+    """The application has no keys and never had (an application of an earlier version, or no such one)."""
+
+
+class UnknownWrapping(LookupError):
+    """The keys are wrapped by a service key this process was not given (INTAKE_PII_KEY, INTAKE_PII_KEYS_OLD)."""
 from servicekit.timed_cache import TimedCache
 
 CACHE_SECONDS = 60.0
@@ -36,16 +44,26 @@ class DataKeys:
         return self._unwrapped(application_id)
 
     def _unwrapped(self, application_id: str) -> dict:
+        """NoKeys when the application never had keys; KeyErased when they were destroyed (a tombstone says so)."""
         stored = self.repository.get(application_id)
         if stored is None:
+            raise NoKeys(application_id)
+        if stored.get("destroyed_at"):
             raise KeyErased(application_id)
-        return {part: self.wrapping[stored["wrapped_by"]].unseal_bytes(wrapped)
-                for part, wrapped in stored["keys"].items()}
+        wrapper = self.wrapping.get(stored["wrapped_by"])
+        if wrapper is None:
+            raise UnknownWrapping(f"keys of {application_id} are wrapped by {stored['wrapped_by']}, not among the "
+                                  "wrapping keys given (INTAKE_PII_KEY, INTAKE_PII_KEYS_OLD)")
+        return {part: wrapper.unseal_bytes(wrapped) for part, wrapped in stored["keys"].items()}
 
     def key(self, key_id: str) -> bytes:
-        """The key a ciphertext names; KeyErased when the application's keys were destroyed (or never made)."""
+        """The key a ciphertext names; KeyErased when the application's keys were destroyed, NoKeys when it has no
+        such key."""
         application_id, part = rules.parse_key_id(key_id)
-        return self._keys_of(application_id)[part]
+        keys = self._keys_of(application_id)
+        if part not in keys:
+            raise NoKeys(key_id)
+        return keys[part]
 
     def served_key(self, key_id: str, allowed_parts: tuple[str, ...]) -> bytes:
         """The key for another service, if its part is one that service may read (PermissionError otherwise);
@@ -53,32 +71,42 @@ class DataKeys:
         application_id, part = rules.parse_key_id(key_id)
         if part not in allowed_parts:
             raise PermissionError(part)
-        return self._keys_of(application_id, cached_ok=False)[part]  # never from a cache: erased is erased now
+        keys = self._keys_of(application_id, cached_ok=False)  # never from a cache: erased is erased now
+        if part not in keys:
+            raise NoKeys(key_id)
+        return keys[part]
 
     def sealer(self, application_id: str, part: str) -> KeyedSealer:
         """Seals under the application's key of `part` (made now for an application of an earlier version, or
-        one made before that part existed)."""
+        one made before that part existed); KeyErased for an erased application: its keys never come back."""
         try:
             keys = self._keys_of(application_id)
-        except KeyErased:
+        except NoKeys:
             self.create_for(application_id, dt.datetime.now(dt.timezone.utc))
             keys = self._keys_of(application_id)
         if part not in keys:
             stored = self.repository.get(application_id)
-            self.repository.add_part(application_id, part, self.wrapping[stored["wrapped_by"]].seal_bytes(
-                os.urandom(32)))
+            wrapped = self.wrapping[stored["wrapped_by"]].seal_bytes(os.urandom(32))
+            self.repository.add_part(application_id, part, stored["wrapped_by"], wrapped)
             self._cache.drop(lambda key: key == application_id)
             keys = self._keys_of(application_id)
+            if part not in keys:  # re-wrapped meanwhile (a rotation): add it under the new wrapping
+                return self.sealer(application_id, part)
         return KeyedSealer(rules.key_id(application_id, part), keys[part])
 
     def keyring(self) -> Keyring:
         """Opens intake's own ciphertexts: per-applicant (v2) and those sealed before under INTAKE_PII_KEY (v1)."""
         return Keyring(self.key, self.legacy)
 
-    def destroy(self, application_id: str) -> bool:
-        """Crypto-shred the application: its keys are destroyed, here and in this process's cache."""
+    def destroy(self, application_id: str, now: dt.datetime) -> bool:
+        """Crypto-shred the application: its keys are destroyed, here and in this process's cache, leaving a
+        tombstone (so "erased" is told apart from "never had keys", and keys are never made for it again)."""
         self._cache.drop(lambda key: key == application_id)
-        return self.repository.destroy(application_id)
+        return self.repository.destroy(application_id, now)
+
+    def count_to_rewrap(self) -> int:
+        """How many applications' keys are still wrapped by an older wrapping key."""
+        return self.repository.count_wrapped_by_other_than(self.current_wrapping)
 
     def rewrap_all(self, progress=None, batch: int = 500) -> int:
         """Re-wrap every key still wrapped by an older wrapping key under the current one; how many. Safe

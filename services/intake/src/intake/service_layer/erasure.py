@@ -24,23 +24,29 @@ class RetentionPolicy:
 
 def erase(deps: Dependencies, doc: dict, cause: str = rules.APPLICANT) -> dict:
     """Erase the application; its status and erasure after it. NotErasable when it is open or a registration
-    in force (and, asked by the applicant, a registration at all: the board keeps those for their retention)."""
+    in force (and, asked by the applicant, a registration at all: the board keeps those for their retention).
+
+    Begun in one conditional write (the status checked), then the keys destroyed, the documents deleted, and
+    finished in one write with ApplicationErased: a crash anywhere is finished by the next attempt (the
+    applicant's, or the retention job's), and a status that changed meanwhile stops it before anything goes."""
     statuses = rules.ERASABLE_ON_REQUEST if cause == rules.APPLICANT else \
         rules.ERASABLE_ON_REQUEST + rules.ENDED_REGISTRATIONS
     if doc.get("erasure"):
         return {"status": doc["status"], "erasure": doc["erasure"]}
-    if doc["status"] not in statuses:
-        raise rules.NotErasable(doc["status"])
     now = deps.now()
-    deps.data_keys.destroy(doc["_id"])
-    deps.documents.delete_all_of(doc["_id"])
-    event = new_event(APPLICATION_ERASED, doc["_id"], {"application_id": doc["_id"], "cause": cause}, source=SOURCE)
-    erased = deps.erasures.erase(doc["_id"], statuses, rules.erasure_record(cause, now), event)
-    if erased is None:  # erased meanwhile, or its status changed: what is there now says which
+    begun = deps.erasures.start(doc["_id"], statuses, now)
+    if begun is None:
         current = deps.applications.get(doc["_id"])
         if current and current.get("erasure"):
             return {"status": current["status"], "erasure": current["erasure"]}
         raise rules.NotErasable(current["status"] if current else "gone")
+    deps.data_keys.destroy(doc["_id"], now)
+    deps.documents.delete_all_of(doc["_id"])
+    event = new_event(APPLICATION_ERASED, doc["_id"], {"application_id": doc["_id"], "cause": cause}, source=SOURCE)
+    erased = deps.erasures.finish(doc["_id"], rules.erasure_record(cause, now), event)
+    if erased is None:  # finished meanwhile by another attempt
+        current = deps.applications.get(doc["_id"])
+        return {"status": current["status"], "erasure": current["erasure"]}
     return {"status": erased["status"], "erasure": erased["erasure"]}
 
 

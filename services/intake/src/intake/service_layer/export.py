@@ -18,7 +18,7 @@ def archive_of(deps: Dependencies, doc: dict) -> bytes:
               "updated_at": doc["updated_at"], "timeline": doc["timeline"], "decision": doc.get("decision") or {},
               "voucher": doc.get("voucher"), "renewal": doc.get("renewal"), "looks": doc.get("looks", []),
               "erasure": doc.get("erasure")}
-    if not doc.get("erasure"):
+    if not doc.get("erasure") and not doc.get("erasure_started_at"):
         record["filed"] = current_data(deps, doc)
         record["documents"] = sorted(doc.get("documents", {}).values(), key=lambda d: d["kind"])
     buffer = io.BytesIO()

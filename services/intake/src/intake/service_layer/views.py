@@ -20,17 +20,19 @@ def status_of(deps: Dependencies, application_id: str) -> dict | None:
 
 
 def erased_view(doc: dict) -> dict:
-    """What is left of an erased application: its status, timeline and decision, and the erasure's progress."""
+    """What is left of an erased application (or one whose erasure has begun): its status, timeline and
+    decision, and the erasure's progress."""
     decision = doc.get("decision") or {}
+    erasure = doc.get("erasure") or {"cause": None, "at": doc["erasure_started_at"], "completed_by": {}}
     return {"application_id": doc["_id"], "status": doc["status"], "submitted_at": doc["submitted_at"],
             "updated_at": doc["updated_at"], "timeline": doc["timeline"], "reasons": decision.get("reasons", []),
             "registration_number": decision.get("registration_number"), "documents": [], "looks": [],
-            "erasure": doc["erasure"]}
+            "erasure": erasure}
 
 
 def applicant_view(deps: Dependencies, doc: dict) -> dict:
     """Everything the applicant filed (CNIC masked), the timeline, and the outcome."""
-    if doc.get("erasure"):
+    if doc.get("erasure") or doc.get("erasure_started_at"):
         return erased_view(doc)
     data = current_data(deps, doc)
     cnic = data.pop("cnic")

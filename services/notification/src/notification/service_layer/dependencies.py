@@ -83,6 +83,7 @@ class Dependencies:
     retry_base_seconds: float = 1.0  # DELIVERY_RETRY_SECONDS
     retry_max_seconds: float = 120.0  # DELIVERY_RETRY_MAX_SECONDS
     give_up_hours: float = 24.0  # DELIVERY_GIVE_UP_HOURS
+    delivery_log_days: float = 90.0  # DELIVERY_LOG_DAYS: events older than this, less a day, are never sent
     tax_benefit: TaxBenefit = TaxBenefit()  # what a registration is worth (WITHHOLDING_RATE_*): emails, certificates
     clock: Callable[[], dt.datetime] = utc_now  # the time the rules go by (tests set their own)
     # opens the `contact` part intake seals under each applicant's contact key (servicekit.data_keys; notification

@@ -148,16 +148,17 @@ class Draft:
 
 
 def too_old(deps: Dependencies, envelope: dict) -> bool:
-    """Whether the event happened more than DELIVERY_GIVE_UP_HOURS ago: its message is never sent any more. Its
-    delivery records may be gone (DELIVERY_LOG_DAYS, which is longer), so only this keeps a replay of an old event
-    (a consumer group reset, a replay of dead letters) from sending its message a second time."""
+    """Whether the event happened longer ago than its delivery records are surely kept (DELIVERY_LOG_DAYS, less a
+    day of margin): its records may be gone, so only this keeps a replay of an old event (a consumer group reset,
+    a replay of dead letters) from sending its message a second time. A backlog of a few days (intake or the
+    worker down over a weekend) is still sent."""
     try:
         occurred_at = dt.datetime.fromisoformat(envelope["occurred_at"])
     except ValueError as exc:
         raise InvalidMessage(f"{envelope['event_type']}: occurred_at is not an ISO 8601 time") from exc
     if occurred_at.tzinfo is None:
         occurred_at = occurred_at.replace(tzinfo=dt.timezone.utc)
-    return deps.now() - occurred_at > dt.timedelta(hours=deps.give_up_hours)
+    return deps.now() - occurred_at > dt.timedelta(days=deps.delivery_log_days - 1)
 
 
 def tell_applicant(deps: Dependencies, envelope: dict) -> None:

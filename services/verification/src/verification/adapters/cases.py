@@ -112,18 +112,27 @@ class CaseRepository:
             self.collection, {"_id": application_id, "decision.registration_number": registration_number, **guard},
             {"$set": {"public.listed": listed}, "$push": {"audit": audit, **mark["$push"]}}, [event])
 
-    def erase(self, application_id: str, event_id: str, at: dt.datetime, event: dict) -> bool:
+    def erase(self, application_id: str, event_id: str, at: dt.datetime, event: dict, attempts: int = 5) -> bool:
         """Remove every personal field of the case (what the applicant filed, sealed or not, the blind indexes,
         the documents' and checks' details, the search tokens), keeping its state, decision and audit trail, with
-        `event` (ErasureCompleted) the only one left in its outbox (those before carried the profile, the payer's name
-        in the clear); once per intake event. False when there is no case or it is erased already."""
+        `event` (ErasureCompleted); the events it published before (the profile, the payer) are dropped from its
+        outbox, those still waiting for the relay stay. Once per intake event. False when there is no case or it
+        is erased already."""
         guard, mark = apply_once(event_id)
-        return self.collection.update_one(
-            {"_id": application_id, "erased_at": None, **guard},
-            outbox.replacing_events({"$set": {"erased_at": at, "public": ERASED_PUBLIC, "updated_at": at},
-                                     "$unset": {field: "" for field in ERASED_FIELDS},
-                                     "$push": {"audit": audit_entry(SYSTEM, "erased", "", at), **mark["$push"]}},
-                                    [event])).matched_count == 1
+        for _ in range(attempts):
+            current = self.collection.find_one({"_id": application_id, "erased_at": None, **guard},
+                                               {"outbox": 1, "revision": 1})
+            if current is None:
+                return False
+            update = outbox.replacing_sent_events(
+                {"$set": {"erased_at": at, "public": ERASED_PUBLIC, "updated_at": at},
+                 "$unset": {field: "" for field in ERASED_FIELDS},
+                 "$push": {"audit": audit_entry(SYSTEM, "erased", "", at), **mark["$push"]}},
+                current.get("outbox", []), [event])
+            unchanged = {"_id": application_id, "erased_at": None, "revision": current.get("revision"), **guard}
+            if self.collection.update_one(unchanged, update).matched_count == 1:
+                return True
+        raise RuntimeError(f"case {application_id}: its outbox kept changing during the erasure")
 
     def transition(self, change: Transition) -> bool:
         """Apply one state change with its reasons, audit entry, events (and checks, decision) in one write,

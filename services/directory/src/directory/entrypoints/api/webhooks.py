@@ -7,6 +7,7 @@ from flask import current_app, g
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
+from directory.adapters.webhook_sender import refusal_of
 from directory.bootstrap import webhook_settings
 from directory.domain.partners import WATCH
 from directory.domain.webhooks import (DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TOLERANCE_SECONDS, URL_MAX,
@@ -120,7 +121,9 @@ def _document(view):
 def set_webhook(body):
     """Send this key's webhooks to `url`; the answer carries the secret they are signed with."""
     try:
-        return webhooks.set_webhook(_directory().partner_keys, g.partner_key["_id"], body["url"], _settings())
+        settings = _settings()
+        return webhooks.set_webhook(_directory().partner_keys, g.partner_key["_id"], body["url"], settings,
+                                    lambda url: refusal_of(url, settings.allow_private))
     except BadWebhookUrl as exc:
         abort(422, message="The webhook address cannot be used.", messages={"json": {"url": [str(exc)]}})
 
