@@ -7,7 +7,8 @@
 #   4. Debian packages: Chromium and wrk (the browser journeys, the benchmark's load generator), the Noto
 #      fonts (Urdu pages and certificates), Pango (WeasyPrint's text layout) and poppler-utils (PDF tests)
 #   5. the pages' stylesheets and fonts (GOV.UK Frontend from npm, built by libs/designkit/assets)
-# Java 17+, Maven and Rust's cargo must be on the machine (they are on ours; see README).
+#   6. what tests/k8s checks deploy/k8s with: kustomize (Go module proxy) and the operators' CRD schemas
+# Java 17+, Maven, Go and Rust's cargo must be on the machine (they are on ours; see README).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 mkdir -p "$LOCAL/bin" "$LOCAL/stamps"
@@ -83,3 +84,7 @@ if [ ! -f "$assets_stamp" ] || [ ! -f "$ROOT/libs/designkit/src/designkit/static
   (cd "$ASSETS" && npm ci --no-audit --no-fund --loglevel=error && node build.mjs)
   rm -f "$LOCAL"/stamps/assets-* && touch "$assets_stamp"
 fi
+
+# 6. deploy/k8s's checks (tests/k8s): kustomize built from the Go module proxy into .local/bin, and the CRD schemas of
+#    Strimzi, KEDA and the MongoDB Community Operator into .local/k8s/crds. deploy/k8s/tools.sh skips what is there.
+"$ROOT/deploy/k8s/tools.sh"
