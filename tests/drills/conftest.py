@@ -41,6 +41,8 @@ class Processes:
 
     def kill9(self, name: str) -> int:
         pid = self.pid(name)
+        # supervisorctl says 0 for a stopped program, and kill(0) would kill this test run's own process group
+        assert pid > 1, f"{name} is not running (pid {pid}): nothing to kill"
         os.kill(pid, signal.SIGKILL)
         return pid
 

@@ -109,8 +109,8 @@ def test_worker_deployed_with_the_wrong_token_waits_then_processes_everything_on
         worker.terminate()
         worker.wait(timeout=60)
         log.close()
+        processes.start(program)  # the fix: the worker runs with the right token again (also when this failed)
     waited = (LOCAL / "logs" / f"drill-wrong-token-{service}.log").read_text()
     assert "dependency down" in waited and "401" in waited  # it said why it waited
-    processes.start(program)  # the fix: the worker runs with the right token again
     audit(stack, stream.accepted)
     assert not accepted & {m.key.decode() for m in dead_letters(stack, group, since)}

@@ -37,3 +37,4 @@ def configure_logging(service: str, role: str, level: str = "INFO") -> None:
     root.setLevel(level.upper())
     logging.getLogger("kafka").setLevel(max(logging.WARNING, root.level))
     logging.getLogger("pymongo").setLevel(max(logging.WARNING, root.level))
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))  # one line per data-key fetch otherwise
