@@ -32,7 +32,8 @@ def old_recipe(cnic: str) -> str:
 def deps(database):
     ensure_indexes(database, INDEXES)
     keys = Keys(at_rest=Sealer(bytes(32)), in_events=Sealer(bytes(32)), cnic_index=INDEX_KEY)
-    return SimpleNamespace(keys=keys, applications=ApplicationRepository(database), db=database)
+    return SimpleNamespace(keys=keys, applications=ApplicationRepository(database), db=database,
+                           unseal_record=keys.at_rest.unseal)  # applications stored before per-applicant keys
 
 
 def stored_before_the_upgrade(deps, application_id, cnic, status=lifecycle.SUBMITTED, claimed=True):
